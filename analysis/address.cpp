@@ -1,0 +1,206 @@
+#include "analysis/address.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace flowgap::analysis {
+
+namespace {
+
+constexpr uint128 kMappedBase = uint128{0xffff} << 32;
+constexpr uint128 kMax = ~uint128{0};
+
+uint128 ones(int bits) { return bits == 0 ? 0 : (bits >= 128 ? kMax : ((uint128{1} << bits) - 1)); }
+
+std::string trim(std::string_view s) {
+    size_t b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    size_t e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::optional<int> parse_int(std::string_view s, int max) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v < 0 || v > max) return std::nullopt;
+    return v;
+}
+
+// A prefix within a family: bits counted from the family's own top bit.
+AddressSet prefix(Address a, int len) {
+    int width = a.family() == Family::v4 ? 32 : 128;
+    uint128 host = ones(width - len);
+    uint128 lo = a.value & ~host;
+    AddressSet s(AddressSet::Set(lo, lo | host));
+    return a.family() == Family::v6 ? s & AddressSet::all_v6() : s;
+}
+
+// addr/mask with a dotted (possibly non-contiguous) IPv4 mask: every address whose masked bits
+// equal the masked address. Enumerated as intervals over the free high bits.
+std::optional<AddressSet> masked(Address a, uint32_t mask) {
+    uint32_t inverse = ~mask;
+    int trailing = 0;
+    while (trailing < 32 && (inverse >> trailing & 1u)) ++trailing;
+    uint32_t free_high = inverse & ~static_cast<uint32_t>(ones(trailing));
+    int free_bits = __builtin_popcount(free_high);
+    if (free_bits > 16) return std::nullopt;  // more than 65536 intervals: refuse rather than guess
+    uint32_t base = a.v4_value() & mask;
+    AddressSet::Set out;
+    for (uint32_t combo = 0; combo < (1u << free_bits); ++combo) {
+        uint32_t bits = 0;
+        int k = 0;
+        for (int b = 0; b < 32; ++b) {
+            if (free_high >> b & 1u) bits |= ((combo >> k++) & 1u) << b;
+        }
+        uint32_t lo = base | bits;
+        out.add(Address::v4(lo).value, Address::v4(lo | static_cast<uint32_t>(ones(trailing))).value);
+    }
+    return AddressSet(out);
+}
+
+}  // namespace
+
+Address Address::v4(uint32_t a) { return Address{kMappedBase | a}; }
+
+std::optional<Address> Address::parse(std::string_view text) {
+    std::string s(text);
+    if (s.find(':') == std::string::npos) {
+        in_addr a4{};
+        if (inet_pton(AF_INET, s.c_str(), &a4) != 1) return std::nullopt;
+        return Address::v4(ntohl(a4.s_addr));
+    }
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, s.c_str(), &a6) != 1) return std::nullopt;
+    uint128 v = 0;
+    for (unsigned char byte : a6.s6_addr) v = v << 8 | byte;
+    return Address{v};
+}
+
+Family Address::family() const { return (value >> 32) == 0xffff ? Family::v4 : Family::v6; }
+
+std::string Address::str() const {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (family() == Family::v4) {
+        in_addr a4{htonl(v4_value())};
+        inet_ntop(AF_INET, &a4, buf, sizeof buf);
+    } else {
+        in6_addr a6{};
+        for (int i = 15; i >= 0; --i) a6.s6_addr[i] = static_cast<unsigned char>(value >> (8 * (15 - i)));
+        inet_ntop(AF_INET6, &a6, buf, sizeof buf);
+    }
+    return buf;
+}
+
+AddressSet AddressSet::all() { return AddressSet(Set(0, kMax)); }
+AddressSet AddressSet::all_v4() { return AddressSet(Set(kMappedBase, kMappedBase | 0xffffffffu)); }
+AddressSet AddressSet::all_v6() { return all() - all_v4(); }
+
+AddressSet AddressSet::range(Address lo, Address hi) {
+    if (lo.family() != hi.family()) return {};
+    AddressSet s(Set(lo.value, hi.value));
+    return lo.family() == Family::v6 ? s & all_v6() : s;
+}
+
+AddressSet AddressSet::public_internet() {
+    static const char* const kNotPublic[] = {
+        "0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",    "169.254.0.0/16",
+        "172.16.0.0/12",  "192.0.0.0/24",   "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4",
+        "240.0.0.0/4",    "::/128",         "::1/128",        "fc00::/7",      "fe80::/10",
+        "ff00::/8",       "64:ff9b:1::/48", "100::/64"};
+    AddressSet s = all();
+    for (const char* p : kNotPublic) s -= *parse(p);
+    return s;
+}
+
+std::optional<AddressSet> AddressSet::parse(std::string_view text) {
+    std::string t = trim(text);
+    if (t.empty()) return std::nullopt;
+    if (t == "any" || t == "Any" || t == "ANY" || t == "*") return all();
+    if (auto dash = t.find('-'); dash != std::string::npos) {
+        auto lo = Address::parse(trim(std::string_view(t).substr(0, dash)));
+        auto hi = Address::parse(trim(std::string_view(t).substr(dash + 1)));
+        if (!lo || !hi || lo->family() != hi->family() || hi->value < lo->value) return std::nullopt;
+        return range(*lo, *hi);
+    }
+    auto slash = t.find('/');
+    auto a = Address::parse(std::string_view(t).substr(0, slash));
+    if (!a) return std::nullopt;
+    if (slash == std::string::npos) return host(*a);
+    std::string_view rest = std::string_view(t).substr(slash + 1);
+    int width = a->family() == Family::v4 ? 32 : 128;
+    if (auto len = parse_int(rest, width)) return prefix(*a, *len);
+    if (a->family() != Family::v4) return std::nullopt;
+    auto mask = Address::parse(rest);
+    if (!mask || mask->family() != Family::v4) return std::nullopt;
+    return masked(*a, mask->v4_value());
+}
+
+std::optional<AddressSet> AddressSet::parse_list(std::string_view text) {
+    AddressSet out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string_view::npos) comma = text.size();
+        auto item = parse(text.substr(start, comma - start));
+        if (!item) return std::nullopt;
+        out |= *item;
+        start = comma + 1;
+    }
+    return out;
+}
+
+AddressSet AddressSet::v4_part() const { return *this & all_v4(); }
+AddressSet AddressSet::v6_part() const { return *this & all_v6(); }
+
+uint64_t AddressSet::size() const {
+    uint128 total = 0;
+    const uint128 cap = uint128{1} << 64;
+    for (const auto& iv : set_.intervals()) {
+        uint128 n = iv.hi - iv.lo;  // count - 1, cannot overflow
+        total += n < cap ? n + 1 : cap;
+        if (total >= cap) return ~uint64_t{0};
+    }
+    return static_cast<uint64_t>(total);
+}
+
+std::vector<std::string> AddressSet::cidrs() const {
+    std::vector<std::string> out;
+    AddressSet rest = *this;
+    if (contains(all_v4())) {
+        out.push_back("0.0.0.0/0");
+        rest -= all_v4();
+    }
+    bool all6 = contains(all_v6());
+    if (all6) rest -= all_v6();
+    for (const auto& iv : rest.set_.intervals()) {
+        uint128 lo = iv.lo;
+        while (true) {
+            // The largest aligned block starting at lo that fits in [lo, hi].
+            int bits = 0;
+            while (bits < 128) {
+                uint128 block = ones(bits + 1);
+                if ((lo & block) != 0 || lo + block > iv.hi || lo + block < lo) break;
+                ++bits;
+            }
+            Address a{lo};
+            int width = a.family() == Family::v4 ? 32 : 128;
+            out.push_back(bits == 0 ? a.str() : fmt::format("{}/{}", a.str(), width - bits));
+            uint128 last = lo + ones(bits);
+            if (last >= iv.hi) break;
+            lo = last + 1;
+        }
+    }
+    if (all6) out.push_back("::/0");
+    return out;
+}
+
+std::string AddressSet::str() const {
+    if (empty()) return "none";
+    if (*this == all()) return "any";
+    return fmt::format("{}", fmt::join(cidrs(), ", "));
+}
+
+}  // namespace flowgap::analysis

@@ -1,0 +1,150 @@
+// A set of unsigned integers stored as sorted, disjoint, non-adjacent closed intervals.
+//
+// It is the one building block of the rule model: addresses, ports and protocols are all
+// IntervalSets over different universes. The invariant (normalized form) makes equality a
+// plain comparison and keeps every operation a linear merge.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+
+#include <boost/container/small_vector.hpp>
+
+namespace flowgap::analysis {
+
+template <typename T>
+class IntervalSet {
+public:
+    struct Interval {
+        T lo;
+        T hi;  // inclusive
+        bool operator==(const Interval&) const = default;
+    };
+    // Most sets in real rules are one interval; keep that one inline to save an allocation.
+    using Storage = boost::container::small_vector<Interval, 1>;
+
+    IntervalSet() = default;
+    IntervalSet(T lo, T hi) {
+        if (lo <= hi) items_.push_back({lo, hi});
+    }
+    static IntervalSet single(T v) { return IntervalSet(v, v); }
+    static IntervalSet of(std::initializer_list<Interval> list) {
+        IntervalSet s;
+        for (const auto& i : list) s.add(i.lo, i.hi);
+        return s;
+    }
+
+    bool empty() const { return items_.empty(); }
+    const Storage& intervals() const { return items_; }
+    T min() const { return items_.front().lo; }
+    T max() const { return items_.back().hi; }
+    bool operator==(const IntervalSet& o) const { return items_ == o.items_; }
+
+    bool contains(T v) const {
+        auto it = std::upper_bound(items_.begin(), items_.end(), v,
+                                   [](T x, const Interval& i) { return x < i.lo; });
+        return it != items_.begin() && std::prev(it)->hi >= v;
+    }
+    bool contains(const IntervalSet& o) const { return (o - *this).empty(); }
+    bool intersects(const IntervalSet& o) const {
+        if (empty() || o.empty() || max() < o.min() || o.max() < min()) return false;
+        auto a = items_.begin();
+        auto b = o.items_.begin();
+        while (a != items_.end() && b != o.items_.end()) {
+            if (a->hi < b->lo) {
+                ++a;
+            } else if (b->hi < a->lo) {
+                ++b;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Adds [lo, hi], keeping the set normalized.
+    void add(T lo, T hi) {
+        if (lo > hi) return;
+        if (items_.empty() || items_.back().hi < lo) {
+            if (!items_.empty() && items_.back().hi + 1 == lo) {
+                items_.back().hi = hi;
+            } else {
+                items_.push_back({lo, hi});
+            }
+            return;
+        }
+        *this = *this | IntervalSet(lo, hi);
+    }
+
+    friend IntervalSet operator|(const IntervalSet& a, const IntervalSet& b) {
+        if (a.empty()) return b;
+        if (b.empty()) return a;
+        IntervalSet out;
+        auto i = a.items_.begin();
+        auto j = b.items_.begin();
+        auto take = [&](const Interval& iv) {
+            if (!out.items_.empty() && (out.items_.back().hi >= iv.lo || out.items_.back().hi + 1 == iv.lo)) {
+                out.items_.back().hi = std::max(out.items_.back().hi, iv.hi);
+            } else {
+                out.items_.push_back(iv);
+            }
+        };
+        while (i != a.items_.end() || j != b.items_.end()) {
+            if (j == b.items_.end() || (i != a.items_.end() && i->lo <= j->lo)) {
+                take(*i++);
+            } else {
+                take(*j++);
+            }
+        }
+        return out;
+    }
+
+    friend IntervalSet operator&(const IntervalSet& a, const IntervalSet& b) {
+        IntervalSet out;
+        if (!a.intersects(b)) return out;
+        auto i = a.items_.begin();
+        auto j = b.items_.begin();
+        while (i != a.items_.end() && j != b.items_.end()) {
+            T lo = std::max(i->lo, j->lo);
+            T hi = std::min(i->hi, j->hi);
+            if (lo <= hi) out.items_.push_back({lo, hi});
+            if (i->hi < j->hi) {
+                ++i;
+            } else {
+                ++j;
+            }
+        }
+        return out;
+    }
+
+    friend IntervalSet operator-(const IntervalSet& a, const IntervalSet& b) {
+        if (!a.intersects(b)) return a;
+        IntervalSet out;
+        auto j = b.items_.begin();
+        for (const auto& iv : a.items_) {
+            T lo = iv.lo;
+            bool done = false;
+            while (j != b.items_.end() && j->hi < lo) ++j;
+            for (auto k = j; k != b.items_.end() && k->lo <= iv.hi; ++k) {
+                if (k->lo > lo) out.items_.push_back({lo, static_cast<T>(k->lo - 1)});
+                if (k->hi >= iv.hi) {
+                    done = true;
+                    break;
+                }
+                lo = static_cast<T>(k->hi + 1);
+            }
+            if (!done) out.items_.push_back({lo, iv.hi});
+        }
+        return out;
+    }
+
+    IntervalSet& operator|=(const IntervalSet& o) { return *this = *this | o; }
+    IntervalSet& operator&=(const IntervalSet& o) { return *this = *this & o; }
+    IntervalSet& operator-=(const IntervalSet& o) { return *this = *this - o; }
+
+private:
+    Storage items_;
+};
+
+}  // namespace flowgap::analysis

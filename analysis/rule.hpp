@@ -1,0 +1,92 @@
+// The vendor-independent rule model: rules, the policies they form, and a parsed firewall.
+//
+// Parsers resolve every vendor semantic (chains, zones, profiles, block-wins) into these types;
+// checks read only these types.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/flow_space.hpp"
+
+namespace flowgap::analysis {
+
+struct SourceLocation {
+    std::shared_ptr<const std::string> file;  // shared: thousands of rules point at one file
+    uint32_t line = 0;                        // 1-based; 0 when unknown
+    uint32_t column = 0;                      // 1-based; 0 when unknown
+    std::string str() const;                  // "file:line:column", "file:line", or "file"
+};
+
+// A problem found while reading input. Errors stop the run; warnings go into the report.
+struct Diagnostic {
+    enum class Severity { warning, error };
+    Severity severity = Severity::warning;
+    SourceLocation location;
+    std::string message;
+    std::string str() const;  // "file:line:column: warning: message"
+};
+
+// Thrown for input that cannot be read at all (exit code 2).
+class InputError : public std::runtime_error {
+public:
+    InputError(SourceLocation where, const std::string& message);
+    const SourceLocation& location() const { return where_; }
+    const std::string& message() const { return message_; }
+
+private:
+    SourceLocation where_;
+    std::string message_;
+};
+
+enum class Action {
+    allow,
+    block,
+    unknown,  // the config hands the packet to something it does not show (a userspace queue, ...)
+};
+std::string_view to_string(Action a);
+
+struct Rule {
+    std::string name;
+    Action action = Action::block;
+    // Packets the rule certainly matches, and packets it matches only if a condition the config
+    // cannot decide holds (an interface, an App-ID, an FQDN, ...). The two are disjoint.
+    FlowSpace match;
+    FlowSpace may_match;
+    std::vector<std::string> conditions;  // why may_match is not certain, for the report
+    SourceLocation location;
+    std::string_view text;  // the rule as written; points into the owning Firewall's sources
+};
+
+enum class Combine {
+    first_match,  // the first matching rule decides (Palo Alto, iptables)
+    block_wins,   // any matching block rule decides, else any allow rule (Windows)
+};
+
+// Which packets a policy filters: those addressed to the host, sent by it, or routed through.
+enum class Direction { inbound, outbound, transit };
+std::string_view to_string(Direction d);
+
+struct Policy {
+    std::string name;  // "INPUT", "vsys1 security rulebase", ...
+    Direction direction = Direction::transit;
+    Combine combine = Combine::first_match;
+    std::vector<Rule> rules;   // disabled rules are not kept here; parsers count them as skipped
+    Rule default_rule;         // decides what no rule matched; its match is every packet
+};
+
+// One parsed configuration file.
+struct Firewall {
+    std::string format;  // "iptables", "paloalto", "netsh"
+    std::shared_ptr<const std::string> path;
+    std::vector<Policy> policies;
+    std::vector<Diagnostic> warnings;
+    size_t rule_count = 0;  // rules as written in the file, disabled ones included
+    // Owns the text that Rule::text points into.
+    std::vector<std::shared_ptr<const std::string>> sources;
+};
+
+}  // namespace flowgap::analysis

@@ -1,0 +1,35 @@
+#include "parsers/parse.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "parsers/iptables/iptables.hpp"
+
+namespace flowgap::parsers {
+
+using analysis::InputError;
+using analysis::SourceLocation;
+
+std::string detect_format(std::string_view content) {
+    if (iptables::looks_like(content)) return "iptables";
+    return "";
+}
+
+analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
+                              const ParseOptions& options) {
+    auto name = std::make_shared<const std::string>(display);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(SourceLocation{name}, "cannot open the file");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    auto content = std::make_shared<const std::string>(std::move(buffer).str());
+    if (format.empty()) format = detect_format(*content);
+    if (format == "iptables") return iptables::parse(name, content, options);
+    if (format.empty()) {
+        throw InputError(SourceLocation{name, 1, 1},
+                         "unrecognized format: not an iptables-save dump (set `format:` to say what it is)");
+    }
+    throw InputError(SourceLocation{name}, "format '" + format + "' is not supported (known: iptables)");
+}
+
+}  // namespace flowgap::parsers

@@ -1,0 +1,21 @@
+// Reading a configuration file of any supported vendor into the rule model.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "analysis/rule.hpp"
+#include "parsers/options.hpp"
+
+namespace flowgap::parsers {
+
+// "iptables", "paloalto", "netsh", or "" when the content matches no known format.
+std::string detect_format(std::string_view content);
+
+// Reads `path` and parses it as `format` (detected from the content when empty). `display` is
+// the name locations use (the path as the user wrote it). Throws analysis::InputError.
+analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
+                              const ParseOptions& options);
+
+}  // namespace flowgap::parsers

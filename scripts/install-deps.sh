@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages flowgap builds and tests with. Idempotent: installs only what is missing,
+# so `make demo` and `make test` can call it every time.
+set -euo pipefail
+
+packages=(g++ cmake make libboost-dev libpugixml-dev libcli11-dev catch2 libyaml-cpp-dev libfmt-dev
+          nlohmann-json3-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
