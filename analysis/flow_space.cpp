@@ -99,6 +99,12 @@ FlowSpace FlowSpace::of(const AddressSet& src, const AddressSet& dst, const Prot
 
 FlowSpace FlowSpace::of(const Box& box) { return of(box.src, box.dst, box.proto, box.dport, box.sport); }
 
+FlowSpace FlowSpace::from_disjoint(std::vector<Box> boxes) {
+    FlowSpace out;
+    for (auto& b : boxes) out.add_disjoint(std::move(b));
+    return out;
+}
+
 void FlowSpace::add_disjoint(Box b) {
     if (!b.empty()) boxes_.push_back(std::move(b));
 }

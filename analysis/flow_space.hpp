@@ -50,6 +50,9 @@ public:
     static FlowSpace of(const AddressSet& src, const AddressSet& dst, const ProtocolSet& proto,
                         const PortSet& dport = PortSet::all(), const PortSet& sport = PortSet::all());
     static FlowSpace of(const Box& box);
+    // Boxes the caller knows to be pairwise disjoint and single-family (e.g. one per LAN):
+    // skips the quadratic disjointness work a union would do.
+    static FlowSpace from_disjoint(std::vector<Box> boxes);
 
     bool empty() const { return boxes_.empty(); }
     const std::vector<Box>& boxes() const { return boxes_; }

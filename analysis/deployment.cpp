@@ -1,0 +1,251 @@
+#include "analysis/deployment.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "analysis/zones.hpp"
+
+namespace flowgap::analysis {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Turns yaml-cpp nodes into located values and located errors.
+class Reader {
+public:
+    explicit Reader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
+
+    SourceLocation at(const YAML::Node& n) const {
+        const YAML::Mark m = n.Mark();
+        if (m.is_null()) return SourceLocation{file_, 1, 1};
+        return SourceLocation{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+    }
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const { throw InputError(at(n), message); }
+
+    std::string text(const YAML::Node& n, const std::string& what) const {
+        if (!n.IsScalar()) fail(n, what + " must be a single value");
+        return n.Scalar();
+    }
+    bool flag(const YAML::Node& n, const std::string& what) const {
+        std::string v = text(n, what);
+        if (v == "true" || v == "yes") return true;
+        if (v == "false" || v == "no") return false;
+        fail(n, fmt::format("{} must be true or false, not '{}'", what, v));
+    }
+    uint32_t port(const YAML::Node& n, const std::string& what) const {
+        std::string v = text(n, what);
+        uint32_t p = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), p);
+        if (ec != std::errc() || end != v.data() + v.size() || p == 0 || p > 65535) {
+            fail(n, fmt::format("{} must be a port number 1-65535, not '{}'", what, v));
+        }
+        return p;
+    }
+    std::string choice(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const {
+        std::string v = text(n, what);
+        for (const char* a : allowed) {
+            if (v == a) return v;
+        }
+        fail(n, fmt::format("{} must be one of {}, not '{}'", what, fmt::join(allowed, ", "), v));
+    }
+    // A scalar or a list of addresses, CIDRs, ranges or `any`; each item located on error.
+    std::vector<AddressSet> addresses(const YAML::Node& n, const std::string& what) const {
+        std::vector<AddressSet> out;
+        auto one = [&](const YAML::Node& item) {
+            std::string v = text(item, what);
+            auto a = AddressSet::parse(v);
+            if (!a) fail(item, fmt::format("{}: '{}' is not an address, CIDR, range or `any`", what, v));
+            out.push_back(*a);
+        };
+        if (n.IsSequence()) {
+            for (const auto& item : n) one(item);
+        } else if (n.IsScalar()) {
+            one(n);
+        } else {
+            fail(n, what + " must be an address or a list of addresses");
+        }
+        return out;
+    }
+    void expect_map(const YAML::Node& n, const std::string& what) const {
+        if (!n.IsMap()) fail(n, what + " must be a mapping of keys to values");
+    }
+    void only_keys(const YAML::Node& map, std::initializer_list<const char*> keys, const std::string& where) const {
+        for (const auto& kv : map) {
+            std::string k = kv.first.Scalar();
+            bool known = false;
+            for (const char* key : keys) known = known || k == key;
+            if (!known) {
+                fail(kv.first, fmt::format("unknown key '{}' in {} (known: {})", k, where, fmt::join(keys, ", ")));
+            }
+        }
+    }
+    // name -> prefixes, in file order, for zones and interfaces.
+    std::map<std::string, AddressSet> areas(const YAML::Node& n, const std::string& what) const {
+        expect_map(n, what);
+        std::vector<std::pair<std::string, std::vector<AddressSet>>> declared;
+        for (const auto& kv : n) {
+            declared.emplace_back(kv.first.Scalar(), addresses(kv.second, what + " '" + kv.first.Scalar() + "'"));
+        }
+        return resolve_longest_prefix(declared);
+    }
+    const std::shared_ptr<const std::string>& file() const { return file_; }
+
+private:
+    std::shared_ptr<const std::string> file_;
+};
+
+AddressSet union_of(const std::vector<AddressSet>& sets) {
+    AddressSet out;
+    for (const auto& s : sets) out |= s;
+    return out;
+}
+
+Ports read_ports(const Reader& r, const YAML::Node& n) {
+    r.expect_map(n, "ports");
+    r.only_keys(n, {"server", "module", "console", "database", "zone_server", "zone_hub"}, "ports");
+    Ports p;
+    if (n["server"]) p.server = r.port(n["server"], "ports.server");
+    if (n["module"]) p.module = r.port(n["module"], "ports.module");
+    if (n["database"]) p.database = r.port(n["database"], "ports.database");
+    if (n["zone_server"]) p.zone_server = r.port(n["zone_server"], "ports.zone_server");
+    if (n["zone_hub"]) p.zone_hub = r.port(n["zone_hub"], "ports.zone_hub");
+    if (const auto& c = n["console"]) {
+        if (c.IsSequence()) {
+            for (const auto& item : c) p.console.push_back(r.port(item, "ports.console"));
+        } else {
+            p.console.push_back(r.port(c, "ports.console"));
+        }
+    }
+    return p;
+}
+
+void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
+    r.expect_map(n, "roles");
+    for (const auto& kv : n) {
+        std::string name = kv.first.Scalar();
+        if (name == "lan") {
+            d.lans = r.addresses(kv.second, "roles.lan");
+            d.role_locations[name] = r.at(kv.first);
+            continue;
+        }
+        const auto& known = known_roles();
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            r.fail(kv.first, fmt::format("unknown role '{}' (known: {}, lan)", name, fmt::join(known, ", ")));
+        }
+        d.roles[name] = union_of(r.addresses(kv.second, "roles." + name));
+        d.role_locations[name] = r.at(kv.first);
+    }
+}
+
+FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deployment& d) {
+    r.expect_map(n, "a firewall entry");
+    r.only_keys(n, {"name", "config", "format", "host", "zones", "interfaces", "device_group", "vsys", "profile"},
+                "a firewall entry");
+    FirewallSpec f;
+    f.location = r.at(n);
+    if (!n["name"]) r.fail(n, "a firewall entry needs a `name`");
+    if (!n["config"]) r.fail(n, "a firewall entry needs a `config` (the path of its configuration export)");
+    f.name = r.text(n["name"], "name");
+    f.config = r.text(n["config"], "config");
+    fs::path p(f.config);
+    f.config_path = p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
+    if (!fs::is_regular_file(f.config_path)) {
+        r.fail(n["config"], fmt::format("config file '{}' not found (looked for {})", f.config, f.config_path));
+    }
+    if (n["format"]) f.format = r.choice(n["format"], "format", {"iptables", "paloalto", "netsh"});
+    if (n["host"]) f.host = union_of(r.addresses(n["host"], "host"));
+    if (n["zones"]) f.zones = r.areas(n["zones"], "zones");
+    if (n["interfaces"]) f.interfaces = r.areas(n["interfaces"], "interfaces");
+    if (n["device_group"]) f.device_group = r.text(n["device_group"], "device_group");
+    if (n["vsys"]) f.vsys = r.text(n["vsys"], "vsys");
+    if (n["profile"]) f.profile = r.choice(n["profile"], "profile", {"domain", "private", "public"});
+    return f;
+}
+
+YAML::Node load_yaml(const std::string& path, const Reader& r) {
+    try {
+        return YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        throw InputError(SourceLocation{r.file()}, "cannot open the deployment file");
+    } catch (const YAML::ParserException& e) {
+        throw InputError(SourceLocation{r.file(), static_cast<uint32_t>(e.mark.line + 1),
+                                        static_cast<uint32_t>(e.mark.column + 1)},
+                         "invalid YAML: " + e.msg);
+    }
+}
+
+void read_top(const Reader& r, const YAML::Node& root, Deployment& d) {
+    r.only_keys(root,
+                {"platform", "active_active", "database_engine", "airgapped", "direct_connect", "ports", "roles",
+                 "firewalls"},
+                "the deployment file");
+    if (root["platform"]) {
+        d.platform = r.choice(root["platform"], "platform", {"appliance", "windows"}) == "appliance"
+                         ? Platform::appliance
+                         : Platform::windows;
+    }
+    if (root["active_active"]) d.active_active = r.flag(root["active_active"], "active_active");
+    if (root["airgapped"]) d.airgapped = r.flag(root["airgapped"], "airgapped");
+    if (root["direct_connect"]) d.direct_connect = r.flag(root["direct_connect"], "direct_connect");
+    if (root["database_engine"]) {
+        d.database_engine = r.choice(root["database_engine"], "database_engine", {"sqlserver", "postgresql"});
+    }
+    if (root["ports"]) d.ports = read_ports(r, root["ports"]);
+    if (d.ports.console.empty()) {
+        d.ports.console = d.platform == Platform::appliance ? std::vector<uint32_t>{443, 8443}
+                                                             : std::vector<uint32_t>{443};
+    }
+    if (!root["roles"]) r.fail(root, "the deployment file needs `roles:` (where each Tanium role lives)");
+    read_roles(r, root["roles"], d);
+}
+
+}  // namespace
+
+const std::vector<std::string>& known_roles() {
+    static const std::vector<std::string> roles = {
+        "server", "module_server", "database", "zone_server", "zone_hub", "console", "admin",
+        "endpoints", "internet_endpoints", "internet", "dns", "ntp", "ldap", "syslog", "snmp", "idrac"};
+    return roles;
+}
+
+AddressSet Deployment::role(const std::string& name) const {
+    if (auto it = roles.find(name); it != roles.end()) return it->second;
+    if (name == "zone_hub") return role("server");
+    if (name == "admin") return role("console");
+    if (name == "internet" || name == "internet_endpoints") return AddressSet::public_internet();
+    return {};
+}
+
+uint32_t Deployment::database_port() const {
+    if (ports.database) return *ports.database;
+    return database_engine == "postgresql" ? 5432 : 1433;
+}
+
+Deployment load_deployment(const std::string& path) {
+    Reader r(path);
+    YAML::Node root = load_yaml(path, r);
+    Deployment d;
+    d.path = path;
+    d.directory = fs::path(path).parent_path().string();
+    if (d.directory.empty()) d.directory = ".";
+    d.location = SourceLocation{r.file(), 1, 1};
+    if (!root.IsMap()) r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
+    read_top(r, root, d);
+    if (const auto& list = root["firewalls"]) {
+        if (!list.IsSequence()) r.fail(list, "firewalls must be a list");
+        std::set<std::string> names;
+        for (const auto& item : list) {
+            FirewallSpec f = read_firewall(r, item, d);
+            if (!names.insert(f.name).second) r.fail(item["name"], fmt::format("duplicate firewall name '{}'", f.name));
+            d.firewalls.push_back(std::move(f));
+        }
+    }
+    return d;
+}
+
+}  // namespace flowgap::analysis
