@@ -1,1 +1,48 @@
-int main() { return 0; }
+// flowgap: audits firewall configurations against the Tanium port matrix.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "analysis/rule.hpp"
+#include "src/commands.hpp"
+
+namespace {
+
+void add_output_options(CLI::App* cmd, flowgap::cli::OutputOptions& out) {
+    cmd->add_option("--format", out.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("-o,--output", out.output, "Write the report to this file instead of standard output");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"flowgap: checks firewall configurations against the Tanium port matrix"};
+    app.set_version_flag("--version", "flowgap 0.1.0");
+    app.require_subcommand(1);
+
+    std::string deployment;
+    flowgap::cli::OutputOptions flows_out, audit_out;
+    auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");
+    flows->add_option("deployment", deployment, "Deployment file (YAML)")->required();
+    add_output_options(flows, flows_out);
+    auto* audit = app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
+    audit->add_option("deployment", deployment, "Deployment file (YAML)")->required();
+    add_output_options(audit, audit_out);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    try {
+        if (flows->parsed()) return flowgap::cli::run_flows(deployment, flows_out);
+        return flowgap::cli::run_audit(deployment, audit_out);
+    } catch (const flowgap::analysis::InputError& e) {
+        std::cerr << "flowgap: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "flowgap: internal error: " << e.what() << "\n";
+        return 3;
+    }
+}

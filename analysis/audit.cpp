@@ -1,0 +1,113 @@
+#include "analysis/audit.hpp"
+
+#include <fmt/format.h>
+
+namespace flowgap::analysis {
+
+namespace {
+
+bool has_direction(const Firewall& fw, Direction dir) {
+    for (const auto& p : fw.policies) {
+        if (p.direction == dir) return true;
+    }
+    return false;
+}
+
+// Packets pass a direction only if every policy filtering that direction lets them through
+// (e.g. several base chains on one hook). A direction no policy filters lets everything pass.
+void evaluate_direction(const Firewall& fw, Direction dir, const FlowSpace& packets, FlowAtFirewall& out) {
+    if (packets.empty()) return;
+    FlowSpace allowed = packets, blocked;
+    bool filtered = false;
+    for (const auto& p : fw.policies) {
+        if (p.direction != dir) continue;
+        filtered = true;
+        Evaluation ev = evaluate(p, packets);
+        allowed &= ev.allowed;
+        blocked |= ev.blocked;
+        out.parts.push_back({&p, std::move(ev)});
+    }
+    if (!filtered) {
+        out.notes.push_back(fmt::format("no rules filter {} traffic in this configuration", to_string(dir)));
+    }
+    out.allowed |= allowed - blocked;
+    out.blocked |= blocked;
+}
+
+FlowAtFirewall at_firewall(const Deployment& d, size_t fi, const Firewall& fw, const Flow& flow) {
+    FlowAtFirewall r;
+    r.firewall = fi;
+    const FirewallSpec& spec = d.firewalls[fi];
+    if (spec.host) {
+        const AddressSet any = AddressSet::all();
+        FlowSpace own = FlowSpace::of(*spec.host, *spec.host, ProtocolSet::all());
+        FlowSpace in = (flow.space & FlowSpace::of(any, *spec.host, ProtocolSet::all())) - own;
+        FlowSpace out = (flow.space & FlowSpace::of(*spec.host, any, ProtocolSet::all())) - own;
+        r.crossing = in | out;
+        evaluate_direction(fw, Direction::inbound, in, r);
+        evaluate_direction(fw, Direction::outbound, out, r);
+    } else {
+        r.crossing = flow.space;
+        evaluate_direction(fw, Direction::transit, r.crossing, r);
+    }
+    r.conditional = r.crossing - r.allowed - r.blocked;
+    r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);
+    return r;
+}
+
+void check_placement(const Deployment& d, const std::vector<Firewall>& firewalls) {
+    for (size_t i = 0; i < firewalls.size(); ++i) {
+        const Firewall& fw = firewalls[i];
+        const FirewallSpec& spec = d.firewalls[i];
+        bool host_only = !fw.policies.empty() && !has_direction(fw, Direction::transit);
+        if (!spec.host && host_only) {
+            throw InputError(spec.location,
+                             fmt::format("firewall '{}': its config filters only the traffic of the host it runs on; "
+                                         "say which host with `host:`",
+                                         spec.name));
+        }
+    }
+}
+
+}  // namespace
+
+bool Audit::required_flows_allowed() const {
+    for (const auto& e : end_to_end) {
+        if (flows[e.flow].entry->level != Level::required) continue;
+        if (e.verdict != Verdict::allowed && e.verdict != Verdict::not_applicable) return false;
+    }
+    return true;
+}
+
+Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls) {
+    check_placement(d, firewalls);
+    Audit audit;
+    audit.flows = expand(d);
+    for (size_t fi = 0; fi < firewalls.size(); ++fi) {
+        for (size_t k = 0; k < audit.flows.size(); ++k) {
+            FlowAtFirewall r = at_firewall(d, fi, firewalls[fi], audit.flows[k]);
+            r.flow = k;
+            if (r.verdict != Verdict::not_applicable) audit.results.push_back(std::move(r));
+        }
+    }
+    // Together: a packet gets through when every firewall it crosses allows it.
+    for (size_t k = 0; k < audit.flows.size(); ++k) {
+        const FlowSpace& space = audit.flows[k].space;
+        EndToEnd e;
+        e.flow = k;
+        e.allowed = space;
+        for (const auto& r : audit.results) {
+            if (r.flow != k) continue;
+            e.firewalls.push_back(r.firewall);
+            e.allowed &= r.allowed | (space - r.crossing);
+            e.blocked |= r.blocked;
+        }
+        e.allowed -= e.blocked;
+        e.conditional = space - e.allowed - e.blocked;
+        e.verdict = e.firewalls.empty() ? Verdict::not_applicable : verdict_of(space, e.allowed, e.blocked);
+        audit.end_to_end.push_back(std::move(e));
+    }
+    return audit;
+}
+
+}  // namespace flowgap::analysis

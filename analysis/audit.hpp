@@ -1,0 +1,50 @@
+// The audit: every catalog flow of a deployment evaluated against every firewall it crosses,
+// and against all of them together.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/catalog.hpp"
+#include "analysis/deployment.hpp"
+#include "analysis/evaluate.hpp"
+
+namespace flowgap::analysis {
+
+struct PolicyResult {
+    const Policy* policy = nullptr;
+    Evaluation evaluation;
+};
+
+// One flow at one firewall.
+struct FlowAtFirewall {
+    size_t flow = 0;      // index into Audit::flows
+    size_t firewall = 0;  // index into the deployment's firewalls (and the parsed list)
+    FlowSpace crossing;   // the flow's packets this firewall filters
+    std::vector<PolicyResult> parts;
+    std::vector<std::string> notes;
+    FlowSpace allowed, blocked, conditional;
+    Verdict verdict = Verdict::not_applicable;
+};
+
+// One flow through every firewall it crosses: what they let through together.
+struct EndToEnd {
+    size_t flow = 0;
+    std::vector<size_t> firewalls;  // the ones it crosses
+    FlowSpace allowed, blocked, conditional;
+    Verdict verdict = Verdict::not_applicable;
+};
+
+struct Audit {
+    std::vector<Flow> flows;
+    std::vector<FlowAtFirewall> results;  // by firewall, then catalog order; crossing flows only
+    std::vector<EndToEnd> end_to_end;     // catalog order, one per flow
+    // True when every required flow is allowed end to end (or crosses no firewall).
+    bool required_flows_allowed() const;
+};
+
+// `firewalls[i]` is the parsed config of `d.firewalls[i]`. Throws InputError when a firewall's
+// policies cannot be placed (a host-only config without `host:`).
+Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls);
+
+}  // namespace flowgap::analysis

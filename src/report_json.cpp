@@ -1,0 +1,137 @@
+// The JSON report, schema "flowgap-report/1". Key order is fixed (ordered_json) so that the same
+// inputs give byte-identical output.
+#include <nlohmann/json.hpp>
+
+#include "src/report.hpp"
+
+namespace flowgap::cli {
+
+using nlohmann::ordered_json;
+using namespace flowgap::analysis;
+
+namespace {
+
+ordered_json example(const FlowSpace& s) {
+    auto p = s.example();
+    return p ? ordered_json(p->str()) : ordered_json(nullptr);
+}
+
+ordered_json decision_json(const Decision& d, const Policy& policy) {
+    ordered_json j;
+    j["rule"] = d.rule->name;
+    j["action"] = to_string(d.rule->action);
+    j["location"] = d.rule->location.str();
+    j["policy"] = policy.name;
+    j["conditional"] = d.conditional;
+    j["example"] = example(d.space);
+    j["text"] = std::string(d.rule->text);
+    if (d.conditional) j["conditions"] = d.rule->conditions;
+    return j;
+}
+
+ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
+    const Flow& flow = r.audit.flows[res.flow];
+    ordered_json j;
+    j["flow"] = flow.entry->id;
+    j["level"] = to_string(flow.entry->level);
+    j["firewall"] = r.deployment.firewalls[res.firewall].name;
+    j["verdict"] = to_string(res.verdict);
+    j["from"] = res.crossing.sources().cidrs();
+    j["to"] = res.crossing.destinations().cidrs();
+    j["protocol"] = res.crossing.protocols().str();
+    j["ports"] = res.crossing.dports().str();
+    j["service"] = flow.service;
+    ordered_json decided = ordered_json::array();
+    std::vector<std::string> conditions;
+    for (const auto& part : res.parts) {
+        for (const auto& d : part.evaluation.decisions) {
+            decided.push_back(decision_json(d, *part.policy));
+            if (!d.conditional) continue;
+            for (const auto& c : d.rule->conditions) {
+                if (std::find(conditions.begin(), conditions.end(), c) == conditions.end()) conditions.push_back(c);
+            }
+        }
+    }
+    j["decided_by"] = decided;
+    j["conditions"] = conditions;
+    j["notes"] = res.notes;
+    j["example_allowed"] = example(res.allowed);
+    j["example_blocked"] = example(res.blocked);
+    j["example_conditional"] = example(res.conditional);
+    return j;
+}
+
+ordered_json firewall_json(const FirewallSpec& spec, const Firewall& fw) {
+    ordered_json j;
+    j["name"] = spec.name;
+    j["format"] = fw.format;
+    j["config"] = spec.config_path;
+    j["host"] = spec.host ? ordered_json(spec.host->cidrs()) : ordered_json(nullptr);
+    j["rules"] = fw.rule_count;
+    ordered_json warnings = ordered_json::array();
+    for (const auto& w : fw.warnings) warnings.push_back({{"location", w.location.str()}, {"message", w.message}});
+    j["warnings"] = warnings;
+    return j;
+}
+
+ordered_json flow_json(const Flow& f) {
+    ordered_json j;
+    j["flow"] = f.entry->id;
+    j["level"] = to_string(f.entry->level);
+    j["summary"] = f.entry->summary;
+    j["from"] = f.from.cidrs();
+    j["to"] = f.to.cidrs();
+    j["both_ways"] = f.entry->both_ways;
+    j["service"] = f.service;
+    j["setting"] = f.entry->setting;
+    j["seed"] = f.entry->seed;
+    return j;
+}
+
+}  // namespace
+
+void write_audit_json(std::ostream& out, const Report& r) {
+    ordered_json j;
+    j["schema"] = "flowgap-report/1";
+    j["deployment"] = r.deployment.path;
+    j["firewalls"] = ordered_json::array();
+    for (size_t i = 0; i < r.firewalls.size(); ++i) {
+        j["firewalls"].push_back(firewall_json(r.deployment.firewalls[i], r.firewalls[i]));
+    }
+    j["flows"] = ordered_json::array();
+    for (const auto& res : r.audit.results) j["flows"].push_back(result_json(r, res));
+    j["end_to_end"] = ordered_json::array();
+    size_t required = 0, failing = 0;
+    for (const auto& e : r.audit.end_to_end) {
+        const Flow& f = r.audit.flows[e.flow];
+        ordered_json x;
+        x["flow"] = f.entry->id;
+        x["level"] = to_string(f.entry->level);
+        x["verdict"] = to_string(e.verdict);
+        ordered_json names = ordered_json::array();
+        for (size_t fi : e.firewalls) names.push_back(r.deployment.firewalls[fi].name);
+        x["firewalls"] = names;
+        x["example_blocked"] = example(e.blocked);
+        x["example_conditional"] = example(e.conditional);
+        j["end_to_end"].push_back(x);
+        if (f.entry->level != Level::required) continue;
+        ++required;
+        if (e.verdict != Verdict::allowed && e.verdict != Verdict::not_applicable) ++failing;
+    }
+    j["findings"] = ordered_json::array();
+    j["summary"] = {{"required_flows", required},
+                    {"required_flows_not_allowed", failing},
+                    {"passed", r.audit.required_flows_allowed()}};
+    out << j.dump(2) << "\n";
+}
+
+void write_flows_json(std::ostream& out, const Deployment& d, const std::vector<Flow>& flows) {
+    ordered_json j;
+    j["schema"] = "flowgap-flows/1";
+    j["deployment"] = d.path;
+    j["flows"] = ordered_json::array();
+    for (const auto& f : flows) j["flows"].push_back(flow_json(f));
+    out << j.dump(2) << "\n";
+}
+
+}  // namespace flowgap::cli
