@@ -78,8 +78,10 @@ std::optional<PortSet> PortSet::parse(std::string_view text) {
             out.add(*p, *p);
         } else {
             std::string_view a = item.substr(0, sep), b = item.substr(sep + 1);
-            auto lo = a.empty() ? std::optional<uint32_t>(0) : number(a, kMax);
-            auto hi = b.empty() ? std::optional<uint32_t>(kMax) : number(b, kMax);
+            // Only iptables' `:` form may leave an end open; "-1" or "80-" is a typo, not a range.
+            bool open = item[sep] == ':';
+            auto lo = a.empty() && open ? std::optional<uint32_t>(0) : number(a, kMax);
+            auto hi = b.empty() && open ? std::optional<uint32_t>(kMax) : number(b, kMax);
             if (!lo || !hi || *lo > *hi) return std::nullopt;
             out.add(*lo, *hi);
         }
