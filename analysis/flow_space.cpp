@@ -50,12 +50,14 @@ std::string Packet::str() const {
     auto proto_name = protocol::name(proto);
     if (protocol::has_ports(proto)) {
         auto ep = [](const Address& a, uint32_t port) {
-            return a.family() == Family::v6 ? fmt::format("[{}]:{}", a.str(), port) : fmt::format("{}:{}", a.str(), port);
+            return a.family() == Family::v6 ? fmt::format("[{}]:{}", a.str(), port)
+                                            : fmt::format("{}:{}", a.str(), port);
         };
         return fmt::format("{} {} -> {}", proto_name, ep(src, sport), ep(dst, dport));
     }
     if (proto == protocol::icmp || proto == protocol::icmpv6) {
-        return fmt::format("{} {} -> {} type {} code {}", proto_name, src.str(), dst.str(), dport / 256, dport % 256);
+        return fmt::format("{} {} -> {} type {} code {}", proto_name, src.str(), dst.str(), dport / 256,
+                           dport % 256);
     }
     return fmt::format("{} {} -> {}", proto_name, src.str(), dst.str());
 }
@@ -74,7 +76,9 @@ bool Box::contains(const Packet& p) const {
            sport.contains(p.sport);
 }
 
-FlowSpace FlowSpace::all() { return of(AddressSet::all(), AddressSet::all(), ProtocolSet::all()); }
+FlowSpace FlowSpace::all() {
+    return of(AddressSet::all(), AddressSet::all(), ProtocolSet::all());
+}
 
 FlowSpace FlowSpace::of(const AddressSet& src, const AddressSet& dst, const ProtocolSet& proto,
                         const PortSet& dport, const PortSet& sport) {
@@ -82,7 +86,8 @@ FlowSpace FlowSpace::of(const AddressSet& src, const AddressSet& dst, const Prot
     // Protocols without ports match every value of the port dimensions, so a port restriction
     // applies to the port-carrying protocols (and ICMP, whose type and code live in dport).
     ProtocolSet ported;
-    for (uint32_t p : {protocol::tcp, protocol::udp, protocol::sctp, 136u, protocol::icmp, protocol::icmpv6}) {
+    for (uint32_t p :
+         {protocol::tcp, protocol::udp, protocol::sctp, 136u, protocol::icmp, protocol::icmpv6}) {
         if (proto.contains(p)) ported = ported | ProtocolSet::single(p);
     }
     ProtocolSet portless = proto - ported;
@@ -92,16 +97,20 @@ FlowSpace FlowSpace::of(const AddressSet& src, const AddressSet& dst, const Prot
         if (!ported.empty()) out.add_disjoint({s, d, ported, dport, sport});
         if (!portless.empty()) out.add_disjoint({s, d, portless, PortSet::all(), PortSet::all()});
     }
-    out.boxes_.erase(std::remove_if(out.boxes_.begin(), out.boxes_.end(), [](const Box& b) { return b.empty(); }),
-                     out.boxes_.end());
+    out.boxes_.erase(
+        std::remove_if(out.boxes_.begin(), out.boxes_.end(), [](const Box& b) { return b.empty(); }),
+        out.boxes_.end());
     return out;
 }
 
-FlowSpace FlowSpace::of(const Box& box) { return of(box.src, box.dst, box.proto, box.dport, box.sport); }
+FlowSpace FlowSpace::of(const Box& box) {
+    return of(box.src, box.dst, box.proto, box.dport, box.sport);
+}
 
 FlowSpace FlowSpace::from_disjoint(std::vector<Box> boxes) {
     FlowSpace out;
-    for (auto& b : boxes) out.add_disjoint(std::move(b));
+    for (auto& b : boxes)
+        out.add_disjoint(std::move(b));
     return out;
 }
 
@@ -125,7 +134,9 @@ bool FlowSpace::intersects(const FlowSpace& o) const {
     return false;
 }
 
-bool FlowSpace::same_as(const FlowSpace& o) const { return (*this - o).empty() && (o - *this).empty(); }
+bool FlowSpace::same_as(const FlowSpace& o) const {
+    return (*this - o).empty() && (o - *this).empty();
+}
 
 std::optional<Packet> FlowSpace::example() const {
     if (boxes_.empty()) return std::nullopt;
@@ -138,36 +149,39 @@ std::optional<Packet> FlowSpace::example() const {
         if (!b.dst.contains(p.dst)) p.dst = Address{b.dst.intervals().intervals()[1].lo};
     }
     p.proto = b.proto.intervals().contains(protocol::tcp) ? protocol::tcp : b.proto.intervals().min();
-    if (p.proto == protocol::icmp || p.proto == protocol::icmpv6) {
-        p.dport = b.dport.intervals().min();
-    } else if (protocol::has_ports(p.proto)) {
-        p.dport = b.dport.intervals().min();
-        p.sport = pick_port(b.sport, 49152);
-    }
+    // Every dimension comes from the box, so the example is always a member: ICMP boxes carry
+    // the sport restriction of the rule they came from (see `of`), even though ICMP has no
+    // source port; portless protocols have the full port ranges and get 0.
+    p.dport = b.dport.intervals().min();
+    p.sport = protocol::has_ports(p.proto) ? pick_port(b.sport, 49152) : b.sport.intervals().min();
     return p;
 }
 
 AddressSet FlowSpace::sources() const {
     AddressSet s;
-    for (const auto& b : boxes_) s |= b.src;
+    for (const auto& b : boxes_)
+        s |= b.src;
     return s;
 }
 
 AddressSet FlowSpace::destinations() const {
     AddressSet s;
-    for (const auto& b : boxes_) s |= b.dst;
+    for (const auto& b : boxes_)
+        s |= b.dst;
     return s;
 }
 
 ProtocolSet FlowSpace::protocols() const {
     ProtocolSet s;
-    for (const auto& b : boxes_) s = s | b.proto;
+    for (const auto& b : boxes_)
+        s = s | b.proto;
     return s;
 }
 
 PortSet FlowSpace::dports() const {
     PortSet s;
-    for (const auto& b : boxes_) s = s | b.dport;
+    for (const auto& b : boxes_)
+        s = s | b.dport;
     return s;
 }
 
@@ -194,7 +208,8 @@ FlowSpace& FlowSpace::operator-=(const FlowSpace& o) {
     std::vector<Box> next;
     for (const auto& b : o.boxes_) {
         next.clear();
-        for (const auto& p : pieces) subtract_box(p, b, next);
+        for (const auto& p : pieces)
+            subtract_box(p, b, next);
         std::swap(pieces, next);
     }
     boxes_ = std::move(pieces);
@@ -210,7 +225,8 @@ FlowSpace operator|(const FlowSpace& a, const FlowSpace& b) {
 
 FlowSpace& FlowSpace::operator|=(const FlowSpace& o) {
     FlowSpace extra = o - *this;
-    for (auto& b : extra.boxes_) boxes_.push_back(std::move(b));
+    for (auto& b : extra.boxes_)
+        boxes_.push_back(std::move(b));
     coalesce();
     return *this;
 }
@@ -230,11 +246,21 @@ void FlowSpace::coalesce() {
                 Box& a = boxes_[i];
                 const Box& b = boxes_[j];
                 switch (which) {
-                    case 0: a.src |= b.src; break;
-                    case 1: a.dst |= b.dst; break;
-                    case 2: a.proto = a.proto | b.proto; break;
-                    case 3: a.dport = a.dport | b.dport; break;
-                    default: a.sport = a.sport | b.sport; break;
+                    case 0:
+                        a.src |= b.src;
+                        break;
+                    case 1:
+                        a.dst |= b.dst;
+                        break;
+                    case 2:
+                        a.proto = a.proto | b.proto;
+                        break;
+                    case 3:
+                        a.dport = a.dport | b.dport;
+                        break;
+                    default:
+                        a.sport = a.sport | b.sport;
+                        break;
                 }
                 boxes_.erase(boxes_.begin() + static_cast<long>(j));
                 merged = true;
