@@ -48,6 +48,10 @@ FlowAtFirewall at_firewall(const Deployment& d, size_t fi, const Firewall& fw, c
         evaluate_direction(fw, Direction::outbound, out, r);
     } else {
         r.crossing = flow.space;
+        // A router does not route a packet back out of the interface it came in on: traffic
+        // between two addresses behind the same interface never reaches its forwarding rules.
+        for (const auto& [name, area] : spec.interfaces)
+            r.crossing -= FlowSpace::of(area, area, ProtocolSet::all());
         evaluate_direction(fw, Direction::transit, r.crossing, r);
     }
     r.conditional = r.crossing - r.allowed - r.blocked;
@@ -61,10 +65,11 @@ void check_placement(const Deployment& d, const std::vector<Firewall>& firewalls
         const FirewallSpec& spec = d.firewalls[i];
         bool host_only = !fw.policies.empty() && !has_direction(fw, Direction::transit);
         if (!spec.host && host_only) {
-            throw InputError(spec.location,
-                             fmt::format("firewall '{}': its config filters only the traffic of the host it runs on; "
-                                         "say which host with `host:`",
-                                         spec.name));
+            throw InputError(
+                spec.location,
+                fmt::format("firewall '{}': its config filters only the traffic of the host it runs on; "
+                            "say which host with `host:`",
+                            spec.name));
         }
     }
 }

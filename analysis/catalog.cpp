@@ -76,16 +76,26 @@ const std::vector<CatalogEntry> kCatalog = {
 bool applies(const CatalogEntry& e, const Deployment& d) {
     bool appliance = d.platform == Platform::appliance;
     switch (e.when) {
-        case When::always: return true;
-        case When::windows: return !appliance;
-        case When::not_airgapped: return !d.airgapped;
-        case When::active_active: return d.active_active;
-        case When::zone_servers: return d.declares("zone_server");
-        case When::appliance: return appliance;
-        case When::appliance_active_active: return appliance && d.active_active;
-        case When::appliance_role: return appliance && d.declares(std::string(e.when_role));
-        case When::direct_connect: return d.direct_connect;
-        case When::direct_connect_zone: return d.direct_connect && d.declares("zone_server");
+        case When::always:
+            return true;
+        case When::windows:
+            return !appliance;
+        case When::not_airgapped:
+            return !d.airgapped;
+        case When::active_active:
+            return d.active_active;
+        case When::zone_servers:
+            return d.declares("zone_server");
+        case When::appliance:
+            return appliance;
+        case When::appliance_active_active:
+            return appliance && d.active_active;
+        case When::appliance_role:
+            return appliance && d.declares(std::string(e.when_role));
+        case When::direct_connect:
+            return d.direct_connect;
+        case When::direct_connect_zone:
+            return d.direct_connect && d.declares("zone_server");
     }
     return false;
 }
@@ -147,7 +157,8 @@ std::vector<ServicePart> parse_service(const Deployment& d, std::string_view spe
         std::string ports;
         if (slash != std::string_view::npos) {
             ports = std::string(part.substr(slash + 1));
-            if (ports.front() == '{') ports = port_value(d, std::string_view(ports).substr(1, ports.size() - 2));
+            if (ports.front() == '{')
+                ports = port_value(d, std::string_view(ports).substr(1, ports.size() - 2));
             sp.ports = *PortSet::parse(ports);
             shown.push_back(proto_name + "/" + ports);
         } else {
@@ -201,7 +212,8 @@ Flow make_flow(const Deployment& d, const CatalogEntry& e) {
                 AddressSet peers = f.from & lan;
                 if (peers.size() < 2) continue;
                 FlowSpace lan_space = FlowSpace::of(peers, peers, part.proto, part.ports);
-                for (const auto& b : lan_space.boxes()) boxes.push_back(b);
+                for (const auto& b : lan_space.boxes())
+                    boxes.push_back(b);
             }
             f.space |= FlowSpace::from_disjoint(std::move(boxes));
             continue;
@@ -217,14 +229,19 @@ Flow make_flow(const Deployment& d, const CatalogEntry& e) {
 
 std::string_view to_string(Level l) {
     switch (l) {
-        case Level::required: return "required";
-        case Level::recommended: return "recommended";
-        case Level::optional: return "optional";
+        case Level::required:
+            return "required";
+        case Level::recommended:
+            return "recommended";
+        case Level::optional:
+            return "optional";
     }
     return "optional";
 }
 
-const std::vector<CatalogEntry>& catalog() { return kCatalog; }
+const std::vector<CatalogEntry>& catalog() {
+    return kCatalog;
+}
 
 std::vector<Flow> expand(const Deployment& d) {
     std::vector<Flow> flows;

@@ -19,15 +19,15 @@ std::string_view to_string(Level l);
 // When a row applies to a deployment.
 enum class When {
     always,
-    windows,                  // the database is remote only on Windows
+    windows,  // the database is remote only on Windows
     not_airgapped,
     active_active,
-    zone_servers,             // zone servers declared
+    zone_servers,  // zone servers declared
     appliance,
     appliance_active_active,
-    appliance_role,           // appliance, and the row's extra role declared
+    appliance_role,  // appliance, and the row's extra role declared
     direct_connect,
-    direct_connect_zone,      // direct_connect and zone servers declared
+    direct_connect_zone,  // direct_connect and zone servers declared
 };
 
 struct CatalogEntry {

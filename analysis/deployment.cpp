@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 // Turns yaml-cpp nodes into located values and located errors.
 class Reader {
-public:
+  public:
     explicit Reader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
 
     SourceLocation at(const YAML::Node& n) const {
@@ -25,7 +25,9 @@ public:
         if (m.is_null()) return SourceLocation{file_, 1, 1};
         return SourceLocation{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
     }
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const { throw InputError(at(n), message); }
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const {
+        throw InputError(at(n), message);
+    }
 
     std::string text(const YAML::Node& n, const std::string& what) const {
         if (!n.IsScalar()) fail(n, what + " must be a single value");
@@ -46,7 +48,8 @@ public:
         }
         return p;
     }
-    std::string choice(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const {
+    std::string choice(const YAML::Node& n, const std::string& what,
+                       std::initializer_list<const char*> allowed) const {
         std::string v = text(n, what);
         for (const char* a : allowed) {
             if (v == a) return v;
@@ -63,7 +66,8 @@ public:
             out.push_back(*a);
         };
         if (n.IsSequence()) {
-            for (const auto& item : n) one(item);
+            for (const auto& item : n)
+                one(item);
         } else if (n.IsScalar()) {
             one(n);
         } else {
@@ -74,13 +78,16 @@ public:
     void expect_map(const YAML::Node& n, const std::string& what) const {
         if (!n.IsMap()) fail(n, what + " must be a mapping of keys to values");
     }
-    void only_keys(const YAML::Node& map, std::initializer_list<const char*> keys, const std::string& where) const {
+    void only_keys(const YAML::Node& map, std::initializer_list<const char*> keys,
+                   const std::string& where) const {
         for (const auto& kv : map) {
             std::string k = kv.first.Scalar();
             bool known = false;
-            for (const char* key : keys) known = known || k == key;
+            for (const char* key : keys)
+                known = known || k == key;
             if (!known) {
-                fail(kv.first, fmt::format("unknown key '{}' in {} (known: {})", k, where, fmt::join(keys, ", ")));
+                fail(kv.first,
+                     fmt::format("unknown key '{}' in {} (known: {})", k, where, fmt::join(keys, ", ")));
             }
         }
     }
@@ -89,19 +96,21 @@ public:
         expect_map(n, what);
         std::vector<std::pair<std::string, std::vector<AddressSet>>> declared;
         for (const auto& kv : n) {
-            declared.emplace_back(kv.first.Scalar(), addresses(kv.second, what + " '" + kv.first.Scalar() + "'"));
+            declared.emplace_back(kv.first.Scalar(),
+                                  addresses(kv.second, what + " '" + kv.first.Scalar() + "'"));
         }
         return resolve_longest_prefix(declared);
     }
     const std::shared_ptr<const std::string>& file() const { return file_; }
 
-private:
+  private:
     std::shared_ptr<const std::string> file_;
 };
 
 AddressSet union_of(const std::vector<AddressSet>& sets) {
     AddressSet out;
-    for (const auto& s : sets) out |= s;
+    for (const auto& s : sets)
+        out |= s;
     return out;
 }
 
@@ -116,7 +125,8 @@ Ports read_ports(const Reader& r, const YAML::Node& n) {
     if (n["zone_hub"]) p.zone_hub = r.port(n["zone_hub"], "ports.zone_hub");
     if (const auto& c = n["console"]) {
         if (c.IsSequence()) {
-            for (const auto& item : c) p.console.push_back(r.port(item, "ports.console"));
+            for (const auto& item : c)
+                p.console.push_back(r.port(item, "ports.console"));
         } else {
             p.console.push_back(r.port(c, "ports.console"));
         }
@@ -144,8 +154,9 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
 
 FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deployment& d) {
     r.expect_map(n, "a firewall entry");
-    r.only_keys(n, {"name", "config", "format", "host", "zones", "interfaces", "device_group", "vsys", "profile"},
-                "a firewall entry");
+    r.only_keys(
+        n, {"name", "config", "format", "host", "zones", "interfaces", "device_group", "vsys", "profile"},
+        "a firewall entry");
     FirewallSpec f;
     f.location = r.at(n);
     if (!n["name"]) r.fail(n, "a firewall entry needs a `name`");
@@ -155,7 +166,8 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     fs::path p(f.config);
     f.config_path = p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
     if (!fs::is_regular_file(f.config_path)) {
-        r.fail(n["config"], fmt::format("config file '{}' not found (looked for {})", f.config, f.config_path));
+        r.fail(n["config"],
+               fmt::format("config file '{}' not found (looked for {})", f.config, f.config_path));
     }
     if (n["format"]) f.format = r.choice(n["format"], "format", {"iptables", "paloalto", "netsh"});
     if (n["host"]) f.host = union_of(r.addresses(n["host"], "host"));
@@ -181,8 +193,8 @@ YAML::Node load_yaml(const std::string& path, const Reader& r) {
 
 void read_top(const Reader& r, const YAML::Node& root, Deployment& d) {
     r.only_keys(root,
-                {"platform", "active_active", "database_engine", "airgapped", "direct_connect", "ports", "roles",
-                 "firewalls"},
+                {"platform", "active_active", "database_engine", "airgapped", "direct_connect", "ports",
+                 "roles", "firewalls"},
                 "the deployment file");
     if (root["platform"]) {
         d.platform = r.choice(root["platform"], "platform", {"appliance", "windows"}) == "appliance"
@@ -197,8 +209,8 @@ void read_top(const Reader& r, const YAML::Node& root, Deployment& d) {
     }
     if (root["ports"]) d.ports = read_ports(r, root["ports"]);
     if (d.ports.console.empty()) {
-        d.ports.console = d.platform == Platform::appliance ? std::vector<uint32_t>{443, 8443}
-                                                             : std::vector<uint32_t>{443};
+        d.ports.console =
+            d.platform == Platform::appliance ? std::vector<uint32_t>{443, 8443} : std::vector<uint32_t>{443};
     }
     if (!root["roles"]) r.fail(root, "the deployment file needs `roles:` (where each Tanium role lives)");
     read_roles(r, root["roles"], d);
@@ -207,9 +219,12 @@ void read_top(const Reader& r, const YAML::Node& root, Deployment& d) {
 }  // namespace
 
 const std::vector<std::string>& known_roles() {
-    static const std::vector<std::string> roles = {
-        "server", "module_server", "database", "zone_server", "zone_hub", "console", "admin",
-        "endpoints", "internet_endpoints", "internet", "dns", "ntp", "ldap", "syslog", "snmp", "idrac"};
+    static const std::vector<std::string> roles = {"server",      "module_server", "database",
+                                                   "zone_server", "zone_hub",      "console",
+                                                   "admin",       "endpoints",     "internet_endpoints",
+                                                   "internet",    "dns",           "ntp",
+                                                   "ldap",        "syslog",        "snmp",
+                                                   "idrac"};
     return roles;
 }
 
@@ -234,14 +249,16 @@ Deployment load_deployment(const std::string& path) {
     d.directory = fs::path(path).parent_path().string();
     if (d.directory.empty()) d.directory = ".";
     d.location = SourceLocation{r.file(), 1, 1};
-    if (!root.IsMap()) r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
+    if (!root.IsMap())
+        r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
     read_top(r, root, d);
     if (const auto& list = root["firewalls"]) {
         if (!list.IsSequence()) r.fail(list, "firewalls must be a list");
         std::set<std::string> names;
         for (const auto& item : list) {
             FirewallSpec f = read_firewall(r, item, d);
-            if (!names.insert(f.name).second) r.fail(item["name"], fmt::format("duplicate firewall name '{}'", f.name));
+            if (!names.insert(f.name).second)
+                r.fail(item["name"], fmt::format("duplicate firewall name '{}'", f.name));
             d.firewalls.push_back(std::move(f));
         }
     }

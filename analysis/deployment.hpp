@@ -16,9 +16,9 @@ enum class Platform { appliance, windows };
 
 struct FirewallSpec {
     std::string name;
-    std::string config;       // as written in the deployment file
-    std::string config_path;  // resolved against the deployment file's folder
-    std::string format;       // empty: detect from content
+    std::string config;              // as written in the deployment file
+    std::string config_path;         // resolved against the deployment file's folder
+    std::string format;              // empty: detect from content
     std::optional<AddressSet> host;  // set for host firewalls: the addresses whose traffic it filters
     // Resolved by longest prefix (analysis/zones.hpp), so each map's sets are disjoint.
     std::map<std::string, AddressSet> zones;
@@ -31,10 +31,10 @@ struct FirewallSpec {
 
 // Ports that Tanium lets an administrator change, by their deployment-file names.
 struct Ports {
-    uint32_t server = 17472;       // ServerPort: clients, peers, cluster members
-    uint32_t module = 17477;       // ModuleServerPort
-    std::vector<uint32_t> console;  // ServerSOAPPort; default 443 (appliance: 443 and 8443)
-    std::optional<uint32_t> database;  // default by engine: 1433 (sqlserver) or 5432 (postgresql)
+    uint32_t server = 17472;              // ServerPort: clients, peers, cluster members
+    uint32_t module = 17477;              // ModuleServerPort
+    std::vector<uint32_t> console;        // ServerSOAPPort; default 443 (appliance: 443 and 8443)
+    std::optional<uint32_t> database;     // default by engine: 1433 (sqlserver) or 5432 (postgresql)
     std::optional<uint32_t> zone_server;  // client-facing zone server port; default: server
     std::optional<uint32_t> zone_hub;     // hub-facing zone server port; default: zone_server
 };

@@ -31,12 +31,12 @@ std::map<std::string, AddressSet> resolve_longest_prefix(
     std::map<std::string, AddressSet> out;
     for (const auto& [name, prefixes] : declared) {
         out[name];  // a name with no addresses still exists
-        for (const auto& p : prefixes) items.push_back({span(p), items.size(), &name, &p});
+        for (const auto& p : prefixes)
+            items.push_back({span(p), items.size(), &name, &p});
     }
     // Most specific first; equal prefixes keep their declaration order.
-    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-        return a.size < b.size;
-    });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item& a, const Item& b) { return a.size < b.size; });
     AddressSet taken;
     for (const auto& it : items) {
         out[*it.name] |= *it.prefix - taken;

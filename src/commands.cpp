@@ -34,7 +34,9 @@ void emit(const OutputOptions& out, Writer write) {
         return;
     }
     std::ofstream file(out.output, std::ios::binary | std::ios::trunc);
-    if (!file) throw InputError(SourceLocation{std::make_shared<const std::string>(out.output)}, "cannot write the report");
+    if (!file)
+        throw InputError(SourceLocation{std::make_shared<const std::string>(out.output)},
+                         "cannot write the report");
     file << buffer.str();
 }
 
@@ -57,7 +59,8 @@ int run_audit(const std::string& deployment, const OutputOptions& out) {
     Deployment d = load_deployment(deployment);
     std::vector<Firewall> firewalls;
     for (const auto& spec : d.firewalls) {
-        firewalls.push_back(parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec)));
+        firewalls.push_back(
+            parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec)));
     }
     Audit audit = run_audit(d, firewalls);
     Report report{d, firewalls, audit};

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
     auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");
     flows->add_option("deployment", deployment, "Deployment file (YAML)")->required();
     add_output_options(flows, flows_out);
-    auto* audit = app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
+    auto* audit =
+        app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
     audit->add_option("deployment", deployment, "Deployment file (YAML)")->required();
     add_output_options(audit, audit_out);
 

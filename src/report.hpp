@@ -18,7 +18,9 @@ struct Report {
 void write_audit_text(std::ostream& out, const Report& r);
 void write_audit_json(std::ostream& out, const Report& r);
 
-void write_flows_text(std::ostream& out, const analysis::Deployment& d, const std::vector<analysis::Flow>& flows);
-void write_flows_json(std::ostream& out, const analysis::Deployment& d, const std::vector<analysis::Flow>& flows);
+void write_flows_text(std::ostream& out, const analysis::Deployment& d,
+                      const std::vector<analysis::Flow>& flows);
+void write_flows_json(std::ostream& out, const analysis::Deployment& d,
+                      const std::vector<analysis::Flow>& flows);
 
 }  // namespace flowgap::cli

@@ -48,7 +48,8 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
             decided.push_back(decision_json(d, *part.policy));
             if (!d.conditional) continue;
             for (const auto& c : d.rule->conditions) {
-                if (std::find(conditions.begin(), conditions.end(), c) == conditions.end()) conditions.push_back(c);
+                if (std::find(conditions.begin(), conditions.end(), c) == conditions.end())
+                    conditions.push_back(c);
             }
         }
     }
@@ -69,7 +70,8 @@ ordered_json firewall_json(const FirewallSpec& spec, const Firewall& fw) {
     j["host"] = spec.host ? ordered_json(spec.host->cidrs()) : ordered_json(nullptr);
     j["rules"] = fw.rule_count;
     ordered_json warnings = ordered_json::array();
-    for (const auto& w : fw.warnings) warnings.push_back({{"location", w.location.str()}, {"message", w.message}});
+    for (const auto& w : fw.warnings)
+        warnings.push_back({{"location", w.location.str()}, {"message", w.message}});
     j["warnings"] = warnings;
     return j;
 }
@@ -99,7 +101,8 @@ void write_audit_json(std::ostream& out, const Report& r) {
         j["firewalls"].push_back(firewall_json(r.deployment.firewalls[i], r.firewalls[i]));
     }
     j["flows"] = ordered_json::array();
-    for (const auto& res : r.audit.results) j["flows"].push_back(result_json(r, res));
+    for (const auto& res : r.audit.results)
+        j["flows"].push_back(result_json(r, res));
     j["end_to_end"] = ordered_json::array();
     size_t required = 0, failing = 0;
     for (const auto& e : r.audit.end_to_end) {
@@ -109,7 +112,8 @@ void write_audit_json(std::ostream& out, const Report& r) {
         x["level"] = to_string(f.entry->level);
         x["verdict"] = to_string(e.verdict);
         ordered_json names = ordered_json::array();
-        for (size_t fi : e.firewalls) names.push_back(r.deployment.firewalls[fi].name);
+        for (size_t fi : e.firewalls)
+            names.push_back(r.deployment.firewalls[fi].name);
         x["firewalls"] = names;
         x["example_blocked"] = example(e.blocked);
         x["example_conditional"] = example(e.conditional);
@@ -130,7 +134,8 @@ void write_flows_json(std::ostream& out, const Deployment& d, const std::vector<
     j["schema"] = "flowgap-flows/1";
     j["deployment"] = d.path;
     j["flows"] = ordered_json::array();
-    for (const auto& f : flows) j["flows"].push_back(flow_json(f));
+    for (const auto& f : flows)
+        j["flows"].push_back(flow_json(f));
     out << j.dump(2) << "\n";
 }
 

@@ -27,19 +27,23 @@ void write_decisions(std::ostream& out, const FlowAtFirewall& res) {
             fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, d.rule->name, d.rule->location.str(),
                        example ? example->str() : "-");
             if (d.conditional) {
-                for (const auto& c : d.rule->conditions) fmt::print(out, "                    if {}\n", c);
+                for (const auto& c : d.rule->conditions)
+                    fmt::print(out, "                    if {}\n", c);
             }
         }
     }
-    for (const auto& n : res.notes) fmt::print(out, "      note: {}\n", n);
+    for (const auto& n : res.notes)
+        fmt::print(out, "      note: {}\n", n);
 }
 
 void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     const FirewallSpec& spec = r.deployment.firewalls[fi];
     const Firewall& fw = r.firewalls[fi];
     std::string where = spec.host ? "host " + spec.host->str() : "network";
-    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_path, fw.rule_count, where);
-    for (const auto& w : fw.warnings) fmt::print(out, "  {}\n", w.str());
+    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_path, fw.rule_count,
+               where);
+    for (const auto& w : fw.warnings)
+        fmt::print(out, "  {}\n", w.str());
     bool any = false;
     for (const auto& res : r.audit.results) {
         if (res.firewall != fi) continue;
@@ -56,18 +60,22 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
 }  // namespace
 
 void write_audit_text(std::ostream& out, const Report& r) {
-    fmt::print(out, "flowgap audit of {}: {} firewalls, {} Tanium flows\n", r.deployment.path, r.firewalls.size(),
-               r.audit.flows.size());
-    for (size_t fi = 0; fi < r.firewalls.size(); ++fi) write_firewall(out, r, fi);
+    fmt::print(out, "flowgap audit of {}: {} firewalls, {} Tanium flows\n", r.deployment.path,
+               r.firewalls.size(), r.audit.flows.size());
+    for (size_t fi = 0; fi < r.firewalls.size(); ++fi)
+        write_firewall(out, r, fi);
 
     fmt::print(out, "\nend to end\n");
     size_t required = 0, failing = 0;
     for (const auto& e : r.audit.end_to_end) {
         const Flow& f = r.audit.flows[e.flow];
         std::vector<std::string> names;
-        for (size_t fi : e.firewalls) names.push_back(r.deployment.firewalls[fi].name);
-        std::string via = names.empty() ? "crosses no audited firewall" : fmt::format("via {}", fmt::join(names, ", "));
-        fmt::print(out, "  {:<14} {:<32} {:<11} {}\n", to_string(e.verdict), f.entry->id, to_string(f.entry->level), via);
+        for (size_t fi : e.firewalls)
+            names.push_back(r.deployment.firewalls[fi].name);
+        std::string via =
+            names.empty() ? "crosses no audited firewall" : fmt::format("via {}", fmt::join(names, ", "));
+        fmt::print(out, "  {:<14} {:<32} {:<11} {}\n", to_string(e.verdict), f.entry->id,
+                   to_string(f.entry->level), via);
         if (auto p = e.blocked.example()) fmt::print(out, "      blocked e.g. {}\n", p->str());
         if (auto p = e.conditional.example()) fmt::print(out, "      conditional e.g. {}\n", p->str());
         if (f.entry->level != Level::required) continue;
@@ -85,8 +93,8 @@ void write_flows_text(std::ostream& out, const Deployment& d, const std::vector<
     fmt::print(out, "Tanium flows for {} ({} platform):\n", d.path,
                d.platform == Platform::appliance ? "appliance" : "windows");
     for (const auto& f : flows) {
-        fmt::print(out, "  {:<32} {:<11} {:<16} {} {} {}\n", f.entry->id, to_string(f.entry->level), f.service,
-                   shorten(f.from, 4), f.entry->both_ways ? "<->" : "->", shorten(f.to, 4));
+        fmt::print(out, "  {:<32} {:<11} {:<16} {} {} {}\n", f.entry->id, to_string(f.entry->level),
+                   f.service, shorten(f.from, 4), f.entry->both_ways ? "<->" : "->", shorten(f.to, 4));
     }
 }
 

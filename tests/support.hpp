@@ -1,0 +1,69 @@
+// Helpers shared by tests: scratch folders and running the built flowgap binary.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace flowgap::testing {
+
+// A fresh folder under the system temp dir, removed when the test ends.
+class TempDir {
+  public:
+    TempDir() {
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() /
+                ("flowgap-test-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    std::string write(const std::string& name, const std::string& content) const {
+        auto p = path_ / name;
+        std::ofstream(p, std::ios::binary) << content;
+        return p.string();
+    }
+    std::string path(const std::string& name = "") const { return (path_ / name).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
+
+inline std::string source_path(const std::string& relative) {
+    return std::string(FLOWGAP_SOURCE_DIR) + "/" + relative;
+}
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;  // standard output
+    std::string err;  // standard error
+};
+
+// Runs the built flowgap binary with `args` (a shell-quoted string) from the source folder.
+inline RunResult run_flowgap(const std::string& args) {
+    TempDir tmp;
+    std::string err_file = tmp.path("stderr");
+    std::string cmd = "cd '" FLOWGAP_SOURCE_DIR "' && '" FLOWGAP_BINARY "' " + args + " 2>'" + err_file + "'";
+    RunResult r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) return r;
+    std::array<char, 4096> buf{};
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
+        r.out.append(buf.data(), n);
+    int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream e(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
+    return r;
+}
+
+}  // namespace flowgap::testing
