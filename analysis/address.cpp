@@ -13,7 +13,9 @@ namespace {
 constexpr uint128 kMappedBase = uint128{0xffff} << 32;
 constexpr uint128 kMax = ~uint128{0};
 
-uint128 ones(int bits) { return bits == 0 ? 0 : (bits >= 128 ? kMax : ((uint128{1} << bits) - 1)); }
+uint128 ones(int bits) {
+    return bits == 0 ? 0 : (bits >= 128 ? kMax : ((uint128{1} << bits) - 1));
+}
 
 std::string trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n");
@@ -43,7 +45,8 @@ AddressSet prefix(Address a, int len) {
 std::optional<AddressSet> masked(Address a, uint32_t mask) {
     uint32_t inverse = ~mask;
     int trailing = 0;
-    while (trailing < 32 && (inverse >> trailing & 1u)) ++trailing;
+    while (trailing < 32 && (inverse >> trailing & 1u))
+        ++trailing;
     uint32_t free_high = inverse & ~static_cast<uint32_t>(ones(trailing));
     int free_bits = __builtin_popcount(free_high);
     if (free_bits > 16) return std::nullopt;  // more than 65536 intervals: refuse rather than guess
@@ -63,7 +66,9 @@ std::optional<AddressSet> masked(Address a, uint32_t mask) {
 
 }  // namespace
 
-Address Address::v4(uint32_t a) { return Address{kMappedBase | a}; }
+Address Address::v4(uint32_t a) {
+    return Address{kMappedBase | a};
+}
 
 std::optional<Address> Address::parse(std::string_view text) {
     std::string s(text);
@@ -75,11 +80,14 @@ std::optional<Address> Address::parse(std::string_view text) {
     in6_addr a6{};
     if (inet_pton(AF_INET6, s.c_str(), &a6) != 1) return std::nullopt;
     uint128 v = 0;
-    for (unsigned char byte : a6.s6_addr) v = v << 8 | byte;
+    for (unsigned char byte : a6.s6_addr)
+        v = v << 8 | byte;
     return Address{v};
 }
 
-Family Address::family() const { return (value >> 32) == 0xffff ? Family::v4 : Family::v6; }
+Family Address::family() const {
+    return (value >> 32) == 0xffff ? Family::v4 : Family::v6;
+}
 
 std::string Address::str() const {
     char buf[INET6_ADDRSTRLEN] = {};
@@ -88,15 +96,22 @@ std::string Address::str() const {
         inet_ntop(AF_INET, &a4, buf, sizeof buf);
     } else {
         in6_addr a6{};
-        for (int i = 15; i >= 0; --i) a6.s6_addr[i] = static_cast<unsigned char>(value >> (8 * (15 - i)));
+        for (int i = 15; i >= 0; --i)
+            a6.s6_addr[i] = static_cast<unsigned char>(value >> (8 * (15 - i)));
         inet_ntop(AF_INET6, &a6, buf, sizeof buf);
     }
     return buf;
 }
 
-AddressSet AddressSet::all() { return AddressSet(Set(0, kMax)); }
-AddressSet AddressSet::all_v4() { return AddressSet(Set(kMappedBase, kMappedBase | 0xffffffffu)); }
-AddressSet AddressSet::all_v6() { return all() - all_v4(); }
+AddressSet AddressSet::all() {
+    return AddressSet(Set(0, kMax));
+}
+AddressSet AddressSet::all_v4() {
+    return AddressSet(Set(kMappedBase, kMappedBase | 0xffffffffu));
+}
+AddressSet AddressSet::all_v6() {
+    return all() - all_v4();
+}
 
 AddressSet AddressSet::range(Address lo, Address hi) {
     if (lo.family() != hi.family()) return {};
@@ -106,12 +121,12 @@ AddressSet AddressSet::range(Address lo, Address hi) {
 
 AddressSet AddressSet::public_internet() {
     static const char* const kNotPublic[] = {
-        "0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",    "169.254.0.0/16",
-        "172.16.0.0/12",  "192.0.0.0/24",   "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4",
-        "240.0.0.0/4",    "::/128",         "::1/128",        "fc00::/7",      "fe80::/10",
-        "ff00::/8",       "64:ff9b:1::/48", "100::/64"};
+        "0.0.0.0/8",    "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",    "::/128",
+        "::1/128",      "fc00::/7",       "fe80::/10",     "ff00::/8",    "64:ff9b:1::/48", "100::/64"};
     AddressSet s = all();
-    for (const char* p : kNotPublic) s -= *parse(p);
+    for (const char* p : kNotPublic)
+        s -= *parse(p);
     return s;
 }
 
@@ -152,8 +167,12 @@ std::optional<AddressSet> AddressSet::parse_list(std::string_view text) {
     return out;
 }
 
-AddressSet AddressSet::v4_part() const { return *this & all_v4(); }
-AddressSet AddressSet::v6_part() const { return *this & all_v6(); }
+AddressSet AddressSet::v4_part() const {
+    return *this & all_v4();
+}
+AddressSet AddressSet::v6_part() const {
+    return *this & all_v6();
+}
 
 uint64_t AddressSet::size() const {
     uint128 total = 0;
@@ -178,7 +197,8 @@ std::vector<std::string> AddressSet::cidrs() const {
     // IPv4 first, then IPv6: numeric order would put ::/80 (below the IPv4-mapped block) first.
     std::vector<Set::Interval> pieces;
     for (const auto& part : {rest.v4_part(), rest.v6_part()}) {
-        for (const auto& iv : part.set_.intervals()) pieces.push_back(iv);
+        for (const auto& iv : part.set_.intervals())
+            pieces.push_back(iv);
     }
     for (const auto& iv : pieces) {
         uint128 lo = iv.lo;

@@ -31,7 +31,7 @@ struct Address {
 };
 
 class AddressSet {
-public:
+  public:
     using Set = IntervalSet<uint128>;
 
     AddressSet() = default;
@@ -68,14 +68,20 @@ public:
     std::string str() const;  // "any", "none", or cidrs() joined with ", "
 
     bool operator==(const AddressSet& o) const = default;
-    friend AddressSet operator|(const AddressSet& a, const AddressSet& b) { return AddressSet(a.set_ | b.set_); }
-    friend AddressSet operator&(const AddressSet& a, const AddressSet& b) { return AddressSet(a.set_ & b.set_); }
-    friend AddressSet operator-(const AddressSet& a, const AddressSet& b) { return AddressSet(a.set_ - b.set_); }
+    friend AddressSet operator|(const AddressSet& a, const AddressSet& b) {
+        return AddressSet(a.set_ | b.set_);
+    }
+    friend AddressSet operator&(const AddressSet& a, const AddressSet& b) {
+        return AddressSet(a.set_ & b.set_);
+    }
+    friend AddressSet operator-(const AddressSet& a, const AddressSet& b) {
+        return AddressSet(a.set_ - b.set_);
+    }
     AddressSet& operator|=(const AddressSet& o) { return *this = *this | o; }
     AddressSet& operator&=(const AddressSet& o) { return *this = *this & o; }
     AddressSet& operator-=(const AddressSet& o) { return *this = *this - o; }
 
-private:
+  private:
     Set set_;
 };
 

@@ -15,14 +15,15 @@ bool has_direction(const Firewall& fw, Direction dir) {
 
 // Packets pass a direction only if every policy filtering that direction lets them through
 // (e.g. several base chains on one hook). A direction no policy filters lets everything pass.
-void evaluate_direction(const Firewall& fw, Direction dir, const FlowSpace& packets, FlowAtFirewall& out) {
+void evaluate_direction(const Firewall& fw, Direction dir, const FlowSpace& packets, const Context& context,
+                        FlowAtFirewall& out) {
     if (packets.empty()) return;
     FlowSpace allowed = packets, blocked;
     bool filtered = false;
     for (const auto& p : fw.policies) {
         if (p.direction != dir) continue;
         filtered = true;
-        Evaluation ev = evaluate(p, packets);
+        Evaluation ev = evaluate(p, packets, context);
         allowed &= ev.allowed;
         blocked |= ev.blocked;
         out.parts.push_back({&p, std::move(ev)});
@@ -43,16 +44,18 @@ FlowAtFirewall at_firewall(const Deployment& d, size_t fi, const Firewall& fw, c
         FlowSpace own = FlowSpace::of(*spec.host, *spec.host, ProtocolSet::all());
         FlowSpace in = (flow.space & FlowSpace::of(any, *spec.host, ProtocolSet::all())) - own;
         FlowSpace out = (flow.space & FlowSpace::of(*spec.host, any, ProtocolSet::all())) - own;
+        in -= fw.bypass;
+        out -= fw.bypass;
         r.crossing = in | out;
-        evaluate_direction(fw, Direction::inbound, in, r);
-        evaluate_direction(fw, Direction::outbound, out, r);
+        evaluate_direction(fw, Direction::inbound, in, Context{flow.to_program}, r);
+        evaluate_direction(fw, Direction::outbound, out, Context{flow.from_program}, r);
     } else {
-        r.crossing = flow.space;
+        r.crossing = flow.space - fw.bypass;
         // A router does not route a packet back out of the interface it came in on: traffic
         // between two addresses behind the same interface never reaches its forwarding rules.
         for (const auto& [name, area] : spec.interfaces)
             r.crossing -= FlowSpace::of(area, area, ProtocolSet::all());
-        evaluate_direction(fw, Direction::transit, r.crossing, r);
+        evaluate_direction(fw, Direction::transit, r.crossing, Context{}, r);
     }
     r.conditional = r.crossing - r.allowed - r.blocked;
     r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);

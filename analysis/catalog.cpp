@@ -76,26 +76,16 @@ const std::vector<CatalogEntry> kCatalog = {
 bool applies(const CatalogEntry& e, const Deployment& d) {
     bool appliance = d.platform == Platform::appliance;
     switch (e.when) {
-        case When::always:
-            return true;
-        case When::windows:
-            return !appliance;
-        case When::not_airgapped:
-            return !d.airgapped;
-        case When::active_active:
-            return d.active_active;
-        case When::zone_servers:
-            return d.declares("zone_server");
-        case When::appliance:
-            return appliance;
-        case When::appliance_active_active:
-            return appliance && d.active_active;
-        case When::appliance_role:
-            return appliance && d.declares(std::string(e.when_role));
-        case When::direct_connect:
-            return d.direct_connect;
-        case When::direct_connect_zone:
-            return d.direct_connect && d.declares("zone_server");
+        case When::always: return true;
+        case When::windows: return !appliance;
+        case When::not_airgapped: return !d.airgapped;
+        case When::active_active: return d.active_active;
+        case When::zone_servers: return d.declares("zone_server");
+        case When::appliance: return appliance;
+        case When::appliance_active_active: return appliance && d.active_active;
+        case When::appliance_role: return appliance && d.declares(std::string(e.when_role));
+        case When::direct_connect: return d.direct_connect;
+        case When::direct_connect_zone: return d.direct_connect && d.declares("zone_server");
     }
     return false;
 }
@@ -199,9 +189,24 @@ std::vector<AddressSet> peering_lans(const Deployment& d, const AddressSet& endp
     return lans;
 }
 
+// The process behind each role, from the seed's Tables 1 and 3. Endpoints are taken to be
+// Windows clients: program-scoped rules exist only in Windows Defender Firewall.
+std::string program_of(const Deployment& d, std::string_view role) {
+    bool windows = d.platform == Platform::windows;
+    if (role == "server") return windows ? "taniumreceiver.exe" : "taniumserver";
+    if (role == "module_server") return windows ? "taniummoduleserver.exe" : "taniummoduleserver";
+    if (role == "zone_server" || role == "zone_hub")
+        return windows ? "taniumzoneserver.exe" : "taniumzoneserver";
+    if (role == "endpoints" || role == "internet_endpoints") return "taniumclient.exe";
+    if (role == "database") return d.database_engine == "postgresql" ? "postgres.exe" : "sqlservr.exe";
+    return "";
+}
+
 Flow make_flow(const Deployment& d, const CatalogEntry& e) {
     Flow f;
     f.entry = &e;
+    f.from_program = program_of(d, e.from);
+    f.to_program = program_of(d, e.to);
     std::string id(e.id);
     f.from = role_addresses(d, e.from, id);
     f.to = role_addresses(d, e.to, id);
@@ -229,12 +234,9 @@ Flow make_flow(const Deployment& d, const CatalogEntry& e) {
 
 std::string_view to_string(Level l) {
     switch (l) {
-        case Level::required:
-            return "required";
-        case Level::recommended:
-            return "recommended";
-        case Level::optional:
-            return "optional";
+        case Level::required: return "required";
+        case Level::recommended: return "recommended";
+        case Level::optional: return "optional";
     }
     return "optional";
 }
@@ -254,6 +256,8 @@ std::vector<Flow> expand(const Deployment& d) {
             prev.from |= f.from;
             prev.to |= f.to;
             prev.space |= f.space;
+            if (prev.from_program != f.from_program) prev.from_program.clear();
+            if (prev.to_program != f.to_program) prev.to_program.clear();
             continue;
         }
         flows.push_back(std::move(f));

@@ -54,7 +54,11 @@ struct Flow {
     AddressSet from;
     AddressSet to;
     std::string service;  // "tcp/17472", "esp; udp/500,4500"
-    FlowSpace space;      // every packet the flow needs (both directions when both_ways)
+    // The programs at each end (lowercase file names, e.g. "taniumclient.exe"), for host
+    // firewall rules limited to a program; empty when the seed names none.
+    std::string from_program;
+    std::string to_program;
+    FlowSpace space;  // every packet the flow needs (both directions when both_ways)
 };
 
 // The flows that apply to the deployment, in catalog order (one per id). Throws InputError,

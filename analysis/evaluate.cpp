@@ -6,12 +6,30 @@ namespace {
 
 // Walks rules in order. A certain match decides and removes packets; a possible match records
 // a conditional decision and leaves the packets in play, since the condition may be false.
+enum class ProgramMatch { any, matches, differs, unknown };
+
+ProgramMatch program_match(const Rule& rule, const Context& context) {
+    if (rule.programs.empty()) return ProgramMatch::any;
+    if (context.program.empty()) return ProgramMatch::unknown;
+    for (const auto& p : rule.programs) {
+        if (p == context.program) return ProgramMatch::matches;
+    }
+    return ProgramMatch::differs;
+}
+
 void walk(const std::vector<const Rule*>& order, const Rule& default_rule, FlowSpace remaining,
-          std::vector<Decision>& out) {
+          const Context& context, std::vector<Decision>& out) {
     for (const Rule* rule : order) {
         if (remaining.empty()) return;
+        ProgramMatch pm = program_match(*rule, context);
+        if (pm == ProgramMatch::differs) continue;  // a rule for another program never carries these packets
         if (remaining.intersects(rule->may_match)) {
             out.push_back({rule, false, true, remaining & rule->may_match});
+        }
+        if (pm == ProgramMatch::unknown) {  // the rule's program might be the sender: possible only
+            if (remaining.intersects(rule->match))
+                out.push_back({rule, false, true, remaining & rule->match});
+            continue;
         }
         if (remaining.intersects(rule->match)) {
             out.push_back({rule, false, false, remaining & rule->match});
@@ -47,7 +65,7 @@ Verdict verdict_of(const FlowSpace& packets, const FlowSpace& allowed, const Flo
     return Verdict::conditional;
 }
 
-Evaluation evaluate(const Policy& policy, const FlowSpace& packets) {
+Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Context& context) {
     Evaluation ev;
     std::vector<const Rule*> order;
     order.reserve(policy.rules.size());
@@ -61,7 +79,7 @@ Evaluation evaluate(const Policy& policy, const FlowSpace& packets) {
             if (r.action == Action::allow) order.push_back(&r);
         }
     }
-    walk(order, policy.default_rule, packets, ev.decisions);
+    walk(order, policy.default_rule, packets, context, ev.decisions);
 
     // A packet's possible outcomes are the actions of every decision that holds it.
     FlowSpace may_allow, may_block;

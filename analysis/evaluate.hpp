@@ -31,7 +31,14 @@ struct Evaluation {
     Verdict verdict = Verdict::not_applicable;
 };
 
-Evaluation evaluate(const Policy& policy, const FlowSpace& packets);
+// What the packets carry beyond their headers.
+struct Context {
+    // The local program sending or receiving them on a host firewall (lowercase file name, e.g.
+    // "taniumclient.exe"); empty when unknown, which makes program-scoped rules conditional.
+    std::string program;
+};
+
+Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Context& context = {});
 
 // The verdict for `packets` given what is certainly allowed and certainly blocked of it.
 Verdict verdict_of(const FlowSpace& packets, const FlowSpace& allowed, const FlowSpace& blocked);

@@ -246,21 +246,11 @@ void FlowSpace::coalesce() {
                 Box& a = boxes_[i];
                 const Box& b = boxes_[j];
                 switch (which) {
-                    case 0:
-                        a.src |= b.src;
-                        break;
-                    case 1:
-                        a.dst |= b.dst;
-                        break;
-                    case 2:
-                        a.proto = a.proto | b.proto;
-                        break;
-                    case 3:
-                        a.dport = a.dport | b.dport;
-                        break;
-                    default:
-                        a.sport = a.sport | b.sport;
-                        break;
+                    case 0: a.src |= b.src; break;
+                    case 1: a.dst |= b.dst; break;
+                    case 2: a.proto = a.proto | b.proto; break;
+                    case 3: a.dport = a.dport | b.dport; break;
+                    default: a.sport = a.sport | b.sport; break;
                 }
                 boxes_.erase(boxes_.begin() + static_cast<long>(j));
                 merged = true;

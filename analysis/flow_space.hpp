@@ -33,7 +33,9 @@ struct Box {
     PortSet dport;
     PortSet sport;
 
-    bool empty() const { return src.empty() || dst.empty() || proto.empty() || dport.empty() || sport.empty(); }
+    bool empty() const {
+        return src.empty() || dst.empty() || proto.empty() || dport.empty() || sport.empty();
+    }
     bool intersects(const Box& o) const;
     Box operator&(const Box& o) const;
     bool contains(const Packet& p) const;
@@ -41,7 +43,7 @@ struct Box {
 };
 
 class FlowSpace {
-public:
+  public:
     FlowSpace() = default;
     static FlowSpace none() { return {}; }
     static FlowSpace all();
@@ -77,7 +79,7 @@ public:
     FlowSpace& operator&=(const FlowSpace& o) { return *this = *this & o; }
     FlowSpace& operator-=(const FlowSpace& o);
 
-private:
+  private:
     void add_disjoint(Box b);  // b must not intersect any box already held
     void coalesce();
     std::vector<Box> boxes_;

@@ -15,7 +15,7 @@ namespace flowgap::analysis {
 
 template <typename T>
 class IntervalSet {
-public:
+  public:
     struct Interval {
         T lo;
         T hi;  // inclusive
@@ -31,7 +31,8 @@ public:
     static IntervalSet single(T v) { return IntervalSet(v, v); }
     static IntervalSet of(std::initializer_list<Interval> list) {
         IntervalSet s;
-        for (const auto& i : list) s.add(i.lo, i.hi);
+        for (const auto& i : list)
+            s.add(i.lo, i.hi);
         return s;
     }
 
@@ -125,7 +126,8 @@ public:
         for (const auto& iv : a.items_) {
             T lo = iv.lo;
             bool done = false;
-            while (j != b.items_.end() && j->hi < lo) ++j;
+            while (j != b.items_.end() && j->hi < lo)
+                ++j;
             for (auto k = j; k != b.items_.end() && k->lo <= iv.hi; ++k) {
                 if (k->lo > lo) out.items_.push_back({lo, static_cast<T>(k->lo - 1)});
                 if (k->hi >= iv.hi) {
@@ -143,7 +145,7 @@ public:
     IntervalSet& operator&=(const IntervalSet& o) { return *this = *this & o; }
     IntervalSet& operator-=(const IntervalSet& o) { return *this = *this - o; }
 
-private:
+  private:
     Storage items_;
 };
 

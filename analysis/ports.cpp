@@ -18,9 +18,9 @@ struct NamedProtocol {
 
 // The first name for a number is the one printed.
 constexpr NamedProtocol kProtocols[] = {
-    {"icmp", 1},     {"igmp", 2},    {"tcp", 6},    {"udp", 17},   {"gre", 47},  {"esp", 50},
-    {"ah", 51},      {"ipv6-icmp", 58}, {"icmpv6", 58}, {"icmp6", 58}, {"ospf", 89}, {"vrrp", 112},
-    {"sctp", 132},   {"udplite", 136}, {"ipip", 4},  {"pim", 103},  {"l2tp", 115},
+    {"icmp", 1},   {"igmp", 2},       {"tcp", 6},     {"udp", 17},   {"gre", 47},   {"esp", 50},
+    {"ah", 51},    {"ipv6-icmp", 58}, {"icmpv6", 58}, {"icmp6", 58}, {"ospf", 89},  {"vrrp", 112},
+    {"sctp", 132}, {"udplite", 136},  {"ipip", 4},    {"pim", 103},  {"l2tp", 115},
 };
 
 std::optional<uint32_t> number(std::string_view s, uint32_t max) {
@@ -41,7 +41,9 @@ std::string lower(std::string_view s) {
 
 namespace protocol {
 
-bool has_ports(uint32_t proto) { return proto == tcp || proto == udp || proto == sctp || proto == 136; }
+bool has_ports(uint32_t proto) {
+    return proto == tcp || proto == udp || proto == sctp || proto == 136;
+}
 
 std::optional<uint32_t> parse(std::string_view name) {
     if (auto n = number(name, 255)) return n;
@@ -69,8 +71,10 @@ std::optional<PortSet> PortSet::parse(std::string_view text) {
         size_t comma = text.find(',', start);
         if (comma == std::string_view::npos) comma = text.size();
         std::string_view item = text.substr(start, comma - start);
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ')
+            item.remove_suffix(1);
         size_t sep = item.find_first_of(":-");
         if (sep == std::string_view::npos) {
             auto p = number(item, kMax);
@@ -105,7 +109,8 @@ std::string ProtocolSet::str() const {
     if (*this == all()) return "any";
     std::vector<std::string> parts;
     for (const auto& iv : set_.intervals()) {
-        for (uint32_t p = iv.lo; p <= iv.hi; ++p) parts.push_back(protocol::name(p));
+        for (uint32_t p = iv.lo; p <= iv.hi; ++p)
+            parts.push_back(protocol::name(p));
     }
     return fmt::format("{}", fmt::join(parts, ","));
 }

@@ -23,7 +23,7 @@ std::string name(uint32_t proto);
 }  // namespace protocol
 
 class PortSet {
-public:
+  public:
     using Set = IntervalSet<uint32_t>;
     static constexpr uint32_t kMax = 65535;
 
@@ -51,12 +51,12 @@ public:
     friend PortSet operator&(const PortSet& a, const PortSet& b) { return PortSet(a.set_ & b.set_); }
     friend PortSet operator-(const PortSet& a, const PortSet& b) { return PortSet(a.set_ - b.set_); }
 
-private:
+  private:
     Set set_;
 };
 
 class ProtocolSet {
-public:
+  public:
     using Set = IntervalSet<uint32_t>;
 
     ProtocolSet() = default;
@@ -72,11 +72,17 @@ public:
     std::string str() const;  // "any", "tcp", "tcp,udp"
 
     bool operator==(const ProtocolSet& o) const = default;
-    friend ProtocolSet operator|(const ProtocolSet& a, const ProtocolSet& b) { return ProtocolSet(a.set_ | b.set_); }
-    friend ProtocolSet operator&(const ProtocolSet& a, const ProtocolSet& b) { return ProtocolSet(a.set_ & b.set_); }
-    friend ProtocolSet operator-(const ProtocolSet& a, const ProtocolSet& b) { return ProtocolSet(a.set_ - b.set_); }
+    friend ProtocolSet operator|(const ProtocolSet& a, const ProtocolSet& b) {
+        return ProtocolSet(a.set_ | b.set_);
+    }
+    friend ProtocolSet operator&(const ProtocolSet& a, const ProtocolSet& b) {
+        return ProtocolSet(a.set_ & b.set_);
+    }
+    friend ProtocolSet operator-(const ProtocolSet& a, const ProtocolSet& b) {
+        return ProtocolSet(a.set_ - b.set_);
+    }
 
-private:
+  private:
     Set set_;
 };
 

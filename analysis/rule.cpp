@@ -12,7 +12,8 @@ std::string SourceLocation::str() const {
 }
 
 std::string Diagnostic::str() const {
-    return fmt::format("{}: {}: {}", location.str(), severity == Severity::error ? "error" : "warning", message);
+    return fmt::format("{}: {}: {}", location.str(), severity == Severity::error ? "error" : "warning",
+                       message);
 }
 
 InputError::InputError(SourceLocation where, const std::string& message)

@@ -32,12 +32,12 @@ struct Diagnostic {
 
 // Thrown for input that cannot be read at all (exit code 2).
 class InputError : public std::runtime_error {
-public:
+  public:
     InputError(SourceLocation where, const std::string& message);
     const SourceLocation& location() const { return where_; }
     const std::string& message() const { return message_; }
 
-private:
+  private:
     SourceLocation where_;
     std::string message_;
 };
@@ -57,6 +57,9 @@ struct Rule {
     FlowSpace match;
     FlowSpace may_match;
     std::vector<std::string> conditions;  // why may_match is not certain, for the report
+    // The programs (lowercase executable file names, e.g. "taniumclient.exe") whose traffic the
+    // rule is limited to; empty means any program. Host firewalls only (Windows).
+    std::vector<std::string> programs;
     SourceLocation location;
     std::string_view text;  // the rule as written; points into the owning Firewall's sources
 };
@@ -74,8 +77,8 @@ struct Policy {
     std::string name;  // "INPUT", "vsys1 security rulebase", ...
     Direction direction = Direction::transit;
     Combine combine = Combine::first_match;
-    std::vector<Rule> rules;   // disabled rules are not kept here; parsers count them as skipped
-    Rule default_rule;         // decides what no rule matched; its match is every packet
+    std::vector<Rule> rules;  // disabled rules are not kept here; parsers count them as skipped
+    Rule default_rule;        // decides what no rule matched; its match is every packet
 };
 
 // One parsed configuration file.
@@ -84,6 +87,9 @@ struct Firewall {
     std::shared_ptr<const std::string> path;
     std::vector<Policy> policies;
     std::vector<Diagnostic> warnings;
+    // Packets the firewall never filters although they fall in its address space (a Palo Alto
+    // firewall does not see traffic within one connected subnet).
+    FlowSpace bypass;
     size_t rule_count = 0;  // rules as written in the file, disabled ones included
     // Owns the text that Rule::text points into.
     std::vector<std::shared_ptr<const std::string>> sources;

@@ -185,3 +185,33 @@ TEST_CASE("a direction no policy filters lets everything through, with a note", 
     CHECK(r->verdict == Verdict::allowed);
     CHECK(r->notes == std::vector<std::string>{"no rules filter outbound traffic in this configuration"});
 }
+
+TEST_CASE("rules limited to a program carry a flow only for that flow's program", "[audit]") {
+    TempDir dir;
+    dir.write("db.rules", "");
+    Deployment d = load_deployment(dir.write("d.yaml", R"(
+roles: {server: [10.10.1.10], module_server: [10.10.1.20], database: [10.10.1.30], console: [10.99.0.0/24],
+        endpoints: [10.20.0.0/16]}
+firewalls: [{name: db, config: db.rules, host: 10.10.1.30}]
+)"));
+    auto audit_with = [&](std::vector<std::string> programs) {
+        Rule r = rule("sql", Action::allow, tcp_to("10.10.1.10", "10.10.1.30", "1433"), 4);
+        r.programs = std::move(programs);
+        Firewall fw = firewall(
+            {policy(Direction::inbound, Action::block, {r}), policy(Direction::outbound, Action::allow, {})});
+        return run_audit(d, {fw});
+    };
+    CHECK(e2e(audit_with({"sqlservr.exe"}), "server-to-database").verdict == Verdict::allowed);
+    CHECK(e2e(audit_with({"postgres.exe"}), "server-to-database").verdict == Verdict::blocked);
+    CHECK(e2e(audit_with({"postgres.exe", "sqlservr.exe"}), "server-to-database").verdict ==
+          Verdict::allowed);
+
+    // With no program known for the packets, a program-scoped rule only may carry them.
+    Rule r = rule("sql", Action::allow, tcp_to("10.10.1.10", "10.10.1.30", "1433"), 4);
+    r.programs = {"sqlservr.exe"};
+    Policy p = policy(Direction::inbound, Action::block, {r});
+    Evaluation ev = evaluate(p, tcp_to("10.10.1.10", "10.10.1.30", "1433"));
+    CHECK(ev.verdict == Verdict::conditional);
+    CHECK(evaluate(p, tcp_to("10.10.1.10", "10.10.1.30", "1433"), Context{"sqlservr.exe"}).verdict ==
+          Verdict::allowed);
+}
