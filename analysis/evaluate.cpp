@@ -61,7 +61,8 @@ Verdict verdict_of(const FlowSpace& packets, const FlowSpace& allowed, const Flo
     if (packets.empty()) return Verdict::not_applicable;
     if ((packets - allowed).empty()) return Verdict::allowed;
     if ((packets - blocked).empty()) return Verdict::blocked;
-    if (!blocked.empty()) return Verdict::partial;
+    // Only blocked packets among `packets` count (callers may pass a policy-wide blocked set).
+    if (packets.intersects(blocked)) return Verdict::partial;
     return Verdict::conditional;
 }
 
@@ -69,14 +70,17 @@ Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Contex
     Evaluation ev;
     std::vector<const Rule*> order;
     order.reserve(policy.rules.size());
-    // Block-wins is first-match with every block rule (and every rule whose outcome is
-    // unknown) ahead of every allow rule; within each group the written order is kept.
-    for (const auto& r : policy.rules) {
-        if (policy.combine == Combine::first_match || r.action != Action::allow) order.push_back(&r);
-    }
-    if (policy.combine == Combine::block_wins) {
-        for (const auto& r : policy.rules) {
-            if (r.action == Action::allow) order.push_back(&r);
+    // Block-wins is first-match with every block rule ahead of every rule whose outcome is
+    // unknown, and those ahead of every allow rule; within each group the written order is kept.
+    // Unknown rules come after the blocks because a packet that certainly matches a block rule
+    // is blocked whatever an unknown rule would do with it (it could only allow or block).
+    if (policy.combine == Combine::first_match) {
+        for (const auto& r : policy.rules) order.push_back(&r);
+    } else {
+        for (Action group : {Action::block, Action::unknown, Action::allow}) {
+            for (const auto& r : policy.rules) {
+                if (r.action == group) order.push_back(&r);
+            }
         }
     }
     walk(order, policy.default_rule, packets, context, ev.decisions);

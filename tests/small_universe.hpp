@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -214,6 +215,19 @@ inline Bits bits_of(const FlowSpace& f) {
     }
     REQUIRE(overlaps == 0);
     return out;
+}
+
+// "" when the sets agree, else how they differ (bitsets print too long to read).
+inline std::string difference(const Bits& got, const Bits& want) {
+    if (got == want) return "";
+    Bits extra = got & ~want, missing = want & ~got;
+    for (size_t i = 0; i < kPackets; ++i) {
+        if (extra.test(i) || missing.test(i)) {
+            return std::to_string(extra.count()) + " extra, " + std::to_string(missing.count()) +
+                   " missing, first " + (extra.test(i) ? "extra: " : "missing: ") + packet(i).str();
+        }
+    }
+    return "";
 }
 
 }  // namespace flowgap::test
