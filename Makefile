@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-sanitize clean
+.PHONY: all build deps demo test test-sanitize bench-iptables clean
 
 all: build
 
@@ -28,6 +28,10 @@ test: build
 test-sanitize:
 	@$(MAKE) --no-print-directory test BUILD=build-sanitize \
 	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DFLOWGAP_SANITIZE=ON $(CMAKE_FLAGS)"
+
+# Benchmarks (docs/performance.md): a generated 200,000-rule dump audited end to end.
+bench-iptables: build
+	@./$(BUILD)/bench/bench_iptables 200000 3
 
 clean:
 	rm -rf build build-sanitize
