@@ -35,7 +35,10 @@ struct Fate {
 
 struct Model {
     Policy policy;
-    std::vector<Bits> match, may;  // per rule
+    flowgap::analysis::Context context;
+    // Per rule, what it matches for the context's program: a rule for another program matches
+    // nothing, and when the program is unknown a program-scoped rule matches only possibly.
+    std::vector<Bits> match, may;
 };
 
 // First match, by branching: a certain match decides; a possible match either decides or
@@ -98,6 +101,8 @@ Action random_action(std::mt19937& rng) {
 Model random_model(std::mt19937& rng, Combine combine) {
     Model m;
     m.policy.combine = combine;
+    const char* programs[] = {"", "a.exe", "c.exe"};
+    m.context.program = programs[std::uniform_int_distribution<int>(0, 2)(rng)];
     int n = std::uniform_int_distribution<int>(0, 6)(rng);
     m.policy.rules.resize(static_cast<size_t>(n));
     for (int r = 0; r < n; ++r) {
@@ -111,6 +116,17 @@ Model random_model(std::mt19937& rng, Combine combine) {
             auto [may, mb] = random_space(rng, 2);
             rule.may_match = may - match;  // the two are disjoint by contract
             may_bits = mb & ~match_bits;
+        }
+        int scope = std::uniform_int_distribution<int>(0, 5)(rng);
+        if (scope == 4) rule.programs = {"a.exe"};
+        if (scope == 5) rule.programs = {"b.exe", "a.exe"};
+        if (!rule.programs.empty() && m.context.program != "a.exe") {
+            if (m.context.program.empty()) {
+                may_bits |= match_bits;
+            } else {
+                may_bits.reset();
+            }
+            match_bits.reset();
         }
         m.match.push_back(match_bits);
         m.may.push_back(may_bits);
@@ -131,7 +147,7 @@ Verdict expected_verdict(const Bits& flow, const Bits& allowed, const Bits& bloc
 
 Verdict check_policy(const Model& m, const FlowSpace& flow, const Bits& flow_bits) {
     const Policy& policy = m.policy;
-    Evaluation ev = evaluate(policy, flow);
+    Evaluation ev = evaluate(policy, flow, m.context);
     Bits allowed, blocked, conditional;
     for (size_t i = 0; i < kPackets; ++i) {
         if (!flow_bits.test(i)) continue;
@@ -364,4 +380,17 @@ TEST_CASE("verdicts", "[model]") {
     REQUIRE(evaluate(p, none).decisions.empty());
     REQUIRE(evaluate(p, all).verdict == Verdict::blocked);
     REQUIRE(evaluate(p, all).decisions.at(0).is_default);
+}
+
+TEST_CASE("a program-scoped rule applies to its program, possibly to an unknown one", "[model]") {
+    FlowSpace flow = tcp("10.0.0.0/24", "10.1.0.5", 17472);
+    Rule client = rule("allow-client", Action::allow, flow);
+    client.programs = {"taniumclient.exe"};
+    Policy p = policy(Combine::block_wins, {client}, Action::block);
+    REQUIRE(evaluate(p, flow, {"taniumclient.exe"}).verdict == Verdict::allowed);
+    REQUIRE(evaluate(p, flow, {"other.exe"}).verdict == Verdict::blocked);
+    Evaluation ev = evaluate(p, flow, {});
+    REQUIRE(ev.verdict == Verdict::conditional);
+    REQUIRE(ev.decisions.at(0).conditional);
+    REQUIRE(ev.decisions.at(0).rule->name == "allow-client");
 }

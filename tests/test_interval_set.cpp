@@ -56,15 +56,9 @@ struct Universe {
             for (size_t i = a; i <= b; ++i)
                 bits.set(i);
             switch (kind % 3) {
-                case 0:
-                    set.add(at(a), at(b));
-                    break;
-                case 1:
-                    set |= Set(at(a), at(b));
-                    break;
-                default:
-                    set = Set::of({{at(a), at(b)}}) | set;
-                    break;
+                case 0: set.add(at(a), at(b)); break;
+                case 1: set |= Set(at(a), at(b)); break;
+                default: set = Set::of({{at(a), at(b)}}) | set; break;
             }
         }
         return {set, bits};
