@@ -38,24 +38,9 @@ void evaluate_direction(const Firewall& fw, Direction dir, const FlowSpace& pack
 FlowAtFirewall at_firewall(const Deployment& d, size_t fi, const Firewall& fw, const Flow& flow) {
     FlowAtFirewall r;
     r.firewall = fi;
-    const FirewallSpec& spec = d.firewalls[fi];
-    if (spec.host) {
-        const AddressSet any = AddressSet::all();
-        FlowSpace own = FlowSpace::of(*spec.host, *spec.host, ProtocolSet::all());
-        FlowSpace in = (flow.space & FlowSpace::of(any, *spec.host, ProtocolSet::all())) - own;
-        FlowSpace out = (flow.space & FlowSpace::of(*spec.host, any, ProtocolSet::all())) - own;
-        in -= fw.bypass;
-        out -= fw.bypass;
-        r.crossing = in | out;
-        evaluate_direction(fw, Direction::inbound, in, Context{flow.to_program}, r);
-        evaluate_direction(fw, Direction::outbound, out, Context{flow.from_program}, r);
-    } else {
-        r.crossing = flow.space - fw.bypass;
-        // A router does not route a packet back out of the interface it came in on: traffic
-        // between two addresses behind the same interface never reaches its forwarding rules.
-        for (const auto& [name, area] : spec.interfaces)
-            r.crossing -= FlowSpace::of(area, area, ProtocolSet::all());
-        evaluate_direction(fw, Direction::transit, r.crossing, Context{}, r);
+    for (auto& share : shares(d.firewalls[fi], fw, flow.space, flow.from_program, flow.to_program)) {
+        r.crossing |= share.packets;
+        evaluate_direction(fw, share.direction, share.packets, share.context, r);
     }
     r.conditional = r.crossing - r.allowed - r.blocked;
     r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);
@@ -78,6 +63,27 @@ void check_placement(const Deployment& d, const std::vector<Firewall>& firewalls
 }
 
 }  // namespace
+
+std::vector<Share> shares(const FirewallSpec& spec, const Firewall& fw, const FlowSpace& packets,
+                          const std::string& from_program, const std::string& to_program) {
+    std::vector<Share> out;
+    if (spec.host) {
+        const AddressSet any = AddressSet::all();
+        FlowSpace own = FlowSpace::of(*spec.host, *spec.host, ProtocolSet::all()) | fw.bypass;
+        FlowSpace in = (packets & FlowSpace::of(any, *spec.host, ProtocolSet::all())) - own;
+        FlowSpace out_ = (packets & FlowSpace::of(*spec.host, any, ProtocolSet::all())) - own;
+        if (!in.empty()) out.push_back({Direction::inbound, std::move(in), Context{to_program}});
+        if (!out_.empty()) out.push_back({Direction::outbound, std::move(out_), Context{from_program}});
+        return out;
+    }
+    FlowSpace crossing = packets - fw.bypass;
+    // A router does not route a packet back out of the interface it came in on: traffic
+    // between two addresses behind the same interface never reaches its forwarding rules.
+    for (const auto& [name, area] : spec.interfaces)
+        crossing -= FlowSpace::of(area, area, ProtocolSet::all());
+    if (!crossing.empty()) out.push_back({Direction::transit, std::move(crossing), Context{}});
+    return out;
+}
 
 bool Audit::required_flows_allowed() const {
     for (const auto& e : end_to_end) {

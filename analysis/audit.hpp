@@ -43,6 +43,18 @@ struct Audit {
     bool required_flows_allowed() const;
 };
 
+// The part of `packets` a firewall filters, by the direction of the policies that see it: a
+// host firewall sees packets to its host (inbound, received by `to_program`) and from it
+// (outbound, sent by `from_program`); a network firewall sees the rest as transit, less the
+// packets it never sees (Firewall::bypass, same-interface traffic).
+struct Share {
+    Direction direction;
+    FlowSpace packets;
+    Context context;
+};
+std::vector<Share> shares(const FirewallSpec& spec, const Firewall& fw, const FlowSpace& packets,
+                          const std::string& from_program = "", const std::string& to_program = "");
+
 // `firewalls[i]` is the parsed config of `d.firewalls[i]`. Throws InputError when a firewall's
 // policies cannot be placed (a host-only config without `host:`).
 Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls);

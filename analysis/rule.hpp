@@ -60,6 +60,10 @@ struct Rule {
     // The programs (lowercase executable file names, e.g. "taniumclient.exe") whose traffic the
     // rule is limited to; empty means any program. Host firewalls only (Windows).
     std::vector<std::string> programs;
+    // Application identities the rule matches on (Palo Alto App-IDs, application groups and
+    // filters, or "application-default" for a service that follows the application), as written.
+    // Tanium asks for port-based rules instead; the app-id check reports these.
+    std::vector<std::string> applications;
     SourceLocation location;
     std::string_view text;  // the rule as written; points into the owning Firewall's sources
 };

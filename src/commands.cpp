@@ -63,7 +63,8 @@ int run_audit(const std::string& deployment, const OutputOptions& out) {
             parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec)));
     }
     Audit audit = run_audit(d, firewalls);
-    Report report{d, firewalls, audit};
+    std::vector<Finding> findings = run_checks(d, firewalls, audit);
+    Report report{d, firewalls, audit, findings};
     emit(out, [&](std::ostream& s) {
         if (out.format == "json") {
             write_audit_json(s, report);

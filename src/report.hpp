@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/audit.hpp"
+#include "analysis/checks.hpp"
 
 namespace flowgap::cli {
 
@@ -13,6 +14,7 @@ struct Report {
     const analysis::Deployment& deployment;
     const std::vector<analysis::Firewall>& firewalls;
     const analysis::Audit& audit;
+    const std::vector<analysis::Finding>& findings;
 };
 
 void write_audit_text(std::ostream& out, const Report& r);

@@ -62,6 +62,32 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     return j;
 }
 
+ordered_json space_json(const FlowSpace& s) {
+    if (s.empty()) return nullptr;
+    return {{"from", s.sources().cidrs()},
+            {"to", s.destinations().cidrs()},
+            {"protocol", s.protocols().str()},
+            {"ports", s.dports().str()}};
+}
+
+ordered_json finding_json(const Report& r, const Finding& f) {
+    ordered_json j;
+    j["check"] = f.check;
+    j["severity"] = to_string(f.severity);
+    j["firewall"] = r.deployment.firewalls[f.firewall].name;
+    j["rule"] = f.rule->name;
+    j["location"] = f.rule->location.str();
+    j["policy"] = f.policy->name;
+    j["conditional"] = f.conditional;
+    j["message"] = f.message;
+    j["excess"] = space_json(f.excess);
+    j["needed"] = space_json(f.needed);
+    j["example"] = example(f.excess.empty() ? f.needed : f.excess);
+    j["flows"] = f.flows;
+    j["text"] = std::string(f.rule->text);
+    return j;
+}
+
 ordered_json firewall_json(const FirewallSpec& spec, const Firewall& fw) {
     ordered_json j;
     j["name"] = spec.name;
@@ -123,6 +149,8 @@ void write_audit_json(std::ostream& out, const Report& r) {
         if (e.verdict != Verdict::allowed && e.verdict != Verdict::not_applicable) ++failing;
     }
     j["findings"] = ordered_json::array();
+    for (const auto& f : r.findings)
+        j["findings"].push_back(finding_json(r, f));
     j["summary"] = {{"required_flows", required},
                     {"required_flows_not_allowed", failing},
                     {"passed", r.audit.required_flows_allowed()}};

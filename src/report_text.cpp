@@ -57,6 +57,26 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     if (!any) fmt::print(out, "  no Tanium flow crosses this firewall\n");
 }
 
+void write_findings(std::ostream& out, const Report& r) {
+    if (r.findings.empty()) return;
+    fmt::print(out, "\nfindings\n");
+    for (int s = static_cast<int>(Severity::critical); s >= static_cast<int>(Severity::info); --s) {
+        for (const auto& f : r.findings) {
+            if (static_cast<int>(f.severity) != s) continue;
+            fmt::print(out, "  {:<9} {:<21} {} ({})\n", to_string(f.severity), f.check,
+                       r.deployment.firewalls[f.firewall].name, f.rule->location.str());
+            fmt::print(out, "      {}\n", f.message);
+            if (auto p = (f.excess.empty() ? f.needed : f.excess).example())
+                fmt::print(out, "      e.g. {}\n", p->str());
+            if (!f.needed.empty() && !f.excess.empty()) {
+                fmt::print(out, "      needed part: {}/{} from {} to {}\n", f.needed.protocols().str(),
+                           f.needed.dports().str(), shorten(f.needed.sources()),
+                           shorten(f.needed.destinations()));
+            }
+        }
+    }
+}
+
 }  // namespace
 
 void write_audit_text(std::ostream& out, const Report& r) {
@@ -82,6 +102,7 @@ void write_audit_text(std::ostream& out, const Report& r) {
         ++required;
         if (e.verdict != Verdict::allowed && e.verdict != Verdict::not_applicable) ++failing;
     }
+    write_findings(out, r);
     if (failing == 0) {
         fmt::print(out, "\nPASS: all {} required flows are allowed\n", required);
     } else {
