@@ -84,17 +84,21 @@ FlowSpace FlowSpace::of(const AddressSet& src, const AddressSet& dst, const Prot
                         const PortSet& dport, const PortSet& sport) {
     FlowSpace out;
     // Protocols without ports match every value of the port dimensions, so a port restriction
-    // applies to the port-carrying protocols (and ICMP, whose type and code live in dport).
-    ProtocolSet ported;
-    for (uint32_t p :
-         {protocol::tcp, protocol::udp, protocol::sctp, 136u, protocol::icmp, protocol::icmpv6}) {
+    // applies only to the port-carrying protocols. ICMP has no source port but keeps its type
+    // and code in dport.
+    ProtocolSet ported, icmp;
+    for (uint32_t p : {protocol::tcp, protocol::udp, protocol::sctp, 136u}) {
         if (proto.contains(p)) ported = ported | ProtocolSet::single(p);
     }
-    ProtocolSet portless = proto - ported;
+    for (uint32_t p : {protocol::icmp, protocol::icmpv6}) {
+        if (proto.contains(p)) icmp = icmp | ProtocolSet::single(p);
+    }
+    ProtocolSet portless = proto - ported - icmp;
     for (const auto& family : {AddressSet::all_v4(), AddressSet::all_v6()}) {
         AddressSet s = src & family, d = dst & family;
         if (s.empty() || d.empty()) continue;
         if (!ported.empty()) out.add_disjoint({s, d, ported, dport, sport});
+        if (!icmp.empty()) out.add_disjoint({s, d, icmp, dport, PortSet::all()});
         if (!portless.empty()) out.add_disjoint({s, d, portless, PortSet::all(), PortSet::all()});
     }
     out.boxes_.erase(

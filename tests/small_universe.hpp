@@ -114,10 +114,12 @@ struct Spec {
         return FlowSpace::of(src_set(), dst_set(), proto_set(), ports_of(dport, kDports),
                              ports_of(sport, kSports));
     }
-    // By definition: families pair up, and esp (no ports) ignores the port dimensions.
+    // By definition: families pair up, esp (no ports) ignores the port dimensions, and icmp
+    // (no source port) ignores the source port.
     bool holds(size_t s, size_t d, size_t p, size_t dp, size_t sp) const {
+        bool icmp = kProtoNumbers[p] == 1;
         return (src >> s & 1u) && (dst >> d & 1u) && family(s) == family(d) && (proto >> p & 1u) &&
-               (!ported(p) || ((dport >> dp & 1u) && (sport >> sp & 1u)));
+               (!ported(p) || ((dport >> dp & 1u) && (icmp || (sport >> sp & 1u))));
     }
     Bits bits() const {
         Bits b;
