@@ -66,6 +66,11 @@ struct Rule {
     std::vector<std::string> applications;
     SourceLocation location;
     std::string_view text;  // the rule as written; points into the owning Firewall's sources
+    // Where the rule sits in the vendor's own structure, for remediation: the chain, rulebase or
+    // rule list ("FORWARD", "vsys1 pre-rulebase") and its 1-based position there (0: unknown,
+    // e.g. a policy default).
+    std::string container;
+    uint32_t position = 0;
 };
 
 enum class Combine {

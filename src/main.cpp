@@ -30,6 +30,18 @@ int main(int argc, char** argv) {
     audit->add_option("deployment", deployment, "Deployment file (YAML)")->required();
     add_output_options(audit, audit_out);
 
+    flowgap::cli::ExplainOptions explain_options;
+    auto* explain = app.add_subcommand("explain", "Trace one packet through one firewall, rule by rule");
+    explain->add_option("deployment", deployment, "Deployment file (YAML)")->required();
+    explain->add_option("--firewall", explain_options.firewall, "The firewall's name in the deployment")
+        ->required();
+    explain->add_option("--from", explain_options.from, "Source address")->required();
+    explain->add_option("--to", explain_options.to, "Destination address")->required();
+    explain->add_option("--port", explain_options.port, "PROTOCOL/PORT (default tcp/17472)");
+    explain->add_option("--sport", explain_options.sport, "Source port (default 49152)");
+    explain->add_option("--program", explain_options.program,
+                        "Local program on a host firewall, e.g. taniumclient.exe");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -38,6 +50,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (flows->parsed()) return flowgap::cli::run_flows(deployment, flows_out);
+        if (explain->parsed()) return flowgap::cli::run_explain(deployment, explain_options);
         return flowgap::cli::run_audit(deployment, audit_out);
     } catch (const flowgap::analysis::InputError& e) {
         std::cerr << "flowgap: " << e.what() << "\n";
