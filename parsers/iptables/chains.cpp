@@ -1,0 +1,237 @@
+// Inlining: each built-in chain becomes a flat first-match list.
+//
+// Walking a chain carries a guard: the packets that certainly reach the current rule, and those
+// that possibly do (disjoint). A jump walks the callee under the jump's packets; RETURN removes
+// the returning packets from the rest of the chain (certainly returning ones entirely, possibly
+// returning ones become possible-only); a goto is a walk of the target followed by a RETURN,
+// since falling off the target resumes in the caller's caller. When no caller is left (a
+// built-in chain, or a chain reached from one by gotos only), returning means the built-in's
+// policy, which becomes a rule at the RETURN (or goto) line.
+#include "parsers/iptables/chains.hpp"
+
+#include <fmt/format.h>
+
+namespace flowgap::parsers::iptables {
+
+using analysis::Action;
+using analysis::FlowSpace;
+using analysis::Rule;
+
+namespace {
+
+constexpr size_t kMaxDepth = 256;  // nested jumps; deeper is almost surely generated nonsense
+
+struct Guard {
+    FlowSpace certain;
+    FlowSpace maybe;
+    bool everything = false;  // a built-in chain's own rules: no restriction at all
+    bool empty() const { return !everything && certain.empty() && maybe.empty(); }
+};
+
+// The packets of `rule` among those the guard lets through, split into certain and possible.
+Guard narrow(const Guard& g, const Rule& rule) {
+    if (g.everything) return {rule.match, rule.may_match, false};
+    Guard out;
+    out.certain = rule.match & g.certain;
+    out.maybe = rule.may_match & g.certain;
+    if (!g.maybe.empty()) out.maybe |= (rule.may_match | rule.match) & g.maybe;
+    return out;
+}
+
+// The guard for the rules after a RETURN (or goto) matching `rule`.
+void leave(Guard& g, const Rule& rule) {
+    if (g.everything) g = {FlowSpace::all(), {}, false};
+    FlowSpace maybe = g.maybe - rule.match;
+    if (!rule.may_match.empty()) maybe |= g.certain & rule.may_match;
+    g.certain -= rule.match;
+    g.certain -= rule.may_match;
+    g.maybe = std::move(maybe);
+}
+
+std::optional<Action> terminal_action(TargetKind kind) {
+    switch (kind) {
+        case TargetKind::accept: return Action::allow;
+        case TargetKind::drop:
+        case TargetKind::reject: return Action::block;
+        case TargetKind::nat:
+        case TargetKind::opaque:
+        case TargetKind::unknown: return Action::unknown;
+        default: return std::nullopt;
+    }
+}
+
+class Inliner {
+  public:
+    Inliner(const Context& ctx, std::vector<Chain>& chains, size_t budget)
+        : ctx_(ctx), chains_(chains), budget_(budget) {}
+
+    analysis::Policy build(const Chain* builtin, std::string_view name, analysis::Direction direction);
+
+  private:
+    void walk(uint32_t chain, Guard guard, bool returns_to_policy, size_t depth);
+    void call(const RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth);
+    void emit(RuleSpec& spec, const Guard& g, Action action, std::string suffix = {});
+
+    const Context& ctx_;
+    std::vector<Chain>& chains_;
+    size_t budget_;
+    analysis::Policy* policy_ = nullptr;
+    const Chain* base_ = nullptr;  // the built-in chain being built
+    bool warned_budget_ = false;
+};
+
+analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, analysis::Direction direction) {
+    analysis::Policy policy;
+    policy.name = std::string(name);
+    policy.direction = direction;
+    policy.combine = analysis::Combine::first_match;
+    Rule& def = policy.default_rule;
+    def.action = builtin ? builtin->policy : Action::allow;
+    def.name = fmt::format("{} policy {}", name, builtin ? builtin->policy_name : "ACCEPT");
+    def.match = FlowSpace::all();
+    def.location = ctx_.at(builtin ? builtin->decl_line : 0, builtin && builtin->decl_line ? 1 : 0);
+    if (builtin) def.text = builtin->decl_text;
+    if (!builtin) return policy;
+    policy_ = &policy;
+    base_ = builtin;
+    Guard all;
+    all.everything = true;
+    walk(static_cast<uint32_t>(builtin - chains_.data()), std::move(all), true, 0);
+    return policy;
+}
+
+void Inliner::walk(uint32_t index, Guard guard, bool returns_to_policy, size_t depth) {
+    Chain& chain = chains_[index];
+    for (RuleSpec& spec : chain.rules) {
+        if (guard.empty()) return;
+        if (auto action = terminal_action(spec.target)) {
+            emit(spec, guard, *action);
+        } else if (spec.target == TargetKind::return_) {
+            if (returns_to_policy) {
+                emit(spec, guard, base_->policy,
+                     fmt::format(" [RETURN: {} policy {}]", base_->name, base_->policy_name));
+            } else {
+                leave(guard, spec.rule);
+            }
+        } else if (spec.target == TargetKind::chain) {
+            call(spec, guard, returns_to_policy, depth);
+        }
+        // No target and non-terminating targets (LOG, MARK, ...) leave the packet where it is.
+    }
+}
+
+void Inliner::call(const RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth) {
+    const Chain& callee = chains_[spec.target_chain];
+    Guard inner = narrow(guard, spec.rule);
+    if (inner.empty()) return;
+    if (depth >= kMaxDepth) {
+        ctx_.fail(spec.rule.location.line, spec.target_column,
+                  fmt::format("chains nest more than {} deep", kMaxDepth));
+    }
+    if (policy_->rules.size() >= budget_) {
+        // Inlining a chain called from many places multiplies its rules; past the budget the
+        // call's packets get an unknown outcome instead, so nothing is silently decided.
+        if (!warned_budget_) {
+            ctx_.warn(
+                spec.rule.location.line, spec.target_column,
+                fmt::format("inlining user chains would exceed {} rules; chain '{}' and later calls are "
+                            "not expanded (their packets get an unknown outcome)",
+                            budget_, callee.name));
+            warned_budget_ = true;
+        }
+        RuleSpec copy = spec;
+        copy.rule.conditions.push_back(fmt::format("chain {} not expanded", callee.name));
+        emit(copy, guard, Action::unknown, fmt::format(" [chain {} not expanded]", callee.name));
+        if (spec.is_goto && !returns_to_policy) leave(guard, spec.rule);
+        return;
+    }
+    // Falling off a goto target returns to where the caller would return: for a built-in's
+    // goto that is the policy.
+    walk(spec.target_chain, std::move(inner), spec.is_goto && returns_to_policy, depth + 1);
+    if (!spec.is_goto) return;
+    if (returns_to_policy) {
+        RuleSpec copy = spec;
+        emit(copy, guard, base_->policy,
+             fmt::format(" [after goto {}: {} policy {}]", callee.name, base_->name, base_->policy_name));
+    } else {
+        leave(guard, spec.rule);
+    }
+}
+
+// Appends the rule to the policy with the guard applied. A built-in chain's own rules are used
+// once, so they are moved; inlined user-chain rules are copies restricted to the guard.
+void Inliner::emit(RuleSpec& spec, const Guard& g, Action action, std::string suffix) {
+    Rule out;
+    if (g.everything && suffix.empty()) {
+        out = std::move(spec.rule);
+    } else {
+        Guard n = narrow(g, spec.rule);
+        if (n.empty()) return;
+        out.name = spec.rule.name + suffix;
+        out.match = std::move(n.certain);
+        out.may_match = std::move(n.maybe);
+        out.conditions = spec.rule.conditions;
+        out.location = spec.rule.location;
+        out.text = spec.rule.text;
+    }
+    out.action = action;
+    policy_->rules.push_back(std::move(out));
+}
+
+}  // namespace
+
+void check_cycles(const Context& ctx, const std::vector<Chain>& chains) {
+    // Iterative depth-first search: 0 unvisited, 1 on the current path, 2 done.
+    std::vector<char> state(chains.size(), 0);
+    struct Frame {
+        uint32_t chain;
+        size_t next;
+    };
+    std::vector<Frame> stack;
+    for (uint32_t root = 0; root < chains.size(); ++root) {
+        if (state[root]) continue;
+        stack.push_back({root, 0});
+        state[root] = 1;
+        while (!stack.empty()) {
+            Frame& f = stack.back();
+            const auto& rules = chains[f.chain].rules;
+            if (f.next == rules.size()) {
+                state[f.chain] = 2;
+                stack.pop_back();
+                continue;
+            }
+            const RuleSpec& spec = rules[f.next++];
+            if (spec.target != TargetKind::chain) continue;
+            if (state[spec.target_chain] == 1) {
+                ctx.fail(
+                    spec.rule.location.line, spec.target_column,
+                    fmt::format("jump cycle: chain '{}' reaches itself", chains[spec.target_chain].name));
+            }
+            if (state[spec.target_chain] == 0) {
+                state[spec.target_chain] = 1;
+                stack.push_back({spec.target_chain, 0});
+            }
+        }
+    }
+}
+
+std::vector<analysis::Policy> build_policies(const Context& ctx, std::vector<Chain>& chains, size_t budget) {
+    check_cycles(ctx, chains);
+    Inliner inliner(ctx, chains, budget);
+    std::vector<analysis::Policy> out;
+    constexpr std::pair<std::string_view, analysis::Direction> kBuiltins[] = {
+        {"INPUT", analysis::Direction::inbound},
+        {"OUTPUT", analysis::Direction::outbound},
+        {"FORWARD", analysis::Direction::transit},
+    };
+    for (auto [name, direction] : kBuiltins) {
+        const Chain* builtin = nullptr;
+        for (const auto& c : chains) {
+            if (c.builtin && c.name == name) builtin = &c;
+        }
+        out.push_back(inliner.build(builtin, name, direction));
+    }
+    return out;
+}
+
+}  // namespace flowgap::parsers::iptables

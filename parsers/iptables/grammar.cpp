@@ -1,0 +1,128 @@
+// Spirit X3 grammars for iptables dump lines and argument values. Only this file includes
+// Spirit (see grammar.hpp). Parsers are built from iterators over the line itself and report
+// views into it, so no per-token strings are allocated unless a token is quoted.
+#include "parsers/iptables/grammar.hpp"
+
+#include <boost/spirit/home/x3.hpp>
+
+namespace flowgap::parsers::iptables {
+
+namespace x3 = boost::spirit::x3;
+
+namespace {
+
+using Iter = const char*;
+
+template <typename Range>
+std::string_view view(const Range& r) {
+    return std::string_view(&*r.begin(), static_cast<size_t>(r.end() - r.begin()));
+}
+
+// iptables-restore separates arguments with spaces and tabs (the line's end is cut already).
+const auto sep = x3::char_(" \t");
+// Inside quotes a backslash escapes any character; outside quotes it is literal.
+const auto quoted = x3::lit('"') >> *((x3::lit('\\') >> x3::char_) | ~x3::char_('"')) >> x3::lit('"');
+const auto token = x3::raw[+(quoted | ~x3::char_(" \t\""))];
+const auto counters = x3::lit('[') >> x3::ulong_long >> ':' >> x3::ulong_long >> ']';
+const auto word = x3::raw[+~x3::char_(" \t")];
+// Port names are service names from /etc/services: letters, digits, '-', '_', '.'.
+const auto port_word = x3::raw[+(x3::alnum | x3::char_("-_."))];
+const auto ident = x3::raw[+(x3::alnum | x3::char_("_-"))];
+
+// Removes the quoting of a token that contains double quotes; `out` has room reserved.
+std::string_view unquote(std::string_view raw, std::string& out) {
+    size_t start = out.size();
+    bool in_quote = false;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '"') {
+            in_quote = !in_quote;
+        } else if (in_quote && c == '\\' && i + 1 < raw.size()) {
+            out.push_back(raw[++i]);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return std::string_view(out).substr(start);
+}
+
+template <typename Parser>
+bool full_match(std::string_view text, const Parser& p) {
+    Iter first = text.data();
+    Iter last = text.data() + text.size();
+    return x3::parse(first, last, p) && first == last;
+}
+
+}  // namespace
+
+std::optional<size_t> tokenize(std::string_view line, std::vector<Token>& out, std::string& scratch) {
+    out.clear();
+    scratch.clear();
+    // Unquoted text is never longer than the line: reserving once keeps earlier views valid.
+    scratch.reserve(line.size());
+    auto push = [&](auto& ctx) {
+        std::string_view raw = view(x3::_attr(ctx));
+        bool has_quote = raw.find('"') != std::string_view::npos;
+        out.push_back({has_quote ? unquote(raw, scratch) : raw, raw});
+    };
+    Iter first = line.data();
+    Iter last = line.data() + line.size();
+    x3::parse(first, last, *sep >> -(token[push] % +sep) >> *sep);
+    if (first == last) return std::nullopt;
+    return static_cast<size_t>(first - line.data());  // only an unterminated quote stops the loop
+}
+
+bool is_counters(std::string_view text) {
+    return full_match(text, counters);
+}
+
+std::optional<ChainDecl> parse_chain_decl(std::string_view line) {
+    ChainDecl decl;
+    auto name = [&](auto& ctx) { decl.name = view(x3::_attr(ctx)); };
+    auto policy = [&](auto& ctx) { decl.policy = view(x3::_attr(ctx)); };
+    auto grammar = x3::lit(':') >> word[name] >> +sep >> word[policy] >> -(+sep >> counters) >> *sep;
+    if (!full_match(line, grammar)) return std::nullopt;
+    return decl;
+}
+
+std::optional<std::string_view> parse_table_header(std::string_view line) {
+    std::string_view name;
+    auto set = [&](auto& ctx) { name = view(x3::_attr(ctx)); };
+    if (!full_match(line, x3::lit('*') >> ident[set] >> *sep)) return std::nullopt;
+    return name;
+}
+
+std::optional<std::vector<PortItem>> parse_port_list(std::string_view text) {
+    std::vector<PortItem> items;
+    PortItem cur;
+    auto lo = [&](auto& ctx) { cur = {view(x3::_attr(ctx)), view(x3::_attr(ctx)), false}; };
+    auto open_lo = [&](auto&) { cur = {{}, {}, true}; };
+    auto range = [&](auto&) {
+        cur.range = true;
+        cur.hi = {};
+    };
+    auto hi = [&](auto& ctx) { cur.hi = view(x3::_attr(ctx)); };
+    auto push = [&](auto&) { items.push_back(cur); };
+    // omit[]: the items are collected by the actions, not by attribute synthesis.
+    auto item = x3::omit[(port_word[lo] >> -(x3::lit(':')[range] >> -port_word[hi])) |
+                         (x3::lit(':')[open_lo] >> port_word[hi])];
+    if (!full_match(text, item[push] % ',')) return std::nullopt;
+    return items;
+}
+
+std::optional<IcmpSpec> parse_icmp_numeric(std::string_view text) {
+    IcmpSpec spec;
+    auto type = [&](auto& ctx) { spec.type = x3::_attr(ctx); };
+    auto code = [&](auto& ctx) { spec.code = x3::_attr(ctx); };
+    if (!full_match(text, x3::uint_[type] >> -(x3::lit('/') >> x3::uint_[code]))) return std::nullopt;
+    if (spec.type > 255 || (spec.code && *spec.code > 255)) return std::nullopt;
+    return spec;
+}
+
+bool parse_name_list(std::string_view text, std::vector<std::string_view>& out) {
+    out.clear();
+    auto push = [&](auto& ctx) { out.push_back(view(x3::_attr(ctx))); };
+    return full_match(text, ident[push] % ',');
+}
+
+}  // namespace flowgap::parsers::iptables

@@ -1,0 +1,471 @@
+// Reading a dump line by line: tables, chain declarations, rule commands and COMMIT. Rules are
+// understood as they are read (matches.cpp), so no token outlives its line; the filter table's
+// chains are inlined into policies at the end (chains.cpp).
+#include "parsers/iptables/iptables.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <span>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "parsers/iptables/chains.hpp"
+#include "parsers/iptables/grammar.hpp"
+#include "parsers/iptables/matches.hpp"
+
+namespace flowgap::parsers::iptables {
+
+using analysis::AddressSet;
+using analysis::Family;
+
+namespace {
+
+std::string_view trim_right(std::string_view s) {
+    while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+size_t first_non_blank(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+        ++i;
+    return i;
+}
+
+// Calls f(line_number, line) for every line, without the line break.
+template <typename F>
+void for_each_line(std::string_view content, F&& f) {
+    uint32_t number = 0;
+    size_t pos = 0;
+    if (content.starts_with("\xEF\xBB\xBF")) pos = 3;  // a UTF-8 byte order mark
+    while (pos < content.size()) {
+        size_t end = content.find('\n', pos);
+        if (end == std::string_view::npos) end = content.size();
+        if (!f(++number, content.substr(pos, end - pos))) return;
+        pos = end + 1;
+    }
+}
+
+// The family of the dump, which decides what "any address" means. iptables-save and
+// ip6tables-save dumps look alike, so: the generator's header comment wins when present;
+// otherwise the addresses the rules name (a dump naming both is most likely a hand-written
+// mix, and the family named more often is taken, with a warning); otherwise ICMPv6 usage;
+// otherwise IPv4, which is what a bare `iptables-save` prints.
+struct FamilyGuess {
+    Family family = Family::v4;
+    bool mixed = false;
+};
+
+FamilyGuess detect_family(std::string_view content) {
+    size_t v4 = 0, v6 = 0, icmp6 = 0;
+    bool header6 = false;
+    for_each_line(content, [&](uint32_t, std::string_view line) {
+        if (line.starts_with("#")) {
+            if (line.find("ip6tables") != std::string_view::npos) header6 = true;
+            return true;
+        }
+        for (std::string_view opt : {"-s ", "-d ", "-range "}) {
+            for (size_t at = line.find(opt); at != std::string_view::npos; at = line.find(opt, at + 1)) {
+                std::string_view rest = line.substr(at + opt.size());
+                if (rest.starts_with("! ")) rest.remove_prefix(2);
+                rest = rest.substr(0, rest.find(' '));
+                if (rest.find(':') != std::string_view::npos) {
+                    ++v6;
+                } else if (rest.find('.') != std::string_view::npos) {
+                    ++v4;
+                }
+            }
+        }
+        if (line.find("icmpv6") != std::string_view::npos || line.find("ipv6-icmp") != std::string_view::npos)
+            ++icmp6;
+        return true;
+    });
+    if (header6) return {Family::v6, false};
+    if (v4 || v6) return {v6 > v4 ? Family::v6 : Family::v4, v4 && v6};
+    return {icmp6 ? Family::v6 : Family::v4, false};
+}
+
+std::span<const std::string_view> builtin_chains(std::string_view table) {
+    static constexpr std::string_view kFilter[] = {"INPUT", "FORWARD", "OUTPUT"};
+    static constexpr std::string_view kNat[] = {"PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"};
+    static constexpr std::string_view kMangle[] = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
+    static constexpr std::string_view kRaw[] = {"PREROUTING", "OUTPUT"};
+    if (table == "filter" || table == "security") return kFilter;
+    if (table == "nat") return kNat;
+    if (table == "mangle") return kMangle;
+    if (table == "raw") return kRaw;
+    return {};
+}
+
+// Extension targets are conventionally upper case (ACCEPT, MASQUERADE); chains usually are not.
+bool looks_like_target(std::string_view name) {
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+struct Table {
+    std::string_view name;
+    uint32_t line = 0;
+    std::vector<Chain> chains;
+    std::unordered_map<std::string_view, uint32_t> index;
+    bool filter() const { return name == "filter"; }
+};
+
+class Reader {
+  public:
+    Reader(const Context& ctx, analysis::Firewall& fw) : ctx_(ctx), fw_(fw) {}
+    void line(uint32_t number, std::string_view text);
+    void finish(uint32_t last_line);
+
+  private:
+    void comment(uint32_t number, std::string_view text);
+    void table_header(uint32_t number, std::string_view text, size_t at);
+    void chain_decl(uint32_t number, std::string_view text, size_t at);
+    void commit(uint32_t number);
+    void command(uint32_t number, std::string_view text);
+    void rule(uint32_t number, std::string_view text, size_t cmd, int tag);
+    Chain& declare(std::string_view name, uint32_t number, uint32_t column, std::string_view text);
+    Chain& chain_for_rule(const Token& name, uint32_t number, std::string_view text);
+    void resolve(Chain& chain);
+    uint32_t column(std::string_view text, const Token& t) const {
+        return static_cast<uint32_t>(t.raw.data() - text.data()) + 1;
+    }
+    Table& table(uint32_t number, std::string_view text) {
+        if (!table_)
+            ctx_.fail(number, 1, fmt::format("'{}' outside a table (no *table line before it)", text));
+        return *table_;
+    }
+
+    const Context& ctx_;
+    analysis::Firewall& fw_;
+    std::optional<Table> table_;
+    std::optional<std::vector<Chain>> filter_;
+    uint32_t filter_line_ = 0;
+    uint32_t first_table_line_ = 0;
+    bool saw_incompatible_ = false;
+    // Names taken from quoted tokens, whose unquoted text lives in scratch_ only for one line.
+    std::string_view keep(std::string_view s) {
+        if (s.data() < scratch_.data() || s.data() >= scratch_.data() + scratch_.capacity()) return s;
+        return kept_.emplace_back(s);
+    }
+
+    std::vector<Token> tokens_;
+    std::string scratch_;
+    std::deque<std::string> kept_;
+};
+
+void Reader::line(uint32_t number, std::string_view text) {
+    text = trim_right(text);
+    size_t at = first_non_blank(text);
+    if (at == text.size()) return;
+    switch (text[at]) {
+        case '#': return comment(number, text);
+        case '*': return table_header(number, text, at);
+        case ':': return chain_decl(number, text, at);
+        case '-':
+        case '[': return command(number, text);
+        default: break;
+    }
+    if (text.substr(at) == "COMMIT") return commit(number);
+    ctx_.fail(number, static_cast<uint32_t>(at) + 1, "not iptables-save syntax");
+}
+
+void Reader::comment(uint32_t number, std::string_view text) {
+    // iptables-nft prints this instead of a table holding rules it cannot express.
+    if (text.starts_with("# Table `") && text.find("is incompatible") != std::string_view::npos) {
+        saw_incompatible_ = true;
+        ctx_.warn(
+            number, 1,
+            fmt::format("{}: that table's rules are not in this dump and are not checked", text.substr(2)));
+    }
+}
+
+void Reader::table_header(uint32_t number, std::string_view text, size_t at) {
+    auto name = parse_table_header(text.substr(at));
+    if (!name)
+        ctx_.fail(number, static_cast<uint32_t>(at) + 1, "bad table line (expected *filter, *nat, ...)");
+    if (table_) {
+        ctx_.fail(table_->line, 1,
+                  fmt::format("table '{}' has no COMMIT before the next table", table_->name));
+    }
+    if (builtin_chains(*name).empty()) {
+        ctx_.warn(number, static_cast<uint32_t>(at) + 2, fmt::format("unknown table '{}'", *name));
+    }
+    if (!first_table_line_) first_table_line_ = number;
+    table_.emplace();
+    table_->name = *name;
+    table_->line = number;
+}
+
+Chain& Reader::declare(std::string_view name, uint32_t number, uint32_t column, std::string_view text) {
+    Table& t = *table_;
+    name = keep(name);
+    auto [it, fresh] = t.index.emplace(name, static_cast<uint32_t>(t.chains.size()));
+    if (!fresh) ctx_.fail(number, column, fmt::format("chain '{}' is declared twice", name));
+    Chain& c = t.chains.emplace_back();
+    c.name = name;
+    c.decl_line = number;
+    c.decl_column = column;
+    c.decl_text = text;
+    auto builtins = builtin_chains(t.name);
+    c.builtin = std::find(builtins.begin(), builtins.end(), name) != builtins.end();
+    return c;
+}
+
+void Reader::chain_decl(uint32_t number, std::string_view text, size_t at) {
+    Table& t = table(number, text);
+    auto decl = parse_chain_decl(text.substr(at));
+    if (!decl)
+        ctx_.fail(number, static_cast<uint32_t>(at) + 1, "bad chain line (expected :CHAIN POLICY [p:b])");
+    uint32_t policy_column = static_cast<uint32_t>(decl->policy.data() - text.data()) + 1;
+    Chain& c = declare(decl->name, number, static_cast<uint32_t>(at) + 2, text);
+    bool unknown_table = builtin_chains(t.name).empty();
+    if (decl->policy == "-") {
+        if (c.builtin)
+            ctx_.fail(number, policy_column, fmt::format("built-in chain '{}' needs a policy", c.name));
+    } else if (decl->policy == "ACCEPT" || decl->policy == "DROP") {
+        if (!c.builtin && !unknown_table) {
+            ctx_.fail(number, policy_column,
+                      fmt::format("'{}' is not a built-in chain of table '{}': its policy must be '-'",
+                                  c.name, t.name));
+        }
+        c.builtin = true;
+        c.policy = decl->policy == "ACCEPT" ? analysis::Action::allow : analysis::Action::block;
+        c.policy_name = decl->policy;
+    } else {
+        ctx_.fail(number, policy_column,
+                  fmt::format("bad chain policy '{}' (expected ACCEPT, DROP or -)", decl->policy));
+    }
+}
+
+void Reader::resolve(Chain& chain) {
+    Table& t = *table_;
+    uint32_t n = 0;
+    for (RuleSpec& spec : chain.rules) {
+        spec.rule.name = fmt::format("{}#{}{}", chain.name, ++n, spec.rule.name);
+        if (spec.target != TargetKind::chain) continue;
+        uint32_t line = spec.rule.location.line;
+        auto it = t.index.find(spec.target_name);
+        if (it != t.index.end()) {
+            if (t.chains[it->second].builtin) {
+                ctx_.fail(line, spec.target_column,
+                          fmt::format("cannot jump to built-in chain '{}'", spec.target_name));
+            }
+            spec.target_chain = it->second;
+        } else if (!spec.is_goto && looks_like_target(spec.target_name)) {
+            if (t.filter()) {
+                ctx_.warn(
+                    line, spec.target_column,
+                    fmt::format("unknown target '{}': its outcome is treated as unknown", spec.target_name));
+            }
+            spec.target = TargetKind::unknown;
+        } else {
+            ctx_.fail(
+                line, spec.target_column,
+                fmt::format("{} to undefined chain '{}'", spec.is_goto ? "goto" : "jump", spec.target_name));
+        }
+    }
+}
+
+void Reader::commit(uint32_t number) {
+    Table& t = table(number, "COMMIT");
+    for (Chain& c : t.chains)
+        resolve(c);
+    if (t.filter()) {
+        if (filter_) {
+            ctx_.warn(number, 1,
+                      fmt::format("a second filter table (line {}) replaces the one at line {}, as "
+                                  "iptables-restore does",
+                                  t.line, filter_line_));
+        }
+        filter_ = std::move(t.chains);
+        filter_line_ = t.line;
+    }
+    table_.reset();
+}
+
+void Reader::command(uint32_t number, std::string_view text) {
+    if (auto bad = tokenize(text, tokens_, scratch_)) {
+        ctx_.fail(number, static_cast<uint32_t>(*bad) + 1, "unterminated quoted string");
+    }
+    size_t k = 0;
+    if (tokens_[0].text.starts_with("[")) {
+        if (!is_counters(tokens_[0].text))
+            ctx_.fail(number, column(text, tokens_[0]), "bad counters (expected [packets:bytes])");
+        k = 1;
+    }
+    int tag = 0;
+    for (; k < tokens_.size() && (tokens_[k].text == "-4" || tokens_[k].text == "-6"); ++k)
+        tag = tokens_[k].text[1] - '0';
+    if (k == tokens_.size()) ctx_.fail(number, 1, "counters without a rule");
+    const Token& cmd = tokens_[k];
+    std::string_view c = cmd.text;
+    auto chain_arg = [&]() -> const Token& {
+        if (k + 1 >= tokens_.size())
+            ctx_.fail(number, column(text, cmd), fmt::format("'{}' needs a chain name", c));
+        return tokens_[k + 1];
+    };
+    if (c == "-A" || c == "--append" || c == "-I" || c == "--insert") {
+        table(number, c);
+        chain_arg();
+        rule(number, text, k, tag);
+    } else if (c == "-N" || c == "--new-chain") {
+        table(number, c);
+        const Token& name = chain_arg();
+        declare(name.text, number, column(text, name), text);
+    } else if (c == "-P" || c == "--policy") {
+        table(number, c);
+        const Token& name = chain_arg();
+        if (k + 2 >= tokens_.size()) ctx_.fail(number, column(text, name), "-P needs a policy");
+        const Token& policy = tokens_[k + 2];
+        Chain& ch = chain_for_rule(name, number, text);
+        if (!ch.builtin)
+            ctx_.fail(number, column(text, name), fmt::format("'{}' is not a built-in chain", name.text));
+        if (policy.text != "ACCEPT" && policy.text != "DROP") {
+            ctx_.fail(number, column(text, policy),
+                      fmt::format("bad policy '{}' (expected ACCEPT or DROP)", policy.text));
+        }
+        ch.policy = policy.text == "ACCEPT" ? analysis::Action::allow : analysis::Action::block;
+        ch.policy_name = policy.text == "ACCEPT" ? "ACCEPT" : "DROP";
+        ch.decl_line = number;
+        ch.decl_text = text;
+    } else if (c == "-F" || c == "--flush") {
+        Table& t = table(number, c);
+        if (k + 1 < tokens_.size()) {
+            chain_for_rule(tokens_[k + 1], number, text).rules.clear();
+        } else {
+            for (Chain& ch : t.chains)
+                ch.rules.clear();
+        }
+    } else if (c == "-Z" || c == "--zero") {
+        table(number, c);  // counters only
+    } else if (c == "-D" || c == "-R" || c == "-X" || c == "-E" || c == "--delete" || c == "--replace" ||
+               c == "--delete-chain" || c == "--rename-chain") {
+        ctx_.fail(number, column(text, cmd),
+                  fmt::format("iptables-restore command '{}' is not supported", c));
+    } else {
+        ctx_.fail(number, column(text, cmd), fmt::format("not iptables-save syntax: unexpected '{}'", c));
+    }
+}
+
+// Built-in chains exist without a declaration. An undeclared user chain is an error for
+// iptables-restore; this parser declares it with a warning instead, since the rule's meaning is
+// plain and hand-edited dumps often miss the `:CHAIN - [0:0]` line.
+Chain& Reader::chain_for_rule(const Token& name, uint32_t number, std::string_view text) {
+    Table& t = *table_;
+    if (auto it = t.index.find(name.text); it != t.index.end()) return t.chains[it->second];
+    auto builtins = builtin_chains(t.name);
+    bool builtin = std::find(builtins.begin(), builtins.end(), name.text) != builtins.end();
+    if (!builtin) {
+        ctx_.warn(number, column(text, name),
+                  fmt::format("chain '{}' was not declared; declaring it", name.text));
+    }
+    Chain& c = declare(name.text, number, column(text, name), {});
+    c.decl_line = 0;  // not declared: the default rule has no line to point at
+    return c;
+}
+
+void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
+    ++fw_.rule_count;
+    Chain& chain = chain_for_rule(tokens_[cmd + 1], number, text);
+    size_t first_arg = cmd + 2;
+    size_t position = chain.rules.size();
+    if (tokens_[cmd].text == "-I" || tokens_[cmd].text == "--insert") {
+        position = 0;
+        const auto& t = tokens_;
+        if (first_arg < t.size() && !t[first_arg].text.empty() &&
+            std::all_of(t[first_arg].text.begin(), t[first_arg].text.end(),
+                        [](char ch) { return ch >= '0' && ch <= '9'; })) {
+            size_t n = std::stoul(std::string(t[first_arg].text));
+            if (n == 0 || n > chain.rules.size() + 1)
+                ctx_.fail(number, column(text, t[first_arg]), "bad rule position");
+            position = n - 1;
+            ++first_arg;
+        }
+    }
+    RuleSpec spec;
+    spec.rule.location = ctx_.at(number, column(text, tokens_[cmd]));
+    spec.rule.text = text;
+    spec.family_tag = tag;
+    RuleLine line{number, text, std::span<const Token>(tokens_).subspan(first_arg)};
+    parse_rule_args(ctx_, line, table_->filter(), spec);
+    spec.target_name = keep(spec.target_name);
+    // A rule marked -4 is for iptables-restore only, -6 for ip6tables-restore only.
+    if (spec.family_tag && spec.family_tag != (ctx_.family == Family::v4 ? 4 : 6)) return;
+    if (table_->filter() && (spec.target == TargetKind::nat || spec.target == TargetKind::opaque)) {
+        ctx_.warn(number, spec.target_column,
+                  fmt::format("target '{}' {}: its outcome is treated as unknown", spec.target_name,
+                              spec.target == TargetKind::nat ? "belongs to the nat table"
+                                                             : "hands the packet elsewhere"));
+    }
+    chain.rules.insert(chain.rules.begin() + static_cast<long>(position), std::move(spec));
+}
+
+void Reader::finish(uint32_t last_line) {
+    if (table_) ctx_.fail(table_->line, 1, fmt::format("table '{}' has no COMMIT", table_->name));
+    if (!first_table_line_ && !saw_incompatible_) {
+        ctx_.fail(std::max<uint32_t>(last_line, 1), 1, "no *table line: not an iptables-save dump");
+    }
+    if (!filter_) {
+        ctx_.warn(first_table_line_ ? first_table_line_ : 1, 1,
+                  "no filter table: the dump has no INPUT, OUTPUT or FORWARD policy to check");
+        return;
+    }
+    // Inlining multiplies a chain's rules by its call sites; cap it well above real rule sets.
+    size_t budget = std::max<size_t>(200000, 8 * fw_.rule_count);
+    fw_.policies = build_policies(ctx_, *filter_, budget);
+}
+
+}  // namespace
+
+bool looks_like(std::string_view content) {
+    bool table = false, rule = false;
+    for_each_line(content, [&](uint32_t, std::string_view line) {
+        line = trim_right(line);
+        if (line.starts_with("*") && parse_table_header(line)) table = true;
+        if (line.starts_with(":") || line.starts_with("-A ") || line == "COMMIT") rule = true;
+        if (line.starts_with("# Table `") && line.find("is incompatible") != std::string_view::npos)
+            table = rule = true;
+        return !(table && rule);
+    });
+    return table && rule;
+}
+
+analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
+                         const ParseOptions& options) {
+    analysis::Firewall fw;
+    fw.format = "iptables";
+    fw.path = path;
+    fw.sources.push_back(content);
+    std::string_view text = *content;
+
+    Context ctx;
+    ctx.path = path;
+    ctx.warnings = &fw.warnings;
+    ctx.options = &options;
+    FamilyGuess guess = detect_family(text);
+    ctx.family = guess.family;
+    ctx.universe = guess.family == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
+    for (const auto& [name, addresses] : options.interfaces)
+        ctx.all_mapped |= addresses & ctx.universe;
+    if (guess.mixed) {
+        ctx.warn(1, 0,
+                 fmt::format("the dump names both IPv4 and IPv6 addresses; read as {} (\"any\" is {})",
+                             guess.family == Family::v4 ? "IPv4" : "IPv6",
+                             guess.family == Family::v4 ? "0.0.0.0/0" : "::/0"));
+    }
+
+    Reader reader(ctx, fw);
+    uint32_t last = 0;
+    for_each_line(text, [&](uint32_t number, std::string_view line) {
+        reader.line(number, line);
+        last = number;
+        return true;
+    });
+    reader.finish(last);
+    return fw;
+}
+
+}  // namespace flowgap::parsers::iptables

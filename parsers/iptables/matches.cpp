@@ -1,0 +1,286 @@
+// Walking a rule's arguments: the basic options (-s, -d, -p, -i, -o, -f), the target, and the
+// packet sets that result. Module options are in modules.cpp.
+#include <fmt/format.h>
+
+#include "parsers/iptables/builder.hpp"
+
+namespace flowgap::parsers::iptables {
+
+using analysis::AddressSet;
+using analysis::Box;
+using analysis::FlowSpace;
+using analysis::PortSet;
+using analysis::ProtocolSet;
+
+namespace {
+
+bool is_unquoted(const Token& t, std::string_view text) {
+    return t.text == text && !t.quoted();
+}
+
+// `address/dotted-mask` items that are well formed but that AddressSet refuses to enumerate.
+bool unrepresentable_mask(std::string_view list) {
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t comma = std::min(list.find(',', start), list.size());
+        std::string_view item = list.substr(start, comma - start);
+        size_t slash = item.find('/');
+        if (!AddressSet::parse(item)) {
+            if (slash == std::string_view::npos) return false;
+            auto a = analysis::Address::parse(item.substr(0, slash));
+            auto m = analysis::Address::parse(item.substr(slash + 1));
+            if (!a || !m || a->family() != analysis::Family::v4 || m->family() != analysis::Family::v4)
+                return false;
+        }
+        start = comma + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+RuleBuilder::RuleBuilder(const Context& ctx, const RuleLine& line, RuleSpec& out)
+    : ctx_(ctx), line_(line), out_(out) {
+    certain_ = Box{ctx.universe, ctx.universe, ProtocolSet::all(), PortSet::all(), PortSet::all()};
+}
+
+uint32_t RuleBuilder::column(const Token& t) const {
+    return static_cast<uint32_t>(t.raw.data() - line_.text.data()) + 1;
+}
+
+void RuleBuilder::fail(const Token& t, const std::string& message) const {
+    ctx_.fail(line_.number, column(t), message);
+}
+
+void RuleBuilder::warn(const Token& t, std::string message) const {
+    ctx_.warn(line_.number, column(t), std::move(message));
+}
+
+const Token& RuleBuilder::argument(size_t option, bool& negated) {
+    const Token& opt = line_.args[option];
+    if (!at_end() && is_unquoted(peek(), "!")) {
+        // iptables before 1.4.3 wrote the negation after the option: `-s ! 10.0.0.1`.
+        if (negated) fail(peek(), "double negation");
+        negated = true;
+        ++pos_;
+    }
+    if (at_end()) fail(opt, fmt::format("option '{}' needs an argument", opt.text));
+    return line_.args[pos_++];
+}
+
+void RuleBuilder::skip_arguments() {
+    // An option's arguments are the following words that are not options. Quoted words are
+    // always arguments (a log prefix may start with '-').
+    while (!at_end()) {
+        const Token& t = peek();
+        if (!t.quoted() && (t.text == "!" || (t.text.size() > 1 && t.text[0] == '-'))) break;
+        ++pos_;
+    }
+}
+
+std::string RuleBuilder::span_text(size_t from, size_t to) const {
+    if (from >= to) return {};
+    const Token& a = line_.args[from];
+    const Token& b = line_.args[to - 1];
+    return std::string(a.raw.data(), static_cast<size_t>(b.raw.data() + b.raw.size() - a.raw.data()));
+}
+
+void RuleBuilder::run() {
+    while (!at_end()) {
+        size_t start = pos_;
+        bool negated = false;
+        if (is_unquoted(peek(), "!")) {
+            negated = true;
+            if (++pos_ >= line_.args.size()) fail(line_.args[start], "'!' at the end of the rule");
+        }
+        const Token& tok = line_.args[pos_++];
+        std::string_view opt = tok.quoted() ? std::string_view() : tok.text;
+        if (opt.size() < 2 || opt[0] != '-') fail(tok, fmt::format("unexpected argument '{}'", tok.text));
+        if (opt == "-m" || opt == "--match") {
+            if (negated) fail(line_.args[start], "'!' cannot negate a match module");
+            open_module();
+        } else if (basic_option(opt, negated)) {
+            continue;
+        } else if (!opt.starts_with("--")) {
+            fail(tok, fmt::format("unknown option '{}'", opt));
+        } else if (in_target_ && !negated) {
+            target_option();
+        } else {
+            module_option(opt, negated, pos_ - 1);
+        }
+    }
+    close_module();
+}
+
+// Returns false when `opt` is not a basic option (long forms included).
+bool RuleBuilder::basic_option(std::string_view opt, bool negated) {
+    size_t option = pos_ - 1;
+    auto is = [&](std::string_view s, std::string_view l) { return opt == s || opt == l; };
+    if (is("-s", "--source") || opt == "--src") {
+        address(&Box::src, negated);
+    } else if (is("-d", "--destination") || opt == "--dst") {
+        address(&Box::dst, negated);
+    } else if (is("-p", "--protocol")) {
+        protocol(negated);
+    } else if (is("-i", "--in-interface")) {
+        interface(false, negated, option);
+    } else if (is("-o", "--out-interface")) {
+        interface(true, negated, option);
+    } else if (is("-f", "--fragment")) {
+        // Non-first fragments are never the first packet of a connection.
+        if (!negated) never_ = true;
+    } else if (is("-j", "--jump") || is("-g", "--goto")) {
+        if (negated) fail(line_.args[option], "a target cannot be negated");
+        target(opt == "-g" || opt == "--goto");
+        return true;
+    } else if (opt == "-c" || opt == "--set-counters") {
+        bool ignored = false;
+        argument(option, ignored);  // iptables-restore's inline counters: `-c packets bytes`
+        argument(option, ignored);
+    } else if (is("-4", "--ipv4") || is("-6", "--ipv6")) {
+        out_.family_tag = opt[1] == '4' || opt == "--ipv4" ? 4 : 6;
+    } else {
+        return false;
+    }
+    close_module();
+    in_target_ = false;
+    return true;
+}
+
+void RuleBuilder::address(AddressSet Box::*dim, bool negated) {
+    size_t option = pos_ - 1;
+    const Token& arg = argument(option, negated);
+    auto set = AddressSet::parse_list(arg.text);
+    if (!set && unrepresentable_mask(arg.text)) {
+        // A valid but wildly non-contiguous mask (`1.2.3.4/0.0.0.255`) spans millions of
+        // intervals: keep the dimension unrestricted and make the rule conditional.
+        warn(arg, fmt::format("address '{}' has a mask too fragmented to model: the rule is treated as "
+                              "conditional",
+                              arg.text));
+        out_.rule.conditions.push_back(fmt::format("{} {} (non-contiguous mask not modelled)",
+                                                   dim == &Box::src ? "-s" : "-d", arg.text));
+        opaque_ = true;
+        return;
+    }
+    if (!set) fail(arg, fmt::format("bad address '{}'", arg.text));
+    restrict(dim, negated ? ctx_.universe - *set : *set & ctx_.universe);
+}
+
+void RuleBuilder::protocol(bool negated) {
+    const Token& arg = argument(pos_ - 1, negated);
+    std::string_view name = arg.text;
+    std::optional<uint32_t> number;
+    if (name == "all" || name == "0") {
+        if (negated) never_ = true;
+        return;
+    }
+    number = analysis::protocol::parse(name);
+    if (!number) number = extra_protocol(name);
+    if (!number) {
+        warn(arg, fmt::format("unknown protocol '{}': the rule is treated as conditional", name));
+        out_.rule.conditions.push_back(fmt::format("-p {} (unknown protocol)", name));
+        opaque_ = true;
+        return;
+    }
+    if (!negated) implicit_proto_ = *number;
+    auto one = ProtocolSet::single(*number);
+    restrict(&Box::proto, negated ? ProtocolSet::all() - one : one);
+}
+
+// -i/-o: the deployment maps interface names to the addresses reached through them, so an
+// interface becomes a source (or destination) set. `lo` carries only the host's own traffic,
+// never a flow to or from another host. Names not in the map, and wildcards that could cover
+// an unmapped interface, leave the packets from unmapped addresses conditional.
+void RuleBuilder::interface(bool outgoing, bool negated, size_t option) {
+    const Token& arg = argument(option, negated);
+    std::string_view name = arg.text;
+    auto dim = outgoing ? &Box::dst : &Box::src;
+    if (name == "+") {
+        if (negated) never_ = true;
+        return;
+    }
+    if (name == "lo") {
+        if (!negated) never_ = true;
+        return;
+    }
+    const auto& map = ctx_.options->interfaces;
+    bool wildcard = name.ends_with('+');
+    std::string_view prefix = wildcard ? name.substr(0, name.size() - 1) : name;
+    AddressSet sure;
+    bool mapped = false;
+    for (const auto& [iface, addresses] : map) {
+        if (wildcard ? std::string_view(iface).starts_with(prefix) : iface == name) {
+            sure |= addresses & ctx_.universe;
+            mapped = true;
+        }
+    }
+    AddressSet unsure = (wildcard || !mapped) ? ctx_.universe - ctx_.all_mapped : AddressSet();
+    if (negated) sure = ctx_.universe - sure - unsure;
+    if (unsure.empty()) {
+        restrict(dim, sure);
+        return;
+    }
+    restrict3(dim, sure, unsure);
+    std::string_view verb =
+        negated ? (outgoing ? "does not leave" : "does not arrive") : (outgoing ? "leaves" : "arrives");
+    out_.rule.conditions.push_back(fmt::format("{} on interface {}", verb, name));
+}
+
+void RuleBuilder::target(bool is_goto) {
+    bool negated = false;
+    const Token& arg = argument(pos_ - 1, negated);
+    if (negated) fail(arg, "a target cannot be negated");
+    close_module();
+    out_.target_name = arg.text;
+    out_.target_column = column(arg);
+    out_.is_goto = is_goto;
+    auto kind = builtin_target(arg.text);
+    if (is_goto && kind) fail(arg, fmt::format("-g needs a user chain, not the target '{}'", arg.text));
+    out_.target = kind ? *kind : TargetKind::chain;  // a chain or an unknown target: see chains.cpp
+    in_target_ = true;
+}
+
+void RuleBuilder::target_option() {
+    // Target options (--reject-with, --log-prefix, --to-destination, ...) change what is
+    // logged or rewritten, never which packets match or whether the target terminates.
+    skip_arguments();
+}
+
+void RuleBuilder::restrict3(AddressSet Box::*dim, const AddressSet& sure, const AddressSet& unsure) {
+    if (!split_) possible_ = certain_;
+    split_ = true;
+    certain_.*dim &= sure;
+    possible_.*dim &= sure | unsure;
+}
+
+FlowSpace RuleBuilder::space(const Box& box) const {
+    if (!either_ports_) return FlowSpace::of(box);
+    // multiport --ports: the source port or the destination port is in the list. Two boxes,
+    // disjoint on the destination port.
+    Box by_dst = box, by_src = box;
+    by_dst.dport = by_dst.dport & *either_ports_;
+    by_src.sport = by_src.sport & *either_ports_;
+    by_src.dport = by_src.dport - *either_ports_;
+    return FlowSpace::of(by_dst) | FlowSpace::of(by_src);
+}
+
+void RuleBuilder::finish(bool build_spaces) {
+    if (!build_spaces || never_) return;
+    auto& rule = out_.rule;
+    if (opaque_) {
+        rule.may_match = space(split_ ? possible_ : certain_);
+    } else if (!split_) {
+        rule.match = space(certain_);
+    } else {
+        rule.match = space(certain_);
+        rule.may_match = space(possible_) - rule.match;
+    }
+}
+
+void parse_rule_args(const Context& ctx, const RuleLine& line, bool build_spaces, RuleSpec& out) {
+    RuleBuilder builder(ctx, line, out);
+    builder.run();
+    builder.finish(build_spaces);
+}
+
+}  // namespace flowgap::parsers::iptables

@@ -1,0 +1,59 @@
+// Internal types shared by the iptables parser's stages: reading lines (iptables.cpp), turning
+// a rule's arguments into packet sets (matches.cpp), and inlining chains (chains.cpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/rule.hpp"
+#include "parsers/iptables/names.hpp"
+#include "parsers/options.hpp"
+
+namespace flowgap::parsers::iptables {
+
+// What every stage needs: where diagnostics go, the deployment options, and the address family
+// of the dump ("any address" means the family's universe, not both families).
+struct Context {
+    std::shared_ptr<const std::string> path;
+    std::vector<analysis::Diagnostic>* warnings = nullptr;
+    const ParseOptions* options = nullptr;
+    analysis::Family family = analysis::Family::v4;
+    analysis::AddressSet universe;    // all_v4() or all_v6()
+    analysis::AddressSet all_mapped;  // the union of options->interfaces, within the universe
+
+    analysis::SourceLocation at(uint32_t line, uint32_t column) const { return {path, line, column}; }
+    [[noreturn]] void fail(uint32_t line, uint32_t column, const std::string& message) const {
+        throw analysis::InputError(at(line, column), message);
+    }
+    void warn(uint32_t line, uint32_t column, std::string message) const {
+        warnings->push_back({analysis::Diagnostic::Severity::warning, at(line, column), std::move(message)});
+    }
+};
+
+// One rule line after its arguments are understood. `rule` holds the name, location, text and
+// the packets it matches; the target decides what inlining does with it.
+struct RuleSpec {
+    analysis::Rule rule;
+    TargetKind target = TargetKind::none;
+    bool is_goto = false;
+    std::string_view target_name;  // the -j/-g argument (a chain, or an unknown target)
+    uint32_t target_column = 0;
+    int family_tag = 0;         // 4 or 6 for rules prefixed -4/-6, which the other restore tool ignores
+    uint32_t target_chain = 0;  // for TargetKind::chain, the chain's index (set when the table ends)
+};
+
+// A chain of one table, in the order rules were appended.
+struct Chain {
+    std::string_view name;
+    bool builtin = false;
+    analysis::Action policy = analysis::Action::allow;  // built-in chains only
+    std::string_view policy_name = "ACCEPT";
+    uint32_t decl_line = 0;  // the `:CHAIN` or `-N` line; 0 when never declared
+    uint32_t decl_column = 0;
+    std::string_view decl_text;
+    std::vector<RuleSpec> rules;
+};
+
+}  // namespace flowgap::parsers::iptables
