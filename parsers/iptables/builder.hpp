@@ -64,6 +64,7 @@ class RuleBuilder {
     void restrict3(analysis::AddressSet analysis::Box::*dim, const analysis::AddressSet& sure,
                    const analysis::AddressSet& unsure);
     analysis::FlowSpace space(const analysis::Box& box) const;
+    analysis::FlowSpace single(const analysis::Box& box) const;
 
     const Context& ctx_;
     const RuleLine& line_;

@@ -4,6 +4,7 @@
 #include "parsers/iptables/iptables.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <span>
 #include <unordered_map>
@@ -51,40 +52,23 @@ void for_each_line(std::string_view content, F&& f) {
 // The family of the dump, which decides what "any address" means. iptables-save and
 // ip6tables-save dumps look alike, so: the generator's header comment wins when present;
 // otherwise the addresses the rules name (a dump naming both is most likely a hand-written
-// mix, and the family named more often is taken, with a warning); otherwise ICMPv6 usage;
-// otherwise IPv4, which is what a bare `iptables-save` prints.
-struct FamilyGuess {
-    Family family = Family::v4;
-    bool mixed = false;
-};
-
-FamilyGuess detect_family(std::string_view content) {
-    size_t v4 = 0, v6 = 0, icmp6 = 0;
-    bool header6 = false;
+// mix: the family named more often is taken, with a warning); otherwise ICMPv6 usage; otherwise
+// IPv4, which is what a bare `iptables-save` prints. Addresses are tallied while parsing with a
+// first guess, and the rare dump that contradicts it is parsed again: no separate scan.
+std::optional<Family> header_family(std::string_view content) {
+    std::optional<Family> out;
     for_each_line(content, [&](uint32_t, std::string_view line) {
-        if (line.starts_with("#")) {
-            if (line.find("ip6tables") != std::string_view::npos) header6 = true;
-            return true;
-        }
-        for (std::string_view opt : {"-s ", "-d ", "-range "}) {
-            for (size_t at = line.find(opt); at != std::string_view::npos; at = line.find(opt, at + 1)) {
-                std::string_view rest = line.substr(at + opt.size());
-                if (rest.starts_with("! ")) rest.remove_prefix(2);
-                rest = rest.substr(0, rest.find(' '));
-                if (rest.find(':') != std::string_view::npos) {
-                    ++v6;
-                } else if (rest.find('.') != std::string_view::npos) {
-                    ++v4;
-                }
-            }
-        }
-        if (line.find("icmpv6") != std::string_view::npos || line.find("ipv6-icmp") != std::string_view::npos)
-            ++icmp6;
-        return true;
+        if (!line.starts_with("#")) return line.empty();  // only the leading comment block
+        if (line.find("ip6tables") != std::string_view::npos) out = Family::v6;
+        if (line.find(" iptables") != std::string_view::npos) out = Family::v4;
+        return !out;
     });
-    if (header6) return {Family::v6, false};
-    if (v4 || v6) return {v6 > v4 ? Family::v6 : Family::v4, v4 && v6};
-    return {icmp6 ? Family::v6 : Family::v4, false};
+    return out;
+}
+
+Family tallied_family(const Context::Tally& t) {
+    if (t.v4 || t.v6) return t.v6 > t.v4 ? Family::v6 : Family::v4;
+    return t.icmp6 ? Family::v6 : Family::v4;
 }
 
 std::span<const std::string_view> builtin_chains(std::string_view table) {
@@ -103,6 +87,16 @@ std::span<const std::string_view> builtin_chains(std::string_view table) {
 bool looks_like_target(std::string_view name) {
     return std::all_of(name.begin(), name.end(),
                        [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// "CHAIN#n" followed by the comment suffix already in `rest`, with one allocation.
+std::string name_of(std::string_view chain, uint32_t n, const std::string& rest) {
+    char digits[12];
+    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    std::string out;
+    out.reserve(chain.size() + 1 + static_cast<size_t>(end - digits) + rest.size());
+    out.append(chain).append(1, '#').append(digits, end).append(rest);
+    return out;
 }
 
 struct Table {
@@ -244,7 +238,7 @@ void Reader::resolve(Chain& chain) {
     Table& t = *table_;
     uint32_t n = 0;
     for (RuleSpec& spec : chain.rules) {
-        spec.rule.name = fmt::format("{}#{}{}", chain.name, ++n, spec.rule.name);
+        spec.rule.name = name_of(chain.name, ++n, spec.rule.name);
         if (spec.target != TargetKind::chain) continue;
         uint32_t line = spec.rule.location.line;
         auto it = t.index.find(spec.target_name);
@@ -385,7 +379,9 @@ void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
             ++first_arg;
         }
     }
-    RuleSpec spec;
+    // Built in place: a RuleSpec is large and a dump may hold 200,000 of them.
+    auto at = chain.rules.emplace(chain.rules.begin() + static_cast<long>(position));
+    RuleSpec& spec = *at;
     spec.rule.location = ctx_.at(number, column(text, tokens_[cmd]));
     spec.rule.text = text;
     spec.family_tag = tag;
@@ -393,14 +389,16 @@ void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
     parse_rule_args(ctx_, line, table_->filter(), spec);
     spec.target_name = keep(spec.target_name);
     // A rule marked -4 is for iptables-restore only, -6 for ip6tables-restore only.
-    if (spec.family_tag && spec.family_tag != (ctx_.family == Family::v4 ? 4 : 6)) return;
+    if (spec.family_tag && spec.family_tag != (ctx_.family == Family::v4 ? 4 : 6)) {
+        chain.rules.erase(at);
+        return;
+    }
     if (table_->filter() && (spec.target == TargetKind::nat || spec.target == TargetKind::opaque)) {
         ctx_.warn(number, spec.target_column,
                   fmt::format("target '{}' {}: its outcome is treated as unknown", spec.target_name,
                               spec.target == TargetKind::nat ? "belongs to the nat table"
                                                              : "hands the packet elsewhere"));
     }
-    chain.rules.insert(chain.rules.begin() + static_cast<long>(position), std::move(spec));
 }
 
 void Reader::finish(uint32_t last_line) {
@@ -441,31 +439,41 @@ analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_pt
     fw.sources.push_back(content);
     std::string_view text = *content;
 
-    Context ctx;
-    ctx.path = path;
-    ctx.warnings = &fw.warnings;
-    ctx.options = &options;
-    FamilyGuess guess = detect_family(text);
-    ctx.family = guess.family;
-    ctx.universe = guess.family == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
-    for (const auto& [name, addresses] : options.interfaces)
-        ctx.all_mapped |= addresses & ctx.universe;
-    if (guess.mixed) {
-        ctx.warn(1, 0,
-                 fmt::format("the dump names both IPv4 and IPv6 addresses; read as {} (\"any\" is {})",
-                             guess.family == Family::v4 ? "IPv4" : "IPv6",
-                             guess.family == Family::v4 ? "0.0.0.0/0" : "::/0"));
+    auto header = header_family(text);
+    Family family = header.value_or(Family::v4);
+    for (int attempt = 0;; ++attempt) {
+        fw.policies.clear();
+        fw.warnings.clear();
+        fw.rule_count = 0;
+        Context ctx;
+        ctx.path = path;
+        ctx.warnings = &fw.warnings;
+        ctx.options = &options;
+        ctx.family = family;
+        ctx.universe = family == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
+        for (const auto& [name, addresses] : options.interfaces)
+            ctx.all_mapped |= addresses & ctx.universe;
+        Reader reader(ctx, fw);
+        uint32_t last = 0;
+        for_each_line(text, [&](uint32_t number, std::string_view line) {
+            reader.line(number, line);
+            last = number;
+            return true;
+        });
+        Family seen = tallied_family(ctx.tally);
+        if (!header && seen != family && attempt == 0) {
+            family = seen;  // the addresses say otherwise: read again with the right universe
+            continue;
+        }
+        if (ctx.tally.v4 && ctx.tally.v6) {
+            ctx.warn(1, 0,
+                     fmt::format("the dump names both IPv4 and IPv6 addresses; read as {} (\"any\" is {})",
+                                 family == Family::v4 ? "IPv4" : "IPv6",
+                                 family == Family::v4 ? "0.0.0.0/0" : "::/0"));
+        }
+        reader.finish(last);
+        return fw;
     }
-
-    Reader reader(ctx, fw);
-    uint32_t last = 0;
-    for_each_line(text, [&](uint32_t number, std::string_view line) {
-        reader.line(number, line);
-        last = number;
-        return true;
-    });
-    reader.finish(last);
-    return fw;
 }
 
 }  // namespace flowgap::parsers::iptables

@@ -2,6 +2,7 @@
 // a rule's arguments into packet sets (matches.cpp), and inlining chains (chains.cpp).
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,11 @@ struct Context {
     analysis::Family family = analysis::Family::v4;
     analysis::AddressSet universe;    // all_v4() or all_v6()
     analysis::AddressSet all_mapped;  // the union of options->interfaces, within the universe
+    // Address families the rules name, counted while parsing to confirm the family.
+    struct Tally {
+        size_t v4 = 0, v6 = 0, icmp6 = 0;
+    };
+    mutable Tally tally;
 
     analysis::SourceLocation at(uint32_t line, uint32_t column) const { return {path, line, column}; }
     [[noreturn]] void fail(uint32_t line, uint32_t column, const std::string& message) const {
@@ -53,7 +59,7 @@ struct Chain {
     uint32_t decl_line = 0;  // the `:CHAIN` or `-N` line; 0 when never declared
     uint32_t decl_column = 0;
     std::string_view decl_text;
-    std::vector<RuleSpec> rules;
+    std::deque<RuleSpec> rules;  // a deque: no reallocation while a 200k-rule chain grows
 };
 
 }  // namespace flowgap::parsers::iptables
