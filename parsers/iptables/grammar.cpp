@@ -63,7 +63,7 @@ std::optional<size_t> tokenize(std::string_view line, std::vector<Token>& out, s
     auto push = [&](auto& ctx) {
         std::string_view raw = view(x3::_attr(ctx));
         bool has_quote = raw.find('"') != std::string_view::npos;
-        out.push_back({has_quote ? unquote(raw, scratch) : raw, raw});
+        out.push_back({has_quote ? unquote(raw, scratch) : raw, raw, has_quote});
     };
     Iter first = line.data();
     Iter last = line.data() + line.size();

@@ -20,7 +20,8 @@ namespace flowgap::parsers::iptables {
 struct Token {
     std::string_view text;
     std::string_view raw;
-    bool quoted() const { return raw.find('"') != std::string_view::npos; }
+    bool has_quotes = false;  // computed once: options are never quoted, arguments may be
+    bool quoted() const { return has_quotes; }
 };
 
 // Splits `line` the way iptables-restore's add_param_to_argv() does: whitespace separates, a

@@ -142,7 +142,7 @@ bool RuleBuilder::exact_option(std::string_view module, std::string_view opt, bo
     if (module == "recent") return recent_option(opt, option);
     if (module == "comment" && opt == "--comment") {
         const Token& arg = argument(option, negated);
-        out_.rule.name += fmt::format(" ({})", arg.text);
+        out_.rule.name.append(" (").append(arg.text).append(")");
         return true;
     }
     return false;

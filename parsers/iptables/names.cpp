@@ -241,6 +241,11 @@ std::optional<IcmpName> icmpv6_name(std::string_view name) {
 }
 
 ModuleInfo module_info(std::string_view name) {
+    // The common modules first: a dump names one or more in nearly every rule.
+    if (name == "tcp" || name == "udp" || name == "multiport" || name == "conntrack" || name == "state") {
+        return {ModuleKind::exact, {}};
+    }
+    if (name == "comment") return {ModuleKind::comment, {}};
     if (auto m = find(kModules, name)) return *m;
     return {ModuleKind::unknown, "module not modelled"};
 }
