@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "parsers/iptables/iptables.hpp"
+#include "parsers/netsh/netsh.hpp"
+#include "parsers/paloalto/paloalto.hpp"
 
 namespace flowgap::parsers {
 
@@ -12,6 +14,8 @@ using analysis::SourceLocation;
 
 std::string detect_format(std::string_view content) {
     if (iptables::looks_like(content)) return "iptables";
+    if (paloalto::looks_like(content)) return "paloalto";
+    if (netsh::looks_like(content)) return "netsh";
     return "";
 }
 
@@ -25,11 +29,13 @@ analysis::Firewall parse_file(const std::string& path, const std::string& displa
     auto content = std::make_shared<const std::string>(std::move(buffer).str());
     if (format.empty()) format = detect_format(*content);
     if (format == "iptables") return iptables::parse(name, content, options);
+    if (format == "paloalto") return paloalto::parse(name, content, options);
+    if (format == "netsh") return netsh::parse(name, content, options);
     if (format.empty()) {
         throw InputError(SourceLocation{name, 1, 1},
-                         "unrecognized format: not an iptables-save dump (set `format:` to say what it is)");
+                         "unrecognized format: not an iptables-save dump, a PAN-OS export or a Windows netsh/PowerShell export (set `format:` to say what it is)");
     }
-    throw InputError(SourceLocation{name}, "format '" + format + "' is not supported (known: iptables)");
+    throw InputError(SourceLocation{name}, "format '" + format + "' is not supported (known: iptables, paloalto, netsh)");
 }
 
 }  // namespace flowgap::parsers

@@ -1,0 +1,298 @@
+#include "parsers/paloalto/paloalto.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "parsers/paloalto/rules.hpp"
+
+namespace flowgap::parsers::paloalto {
+
+using analysis::Diagnostic;
+using analysis::Firewall;
+using analysis::InputError;
+using analysis::Policy;
+using analysis::SourceLocation;
+
+namespace {
+
+// One device's view: its scopes (innermost first), its rulebases in evaluation order, and
+// where default-rule overrides may sit (most specific first).
+struct Context {
+    std::string label;  // "vsys vsys1", "device-group DG"
+    std::vector<const Scope*> chain;
+    std::vector<pugi::xml_node> rulebases;  // each holds security/rules
+    std::vector<pugi::xml_node> overrides;  // each holds default-security-rules
+};
+
+// The named entries of a container. A rendered template may write one entry twice; PAN-OS
+// merges such entries, so their children move into the first one.
+std::vector<pugi::xml_node> entries(pugi::xml_node container, std::vector<Diagnostic>& warnings,
+                                    const Tree& tree) {
+    std::vector<pugi::xml_node> out;
+    for (pugi::xml_node e = container.child("entry"), next; e; e = next) {
+        next = e.next_sibling("entry");
+        auto same = std::find_if(out.begin(), out.end(), [&](pugi::xml_node o) {
+            return std::string_view(o.attribute("name").value()) == e.attribute("name").value();
+        });
+        if (same == out.end()) {
+            out.push_back(e);
+            continue;
+        }
+        warnings.push_back(
+            {Diagnostic::Severity::warning, tree.location(e),
+             fmt::format("'{}' is written twice; its two entries are merged", e.attribute("name").value())});
+        while (pugi::xml_node c = e.first_child())
+            same->append_move(c);
+        container.remove_child(e);
+    }
+    return out;
+}
+
+std::vector<std::string> entry_names(const std::vector<pugi::xml_node>& es) {
+    std::vector<std::string> out;
+    for (auto e : es)
+        out.emplace_back(e.attribute("name").value());
+    return out;
+}
+
+class Loader {
+  public:
+    Loader(Tree& tree, const ParseOptions& options, Firewall& fw) : tree_(tree), options_(options), fw_(fw) {
+        config_ = tree.config();
+        device_ = config_.child("devices").child("entry");
+        shared_ = &scope("shared", config_.child("shared"));
+    }
+
+    void run() {
+        std::vector<Context> contexts = select();
+        std::vector<pugi::xml_node> devices = {device_};
+        for (pugi::xml_node t : device_.child("template").children("entry"))
+            for (pugi::xml_node d : t.child("config").child("devices").children("entry"))
+                devices.push_back(d);
+        // Interfaces may name shared address objects; zones are the device's, whatever the vsys.
+        Resolver resolver(tree_, {shared_}, fw_.warnings);
+        ZoneMap zones = options_.zones.empty() ? infer_zones(tree_, devices, resolver, fw_.warnings)
+                                               : zones_from_options(options_.zones);
+        if (zones.inferred) fw_.bypass = zones.bypass;
+        for (const Context& c : contexts)
+            fw_.policies.push_back(policy(c, zones));
+        count_rules(config_, "");
+    }
+
+  private:
+    const Scope& scope(std::string name, pugi::xml_node node) {
+        return scopes_.emplace_back(std::move(name), node);
+    }
+
+    pugi::xml_node pick(const std::vector<pugi::xml_node>& all, const std::string& wanted, const char* what,
+                        const char* key) {
+        for (auto e : all)
+            if (wanted == e.attribute("name").value()) return e;
+        throw InputError(
+            SourceLocation{tree_.path()},
+            fmt::format("{} '{}' (from `{}:` in the deployment) is not in this export; it has: {}", what,
+                        wanted, key, fmt::join(entry_names(all), ", ")));
+    }
+
+    // With several vsys or device groups and none named, each becomes its own policy.
+    std::vector<pugi::xml_node> choose(const std::vector<pugi::xml_node>& all, const std::string& wanted,
+                                       const char* what, const char* key) {
+        if (!wanted.empty()) return {pick(all, wanted, what, key)};
+        if (all.size() > 1) {
+            warn(all.front().parent(),
+                 fmt::format("this export has {} {} entries ({}) and the deployment names none with `{}:`: "
+                             "each is audited as its own policy",
+                             all.size(), what, fmt::join(entry_names(all), ", "), key));
+        }
+        return all;
+    }
+
+    std::vector<Context> select() {
+        auto groups = entries(device_.child("device-group"), fw_.warnings, tree_);
+        auto vsyses = entries(device_.child("vsys"), fw_.warnings, tree_);
+        pugi::xml_node pushed = config_.child("panorama");
+        std::vector<Context> out;
+        if (!groups.empty()) {
+            for (auto dg : choose(groups, options_.device_group, "device group", "device_group"))
+                out.push_back(device_group(dg, groups));
+        } else if (!vsyses.empty()) {
+            for (auto v : choose(vsyses, options_.vsys, "vsys", "vsys"))
+                out.push_back(vsys(v, pushed));
+        } else if (config_.child("shared").child("pre-rulebase") ||
+                   config_.child("shared").child("post-rulebase")) {
+            out.push_back({"shared",
+                           {shared_},
+                           {pre(config_.child("shared")), post(config_.child("shared"))},
+                           {post(config_.child("shared"))}});
+        } else {
+            warn(config_, "no vsys, device group or shared rulebase: nothing here filters traffic");
+        }
+        return out;
+    }
+
+    static pugi::xml_node pre(pugi::xml_node n) { return n.child("pre-rulebase"); }
+    static pugi::xml_node post(pugi::xml_node n) { return n.child("post-rulebase"); }
+
+    Context vsys(pugi::xml_node v, pugi::xml_node pushed) {
+        Context c;
+        std::string name = v.attribute("name").value();
+        c.label = "vsys " + name;
+        c.chain.push_back(&scope(c.label, v));
+        if (pushed) c.chain.push_back(&scope("panorama", pushed));
+        c.chain.push_back(shared_);
+        c.rulebases = {pre(pushed), v.child("rulebase"), post(pushed)};
+        c.overrides = {v.child("rulebase"), post(pushed), post(config_.child("shared"))};
+        return c;
+    }
+
+    // shared pre, group pre (root first), group post (own group first), shared post.
+    Context device_group(pugi::xml_node dg, const std::vector<pugi::xml_node>& groups) {
+        std::map<std::string, std::string> parent;
+        for (pugi::xml_node d : config_.child("readonly").child("devices").children("entry"))
+            for (pugi::xml_node g : d.child("device-group").children("entry"))
+                parent[g.attribute("name").value()] = g.child_value("parent-dg");
+        std::vector<pugi::xml_node> lineage;  // own group first
+        for (pugi::xml_node g = dg; g && lineage.size() < 16;) {
+            lineage.push_back(g);
+            auto p = parent.find(g.attribute("name").value());
+            if (p == parent.end() || p->second.empty()) break;
+            g = pugi::xml_node();
+            for (auto cand : groups)
+                if (p->second == cand.attribute("name").value()) g = cand;
+            if (!g) warn(dg, fmt::format("parent device group '{}' is not in the export", p->second));
+        }
+        Context c;
+        c.label = fmt::format("device-group {}", dg.attribute("name").value());
+        for (auto g : lineage)
+            c.chain.push_back(&scope(fmt::format("device-group {}", g.attribute("name").value()), g));
+        c.chain.push_back(shared_);
+        c.rulebases.push_back(pre(config_.child("shared")));
+        for (auto it = lineage.rbegin(); it != lineage.rend(); ++it)
+            c.rulebases.push_back(pre(*it));
+        for (auto g : lineage) {
+            c.rulebases.push_back(post(g));
+            c.overrides.push_back(post(g));
+        }
+        c.rulebases.push_back(post(config_.child("shared")));
+        c.overrides.push_back(post(config_.child("shared")));
+        return c;
+    }
+
+    Policy policy(const Context& c, const ZoneMap& zones) {
+        Resolver resolver(tree_, c.chain, fw_.warnings);
+        RuleTranslator translate(tree_, resolver, zones, fw_.warnings);
+        Policy p;
+        p.name = c.label + " security rules";
+        p.direction = analysis::Direction::transit;
+        p.combine = analysis::Combine::first_match;
+        for (pugi::xml_node rb : c.rulebases) {
+            for (pugi::xml_node e : rb.child("security").child("rules").children("entry")) {
+                if (std::string_view(e.child_value("disabled")) == "yes") continue;
+                p.rules.push_back(translate.rule(e));
+            }
+        }
+        pugi::xml_node intra, inter;
+        for (pugi::xml_node o : c.overrides) {
+            for (pugi::xml_node e : o.child("default-security-rules").child("rules").children("entry")) {
+                std::string_view n = e.attribute("name").value();
+                if (n == "intrazone-default" && !intra) intra = e;
+                if (n == "interzone-default" && !inter) inter = e;
+            }
+        }
+        auto defaults = translate.default_rules(intra, inter);
+        p.default_rule = defaults.back();
+        for (auto& d : defaults)
+            p.rules.push_back(std::move(d));
+        return p;
+    }
+
+    // Counts every security rule in the file; rules where no evaluated rulebase sits (Prisma
+    // Access containers, cloud devices) get a warning instead of silence.
+    void count_rules(pugi::xml_node n, const std::string& path) {
+        for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+            if (c.type() != pugi::node_element) continue;
+            std::string_view name = c.name();
+            if (name == "security" && c.child("rules")) {
+                size_t count = 0;
+                for (pugi::xml_node e = c.child("rules").child("entry"); e; e = e.next_sibling("entry"))
+                    ++count;
+                fw_.rule_count += count;
+                if (count && !evaluated(n)) {
+                    warn(c, fmt::format("{} security rules under {} are not evaluated (unsupported location)",
+                                        count, path));
+                }
+                continue;
+            }
+            if (skip(name)) continue;
+            std::string here = path + "/" + std::string(name);
+            if (name == "entry") here = fmt::format("{}[{}]", path, c.attribute("name").value());
+            count_rules(c, here);
+        }
+    }
+
+    static bool skip(std::string_view name) {
+        return name == "address" || name == "address-group" || name == "service" || name == "application" ||
+               name == "mgt-config" || name == "deviceconfig" || name == "network" || name == "profiles" ||
+               name == "threats" || name == "predefined";
+    }
+
+    // Whether a rulebase element is one the loader reads (for any selection).
+    bool evaluated(pugi::xml_node rulebase) const {
+        std::string_view n = rulebase.name();
+        pugi::xml_node owner = rulebase.parent();
+        std::string_view o = owner.name(), container = owner.parent().name();
+        if (n == "rulebase") return container == "vsys";
+        if (n != "pre-rulebase" && n != "post-rulebase") return false;
+        return o == "shared" || o == "panorama" || container == "device-group";
+    }
+
+    void warn(pugi::xml_node where, std::string message) {
+        fw_.warnings.push_back({Diagnostic::Severity::warning, tree_.location(where), std::move(message)});
+    }
+
+    Tree& tree_;
+    const ParseOptions& options_;
+    Firewall& fw_;
+    pugi::xml_node config_, device_;
+    std::deque<Scope> scopes_;  // stable addresses for the chains
+    const Scope* shared_ = nullptr;
+};
+
+}  // namespace
+
+static bool starts_like_xml(std::string_view content) {
+    size_t first = content.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    return first != std::string_view::npos && content[first] == '<';
+}
+
+bool looks_like(std::string_view content) {
+    return detect_form(content) != 0;
+}
+
+Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
+               const ParseOptions& options) {
+    Firewall fw;
+    fw.format = "paloalto";
+    fw.path = path;
+    fw.sources.push_back(content);
+    char form = detect_form(*content);
+    std::unique_ptr<Tree> tree;
+    if (form == 's') {
+        tree = load_set(path, content);
+    } else if (form == 'b') {
+        tree = load_brace(path, content);
+    } else if (form == 'x' || starts_like_xml(*content)) {
+        tree = load_xml(path, content);  // reports what makes XML that is not PAN-OS unreadable
+    } else {
+        throw InputError(SourceLocation{path, 1, 1},
+                         "not a PAN-OS export: neither XML (<config>), `set` commands nor the brace format");
+    }
+    fw.warnings = std::move(tree->warnings);
+    Loader(*tree, options, fw).run();
+    return fw;
+}
+
+}  // namespace flowgap::parsers::paloalto

@@ -1,0 +1,169 @@
+#include "parsers/paloalto/rules.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace flowgap::parsers::paloalto {
+
+using analysis::Action;
+using analysis::AddressSet;
+using analysis::Diagnostic;
+using analysis::FlowSpace;
+using analysis::ProtocolSet;
+using analysis::Rule;
+
+namespace {
+
+std::vector<std::string> names(pugi::xml_node list) {
+    std::vector<std::string> out;
+    for_each_member(list, [&](std::string_view n, pugi::xml_node) { out.emplace_back(n); });
+    return out;
+}
+
+bool is_any(const std::vector<std::string>& v) {
+    return v.empty() || std::find(v.begin(), v.end(), "any") != v.end();
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    if (v.size() <= 6) return fmt::format("{}", fmt::join(v, ", "));
+    return fmt::format("{}, ... ({} in all)", fmt::join(v.begin(), v.begin() + 6, ", "), v.size());
+}
+
+bool yes(pugi::xml_node entry, const char* child) {
+    return std::string_view(entry.child_value(child)) == "yes";
+}
+
+// The addresses a side may match: certain ones, and (when `uncertain`) any address at all.
+struct Side {
+    AddressSet certain;
+    AddressSet possible;  // a superset of certain
+};
+
+Side side(const AddressMatch& m, bool negate) {
+    AddressSet all = AddressSet::all();
+    if (!negate) return {m.certain, m.uncertain ? all : m.certain};
+    // Negation inverts the whole union: addresses an unknown member may hold stay uncertain.
+    return {m.uncertain ? AddressSet() : all - m.certain, all - m.certain};
+}
+
+void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4) {
+    if (s.empty() || d.empty()) return;
+    FlowSpace piece = FlowSpace::of(s, d, l4.proto, l4.dport, l4.sport);
+    if (out.empty()) {
+        out = std::move(piece);
+    } else {
+        out |= piece;
+    }
+}
+
+}  // namespace
+
+Action RuleTranslator::action(pugi::xml_node entry, Action fallback) {
+    std::string_view a = entry.child_value("action");
+    if (a.empty()) return fallback;
+    if (a == "allow") return Action::allow;
+    if (a == "deny" || a == "drop" || a.starts_with("reset-")) return Action::block;
+    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(entry.child("action")),
+                         fmt::format("unknown action '{}': the rule's outcome is unknown", a)});
+    return Action::unknown;
+}
+
+const ZonePairs& RuleTranslator::pairs(pugi::xml_node entry) {
+    auto from = names(entry.child("from")), to = names(entry.child("to"));
+    std::string type = entry.child_value("rule-type");
+    std::string key = fmt::format("{}|{}|{}", fmt::join(from, ","), fmt::join(to, ","), type);
+    auto it = pairs_.find(key);
+    if (it == pairs_.end()) it = pairs_.emplace(key, zone_pairs(zones_, from, to, type)).first;
+    return it->second;
+}
+
+// What the rule's match depends on beyond addresses and ports: App-ID, users, URL categories,
+// schedules, HIP profiles, Panorama targets.
+std::vector<std::string> RuleTranslator::global_conditions(pugi::xml_node entry, const AppMatch& apps) {
+    std::vector<std::string> out;
+    if (!apps.any) out.push_back(fmt::format("App-ID classifies the traffic as {}", joined(apps.names)));
+    for (const char* field : {"source-user", "category", "hip-profiles", "source-hip", "destination-hip"}) {
+        auto v = names(entry.child(field));
+        if (!is_any(v)) out.push_back(fmt::format("{} is {}", field, joined(v)));
+    }
+    if (std::string_view s = entry.child_value("schedule"); !s.empty())
+        out.push_back(fmt::format("schedule '{}' is active", s));
+    pugi::xml_node target = entry.child("target");
+    auto devices = names(target.child("devices"));
+    if (!devices.empty()) {
+        out.push_back(fmt::format("the firewall is {}one of the target devices {}",
+                                  yes(target, "negate") ? "not " : "", joined(devices)));
+    }
+    return out;
+}
+
+Rule RuleTranslator::rule(pugi::xml_node entry) {
+    Rule r;
+    r.name = entry.attribute("name").value();
+    r.location = tree_.location(entry);
+    r.text = tree_.text(entry);
+    r.action = action(entry, Action::unknown);
+    if (!entry.child("action")) {
+        warnings_.push_back({Diagnostic::Severity::warning, r.location,
+                             fmt::format("rule '{}' has no action: its outcome is unknown", r.name)});
+    }
+    const ZonePairs& zp = pairs(entry);
+    AddressMatch src_m = resolver_.addresses(entry.child("source"));
+    AddressMatch dst_m = resolver_.addresses(entry.child("destination"));
+    AppMatch apps = resolver_.applications(entry.child("application"));
+    ServiceMatch svc = resolver_.services(entry.child("service"), apps);
+    Side src = side(src_m, yes(entry, "negate-source")), dst = side(dst_m, yes(entry, "negate-destination"));
+    std::vector<std::string> global = global_conditions(entry, apps);
+
+    if (global.empty()) {
+        for (const auto& [zs, zd] : zp.certain)
+            for (const auto& l4 : svc.certain)
+                add(r.match, zs & src.certain, zd & dst.certain, l4);
+    }
+    bool uncertain = !global.empty() || src_m.uncertain || dst_m.uncertain || !svc.possible.empty() ||
+                     !zp.possible.empty();
+    if (!uncertain) return r;
+    FlowSpace full;
+    for (const auto* list : {&zp.certain, &zp.possible})
+        for (const auto& [zs, zd] : *list)
+            for (const auto* l4s : {&svc.certain, &svc.possible})
+                for (const auto& l4 : *l4s)
+                    add(full, zs & src.possible, zd & dst.possible, l4);
+    r.may_match = full - r.match;
+    if (r.may_match.empty()) return r;
+    using List = const std::vector<std::string>*;
+    for (List c : std::initializer_list<List>{&global, &src_m.conditions, &dst_m.conditions, &svc.conditions,
+                                              &zp.conditions})
+        for (const auto& s : *c)
+            if (std::find(r.conditions.begin(), r.conditions.end(), s) == r.conditions.end())
+                r.conditions.push_back(s);
+    return r;
+}
+
+std::vector<Rule> RuleTranslator::default_rules(pugi::xml_node intrazone, pugi::xml_node interzone) {
+    Rule intra, inter;
+    intra.name = "intrazone-default";
+    inter.name = "interzone-default";
+    for (auto [r, node, fallback] :
+         {std::tuple{&intra, intrazone, Action::allow}, {&inter, interzone, Action::block}}) {
+        r->action = node ? action(node, fallback) : fallback;
+        r->location = node ? tree_.location(node) : analysis::SourceLocation{tree_.path()};
+        if (node) r->text = tree_.text(node);
+    }
+    for (const auto& [name, area] : zones_.zones)
+        intra.match |= FlowSpace::of(area, area, ProtocolSet::all());
+    const AddressSet& u = zones_.unknown;
+    if (!u.empty()) {
+        AddressSet all = AddressSet::all();
+        intra.may_match =
+            FlowSpace::of(u, all, ProtocolSet::all()) | FlowSpace::of(all - u, u, ProtocolSet::all());
+        intra.conditions.push_back(u == all
+                                       ? "the zones of the addresses are unknown"
+                                       : "source and destination are in the same zone (a zone is unknown)");
+    }
+    inter.match = FlowSpace::all();
+    return {std::move(intra), std::move(inter)};
+}
+
+}  // namespace flowgap::parsers::paloalto
