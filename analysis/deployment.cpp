@@ -1,5 +1,7 @@
 #include "analysis/deployment.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <set>
@@ -154,9 +156,10 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
 
 FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deployment& d) {
     r.expect_map(n, "a firewall entry");
-    r.only_keys(
-        n, {"name", "config", "format", "host", "zones", "interfaces", "device_group", "vsys", "profile"},
-        "a firewall entry");
+    r.only_keys(n,
+                {"name", "config", "format", "host", "zones", "interfaces", "device_group", "vsys", "profile",
+                 "address_keywords"},
+                "a firewall entry");
     FirewallSpec f;
     f.location = r.at(n);
     if (!n["name"]) r.fail(n, "a firewall entry needs a `name`");
@@ -176,6 +179,16 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     if (n["device_group"]) f.device_group = r.text(n["device_group"], "device_group");
     if (n["vsys"]) f.vsys = r.text(n["vsys"], "vsys");
     if (n["profile"]) f.profile = r.choice(n["profile"], "profile", {"domain", "private", "public"});
+    if (const auto& k = n["address_keywords"]) {  // overlapping sets are fine: no longest prefix here
+        r.expect_map(k, "address_keywords");
+        for (const auto& kv : k) {
+            std::string key = kv.first.Scalar();
+            std::transform(key.begin(), key.end(), key.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+            f.address_keywords[key] =
+                union_of(r.addresses(kv.second, "address_keywords '" + kv.first.Scalar() + "'"));
+        }
+    }
     return f;
 }
 

@@ -26,6 +26,8 @@ struct FirewallSpec {
     std::string device_group;
     std::string vsys;
     std::string profile;
+    // Windows: what host-dependent address keywords in its rules stand for (lowercase keys).
+    std::map<std::string, AddressSet> address_keywords;
     SourceLocation location;  // of the list entry
 };
 

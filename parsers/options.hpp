@@ -18,6 +18,10 @@ struct ParseOptions {
     std::string device_group;  // Palo Alto Panorama: which device group's rules apply
     std::string vsys;          // Palo Alto: which virtual system
     std::string profile;       // Windows: the profile the host is in (domain, private, public)
+    // Windows: what the host-dependent address keywords of its rules stand for (lowercase keys:
+    // localsubnet, dns, dhcp, wins, defaultgateway, intranet, ...). A keyword not given makes
+    // the rules that use it conditional.
+    std::map<std::string, analysis::AddressSet> address_keywords;
 };
 
 }  // namespace flowgap::parsers

@@ -1,0 +1,115 @@
+// Decoding, recognizing which of the input shapes a file holds, and reading it.
+#include "parsers/netsh/netsh.hpp"
+
+#include <fmt/format.h>
+
+#include "parsers/netsh/decode.hpp"
+#include "parsers/netsh/readers.hpp"
+#include "parsers/netsh/text.hpp"
+#include "parsers/netsh/translate.hpp"
+#include "parsers/netsh/vocabulary.hpp"
+
+namespace flowgap::parsers::netsh {
+
+namespace {
+
+using analysis::InputError;
+using analysis::SourceLocation;
+
+enum class Shape { none, listing, script, json, format_list };
+
+struct Recognized {
+    Shape shape = Shape::none;
+    uint32_t line = 0;  // where the evidence is
+};
+
+bool dashes(std::string_view line) {
+    line = trim(line);
+    return line.size() >= 10 && line.find_first_not_of('-') == std::string_view::npos;
+}
+
+// A listing has a header line over a dashed line; a script `add rule ... name=`; the JSON
+// export a "Direction" or "DefaultInboundAction" property; Format-List output `DisplayName :`.
+Recognized recognize(std::string_view text) {
+    size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{') &&
+        (text.find("\"Direction\"") != std::string_view::npos ||
+         text.find("\"DefaultInboundAction\"") != std::string_view::npos))
+        return {Shape::json, 1};
+    auto lines = split_lines(text);
+    Recognized script, format_list;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        std::string_view line = trim(lines[i]);
+        auto number = static_cast<uint32_t>(i + 1);
+        if (i + 1 < lines.size() && dashes(lines[i + 1])) {
+            size_t colon = line.find(':');
+            if (profile_header(line) ||
+                (colon != std::string_view::npos && field_of(line.substr(0, colon)) == Field::rule_name))
+                return {Shape::listing, number};
+        }
+        std::string l = lower(line);
+        if (!script.line && l.find("add rule") != std::string::npos && l.find("name=") != std::string::npos)
+            script = {Shape::script, number};
+        if (!format_list.line && l.starts_with("displayname") && l.find(" : ") != std::string::npos)
+            format_list = {Shape::format_list, number};
+    }
+    return script.line ? script : format_list;
+}
+
+void add_decode_problems(const Decoded& d, const std::shared_ptr<const std::string>& path,
+                         analysis::Firewall& fw) {
+    constexpr size_t kMax = 20;
+    for (size_t i = 0; i < d.problems.size() && i < kMax; ++i) {
+        fw.warnings.push_back({analysis::Diagnostic::Severity::warning,
+                               SourceLocation{path, d.problems[i].line, 1}, d.problems[i].message});
+    }
+    if (d.problems.size() > kMax)
+        fw.warnings.push_back({analysis::Diagnostic::Severity::warning, SourceLocation{path},
+                               fmt::format("{} more encoding problems", d.problems.size() - kMax)});
+}
+
+}  // namespace
+
+bool looks_like(std::string_view content) {
+    return recognize(decode(content, 16384).text).shape != Shape::none;
+}
+
+analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
+                         const ParseOptions& options) {
+    Decoded decoded = decode(*content);
+    auto text = std::make_shared<const std::string>(std::move(decoded.text));
+    analysis::Firewall fw;
+    fw.format = "netsh";
+    fw.path = path;
+    fw.sources.push_back(text);
+    add_decode_problems(decoded, path, fw);
+
+    Collected in;
+    in.path = path;
+    Recognized r = recognize(*text);
+    switch (r.shape) {
+        case Shape::listing: read_listing(*text, in); break;
+        case Shape::script: read_script(*text, in); break;
+        case Shape::json: read_json(*text, in); break;
+        case Shape::format_list:
+            throw InputError(
+                {path, r.line, 1},
+                "this is PowerShell Format-List output of Get-NetFirewallRule: it has no addresses or "
+                "ports; export the rules with their filters as JSON instead (the command is in "
+                "docs/formats.md, section Windows)");
+        case Shape::none:
+            throw InputError(
+                {path, 1, 1},
+                "no netsh rule listing (Rule Name: over a dashed line), profile settings, `add rule` "
+                "line or PowerShell JSON export found");
+    }
+    bool any_profile = in.profiles[0].seen || in.profiles[1].seen || in.profiles[2].seen;
+    if (in.rules.empty() && in.skipped == 0 && !any_profile)
+        throw InputError({path, r.line, 1}, "no usable netsh rules or profile settings in the file");
+    fw.rule_count = in.rules.size() + in.skipped;
+    fw.warnings.insert(fw.warnings.end(), in.warnings.begin(), in.warnings.end());
+    translate(in, options, fw);
+    return fw;
+}
+
+}  // namespace flowgap::parsers::netsh

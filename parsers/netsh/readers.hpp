@@ -1,0 +1,28 @@
+// The three input shapes, each read from decoded text into a Collected.
+#pragma once
+
+#include <string_view>
+
+#include "parsers/netsh/raw.hpp"
+#include "parsers/netsh/vocabulary.hpp"
+
+namespace flowgap::parsers::netsh {
+
+// `netsh advfirewall firewall show rule name=all [verbose]` and `netsh advfirewall show
+// allprofiles|currentprofile` output, in any order and any number, in one text.
+void read_listing(std::string_view text, Collected& out);
+
+// Lines of `netsh advfirewall firewall add rule ...` (also `set rule ... new ...`, `delete rule`,
+// and `netsh advfirewall set <x>profile state|firewallpolicy ...`), as in .bat/.cmd files.
+void read_script(std::string_view text, Collected& out);
+
+// The PowerShell export documented in docs/formats.md: a JSON array of rules, or an object
+// {"Profiles": [...], "Rules": [...]}. Throws analysis::InputError for invalid JSON.
+void read_json(std::string_view text, Collected& out);
+
+// Applies one netsh-style value to a rule: shared by the listing and script readers, which
+// differ only in how they name the field. Returns false when the value is not understood
+// (a warning and, where it matters, a condition are already recorded).
+bool set_rule_field(RawRule& rule, Field field, std::string_view value, uint32_t line, Collected& out);
+
+}  // namespace flowgap::parsers::netsh

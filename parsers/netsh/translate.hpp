@@ -1,0 +1,13 @@
+// netsh semantics into the rule model: block-wins policies per direction, profile defaults and
+// states, host-relative address keywords, program scoping.
+#pragma once
+
+#include "parsers/netsh/raw.hpp"
+#include "parsers/options.hpp"
+
+namespace flowgap::parsers::netsh {
+
+// Adds an "inbound" and an "outbound" policy to `fw` (and warnings for what had to be assumed).
+void translate(const Collected& in, const ParseOptions& options, analysis::Firewall& fw);
+
+}  // namespace flowgap::parsers::netsh
