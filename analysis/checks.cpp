@@ -134,9 +134,16 @@ std::vector<Admitted> admitted(const FirewallSpec& spec, const Firewall& fw, con
     return out;
 }
 
+// A few CIDR blocks, then how many there are: messages stay one line; reports carry the lists.
+std::string brief(const AddressSet& s) {
+    auto cidrs = s.cidrs();
+    if (s == AddressSet::all() || cidrs.size() <= 3) return s.str();
+    return fmt::format("{}, {}, ... ({} blocks)", cidrs[0], cidrs[1], cidrs.size());
+}
+
 std::string describe(const FlowSpace& s) {
-    return fmt::format("{}/{} from {} to {}", s.protocols().str(), s.dports().str(), s.sources().str(),
-                       s.destinations().str());
+    return fmt::format("{}/{} from {} to {}", s.protocols().str(), s.dports().str(), brief(s.sources()),
+                       brief(s.destinations()));
 }
 
 void exposure_findings(const Deployment& d, size_t fi, const Firewall& fw, const Probe& probe,

@@ -40,6 +40,16 @@ int differing(const Box& a, const Box& b, int& which) {
     return n;
 }
 
+// The lowest address of a set, except that an IPv4 network address (x.x.x.0) gives way to the
+// next one when the set holds it: "10.20.66.1" reads as a host, "10.20.66.0" as a network.
+Address readable_host(const AddressSet& set) {
+    Address a{set.intervals().min()};
+    if (a.family() == Family::v4 && (a.v4_value() & 0xff) == 0 && set.contains(Address{a.value + 1})) {
+        return Address{a.value + 1};
+    }
+    return a;
+}
+
 uint32_t pick_port(const PortSet& ports, uint32_t preferred) {
     return ports.contains(preferred) ? preferred : ports.intervals().min();
 }
@@ -146,12 +156,9 @@ std::optional<Packet> FlowSpace::example() const {
     if (boxes_.empty()) return std::nullopt;
     const Box& b = boxes_.front();
     Packet p;
-    p.src = Address{b.src.intervals().min()};
-    p.dst = Address{b.dst.intervals().min()};
-    if (p.dst == p.src && b.dst.size() > 1) {
-        p.dst = Address{p.src.value + 1};
-        if (!b.dst.contains(p.dst)) p.dst = Address{b.dst.intervals().intervals()[1].lo};
-    }
+    p.src = readable_host(b.src);
+    p.dst = readable_host(b.dst);
+    if (p.dst == p.src && b.dst.size() > 1) p.dst = readable_host(b.dst - AddressSet::host(p.src));
     p.proto = b.proto.intervals().contains(protocol::tcp) ? protocol::tcp : b.proto.intervals().min();
     // Every dimension comes from the box, so the example is always a member: ICMP boxes carry
     // the sport restriction of the rule they came from (see `of`), even though ICMP has no

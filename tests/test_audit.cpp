@@ -139,7 +139,7 @@ TEST_CASE("end to end a packet passes only if every firewall it crosses allows i
     const EndToEnd& c2s = e2e(a, "client-to-server");
     CHECK(c2s.verdict == Verdict::partial);
     CHECK(c2s.firewalls == std::vector<size_t>{0, 1});
-    CHECK(c2s.blocked.example()->str() == "tcp 10.20.128.0:49152 -> 10.10.1.10:17472");
+    CHECK(c2s.blocked.example()->str() == "tcp 10.20.128.1:49152 -> 10.10.1.10:17472");
     CHECK(e2e(a, "console-to-server").verdict == Verdict::allowed);
     CHECK(e2e(a, "server-to-internet").verdict == Verdict::allowed);
     CHECK(e2e(a, "client-peering").verdict == Verdict::allowed);  // only the host sees peers, and allows them

@@ -62,13 +62,13 @@ TEST_CASE("the demo audit finds the blocked parts and exits 1", "[cli]") {
     const json* c2s = find_result(report, "client-to-server", "core-router");
     REQUIRE(c2s);
     CHECK((*c2s)["verdict"] == "partial");
-    CHECK((*c2s)["example_blocked"] == "tcp 10.20.66.0:49152 -> 10.10.1.10:17472");
+    CHECK((*c2s)["example_blocked"] == "tcp 10.20.66.1:49152 -> 10.10.1.10:17472");
     bool drop_named = false;
     for (const auto& d : (*c2s)["decided_by"]) {
         if (d["action"] == "block") {
             drop_named = true;
             CHECK(d["location"].get<std::string>().find("fixtures/demo/core-router.rules:") == 0);
-            CHECK(d["example"] == "tcp 10.20.66.0:49152 -> 10.10.1.10:17472");
+            CHECK(d["example"] == "tcp 10.20.66.1:49152 -> 10.10.1.10:17472");
         }
     }
     CHECK(drop_named);
@@ -138,7 +138,7 @@ TEST_CASE("bad input exits 2 with a located error and writes no report", "[cli]"
 
     auto r = run_flowgap("audit '" + bad_yaml + "' --output '" + out + "'");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("bad.yaml:2:40: error: unknown key 'hots' in a firewall entry") != std::string::npos);
+    CHECK(r.err.find("bad.yaml:2:41: error: unknown key 'hots' in a firewall entry") != std::string::npos);
     CHECK(!std::filesystem::exists(out));
 
     r = run_flowgap("audit '" + bad_addr + "' --output '" + out + "'");

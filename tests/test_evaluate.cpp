@@ -295,7 +295,7 @@ TEST_CASE("a deny shadowing part of an allow gives a partial verdict naming the 
     REQUIRE_FALSE(ev.decisions[0].conditional);
     REQUIRE(ev.decisions[0].space.same_as(ev.blocked));
     REQUIRE(ev.decisions[1].rule->name == "allow-clients");
-    REQUIRE(ev.blocked.example()->str() == "tcp 10.0.5.0:49152 -> 10.1.0.5:17472");
+    REQUIRE(ev.blocked.example()->str() == "tcp 10.0.5.1:49152 -> 10.1.0.5:17472");
 }
 
 TEST_CASE("a conditional allow before a definite allow still allows", "[model]") {
