@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-sanitize bench-iptables clean
+.PHONY: all build deps demo test test-sanitize bench-iptables bench-netsh clean
 
 all: build
 
@@ -32,6 +32,10 @@ test-sanitize:
 # Benchmarks (docs/performance.md): a generated 200,000-rule dump audited end to end.
 bench-iptables: build
 	@./$(BUILD)/bench/bench_iptables 200000 3
+
+# A generated 20,000-rule verbose netsh dump in UTF-16LE, parsed and audited.
+bench-netsh: build
+	@./$(BUILD)/bench/bench_netsh 20000 3
 
 clean:
 	rm -rf build build-sanitize
