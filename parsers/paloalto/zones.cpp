@@ -182,10 +182,8 @@ ZonePairs zone_pairs(const ZoneMap& map, const std::vector<std::string>& from,
     std::erase_if(out.certain, empty);
     std::erase_if(out.possible, empty);
     if (!out.possible.empty()) {
-        out.conditions.push_back(u == all
-                                     ? "the zones of the addresses are unknown"
-                                     : fmt::format("the zone of addresses outside every zone is unknown ({})",
-                                                   u.str().substr(0, 80)));
+        out.conditions.push_back(u == all ? "the zones of the addresses are unknown"
+                                          : "an address outside every zone is in one of the rule's zones");
     }
     return out;
 }
