@@ -7,11 +7,114 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <initializer_list>
-
-#include <boost/container/small_vector.hpp>
+#include <new>
+#include <type_traits>
 
 namespace flowgap::analysis {
+
+// A vector of trivially copyable values that holds one value inline and more on the heap. Rules
+// are mostly one interval per dimension, and a rule model of 200k rules lives in memory, so this
+// is a third smaller than boost::container::small_vector (no separate pointer beside the inline
+// element) and needs no allocation for the common case.
+template <typename V>
+class OneOrMany {
+    static_assert(std::is_trivially_copyable_v<V>);
+
+  public:
+    OneOrMany() = default;
+    OneOrMany(const OneOrMany& o) { assign(o.data(), o.size_); }
+    OneOrMany(OneOrMany&& o) noexcept { steal(o); }
+    OneOrMany& operator=(const OneOrMany& o) {
+        if (this != &o) assign(o.data(), o.size_);
+        return *this;
+    }
+    OneOrMany& operator=(OneOrMany&& o) noexcept {
+        if (this != &o) {
+            release();
+            steal(o);
+        }
+        return *this;
+    }
+    ~OneOrMany() { release(); }
+
+    const V* begin() const { return data(); }
+    const V* end() const { return data() + size_; }
+    V* begin() { return data(); }
+    V* end() { return data() + size_; }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const V& operator[](size_t i) const { return data()[i]; }
+    const V& front() const { return data()[0]; }
+    const V& back() const { return data()[size_ - 1]; }
+    V& back() { return data()[size_ - 1]; }
+    void push_back(const V& v) {
+        if (size_ == capacity_) grow();
+        data()[size_++] = v;
+    }
+    bool operator==(const OneOrMany& o) const {
+        return size_ == o.size_ && std::equal(begin(), end(), o.begin());
+    }
+
+  private:
+    V* data() { return capacity_ == 1 ? &one_ : heap_; }
+    const V* data() const { return capacity_ == 1 ? &one_ : heap_; }
+    void grow() {
+        uint32_t cap = capacity_ * 2;
+        V* mem = static_cast<V*>(std::malloc(sizeof(V) * cap));
+        if (!mem) throw std::bad_alloc();
+        uint32_t n = size_;
+        std::memcpy(static_cast<void*>(mem), data(), sizeof(V) * n);
+        release();
+        heap_ = mem;
+        capacity_ = cap;
+        size_ = n;
+    }
+    void assign(const V* src, uint32_t n) {
+        release();
+        if (n > 1) {
+            heap_ = static_cast<V*>(std::malloc(sizeof(V) * n));
+            if (!heap_) throw std::bad_alloc();
+            capacity_ = n;
+        }
+        std::memcpy(static_cast<void*>(data()), src, sizeof(V) * n);
+        size_ = n;
+    }
+    void steal(OneOrMany& o) {
+        size_ = o.size_;
+        capacity_ = o.capacity_;
+        if (capacity_ == 1) {
+            if (size_ == 1) std::memcpy(static_cast<void*>(&one_), &o.one_, sizeof(V));
+        } else {
+            heap_ = o.heap_;
+        }
+        o.size_ = 0;
+        o.capacity_ = 1;
+    }
+    void release() {
+        // capacity_ > 1 means heap_ is the live union member; GCC 12 cannot see that through
+        // the union and warns that it might free the inline value.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wfree-nonheap-object"
+#endif
+        if (capacity_ > 1) std::free(heap_);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+        capacity_ = 1;
+        size_ = 0;
+    }
+
+    uint32_t size_ = 0;
+    uint32_t capacity_ = 1;  // 1: the value is inline
+    union {
+        V one_;
+        V* heap_ = nullptr;
+    };
+};
 
 template <typename T>
 class IntervalSet {
@@ -21,8 +124,8 @@ class IntervalSet {
         T hi;  // inclusive
         bool operator==(const Interval&) const = default;
     };
-    // Most sets in real rules are one interval; keep that one inline to save an allocation.
-    using Storage = boost::container::small_vector<Interval, 1>;
+    // Most sets in real rules are one interval: keep that one inline (see OneOrMany).
+    using Storage = OneOrMany<Interval>;
 
     IntervalSet() = default;
     IntervalSet(T lo, T hi) {

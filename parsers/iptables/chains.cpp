@@ -69,6 +69,7 @@ class Inliner {
 
   private:
     void walk(uint32_t chain, Guard guard, bool returns_to_policy, size_t depth);
+    void step(RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth);
     void call(const RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth);
     void emit(RuleSpec& spec, const Guard& g, Action action, std::string suffix = {});
 
@@ -91,6 +92,7 @@ analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, ana
     def.match = FlowSpace::all();
     def.location = ctx_.at(builtin ? builtin->decl_line : 0, builtin && builtin->decl_line ? 1 : 0);
     if (builtin) def.text = builtin->decl_text;
+    def.container = std::string(name);  // position 0: the chain's end, where the policy applies
     if (!builtin) return policy;
     policy_ = &policy;
     base_ = builtin;
@@ -105,22 +107,34 @@ analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, ana
 
 void Inliner::walk(uint32_t index, Guard guard, bool returns_to_policy, size_t depth) {
     Chain& chain = chains_[index];
-    for (RuleSpec& spec : chain.rules) {
+    // A built-in chain is walked once and nothing jumps to it, so each of its rules is freed as
+    // soon as it is emitted: the parsed and the built rules never both fill memory.
+    const bool consume = depth == 0 && chain.builtin;
+    for (size_t i = 0; i < chain.rules.size();) {
         if (guard.empty()) return;
-        if (auto action = terminal_action(spec.target)) {
-            emit(spec, guard, *action);
-        } else if (spec.target == TargetKind::return_) {
-            if (returns_to_policy) {
-                emit(spec, guard, base_->policy,
-                     fmt::format(" [RETURN: {} policy {}]", base_->name, base_->policy_name));
-            } else {
-                leave(guard, spec.rule);
-            }
-        } else if (spec.target == TargetKind::chain) {
-            call(spec, guard, returns_to_policy, depth);
+        step(chain.rules[i], guard, returns_to_policy, depth);
+        if (consume) {
+            chain.rules.pop_front();
+        } else {
+            ++i;
         }
-        // No target and non-terminating targets (LOG, MARK, ...) leave the packet where it is.
     }
+}
+
+void Inliner::step(RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth) {
+    if (auto action = terminal_action(spec.target)) {
+        emit(spec, guard, *action);
+    } else if (spec.target == TargetKind::return_) {
+        if (returns_to_policy) {
+            emit(spec, guard, base_->policy,
+                 fmt::format(" [RETURN: {} policy {}]", base_->name, base_->policy_name));
+        } else {
+            leave(guard, spec.rule);
+        }
+    } else if (spec.target == TargetKind::chain) {
+        call(spec, guard, returns_to_policy, depth);
+    }
+    // No target and non-terminating targets (LOG, MARK, ...) leave the packet where it is.
 }
 
 void Inliner::call(const RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth) {
@@ -176,6 +190,8 @@ void Inliner::emit(RuleSpec& spec, const Guard& g, Action action, std::string su
         out.conditions = spec.rule.conditions;
         out.location = spec.rule.location;
         out.text = spec.rule.text;
+        out.container = spec.rule.container;
+        out.position = spec.rule.position;
     }
     out.action = action;
     policy_->rules.push_back(std::move(out));

@@ -239,6 +239,8 @@ void Reader::resolve(Chain& chain) {
     uint32_t n = 0;
     for (RuleSpec& spec : chain.rules) {
         spec.rule.name = name_of(chain.name, ++n, spec.rule.name);
+        spec.rule.container = std::string(chain.name);
+        spec.rule.position = n;
         if (spec.target != TargetKind::chain) continue;
         uint32_t line = spec.rule.location.line;
         auto it = t.index.find(spec.target_name);
