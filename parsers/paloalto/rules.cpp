@@ -30,8 +30,8 @@ std::string joined(const std::vector<std::string>& v) {
     return fmt::format("{}, ... ({} in all)", fmt::join(v.begin(), v.begin() + 6, ", "), v.size());
 }
 
-bool yes(pugi::xml_node entry, const char* child) {
-    return std::string_view(entry.child_value(child)) == "yes";
+bool yes(const Fields& f, std::string_view child) {
+    return f.value(child) == "yes";
 }
 
 // The addresses a side may match: certain ones, and (when `uncertain`) any address at all.
@@ -59,19 +59,30 @@ void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4)
 
 }  // namespace
 
-Action RuleTranslator::action(pugi::xml_node entry, Action fallback) {
-    std::string_view a = entry.child_value("action");
+Fields::Fields(pugi::xml_node entry) {
+    for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling())
+        if (c.type() == pugi::node_element) items_.emplace_back(c.name(), c);
+}
+
+pugi::xml_node Fields::operator[](std::string_view name) const {
+    for (const auto& [n, node] : items_)
+        if (n == name) return node;
+    return {};
+}
+
+Action RuleTranslator::action(const Fields& f, Action fallback) {
+    std::string_view a = f.value("action");
     if (a.empty()) return fallback;
     if (a == "allow") return Action::allow;
     if (a == "deny" || a == "drop" || a.starts_with("reset-")) return Action::block;
-    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(entry.child("action")),
+    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(f["action"]),
                          fmt::format("unknown action '{}': the rule's outcome is unknown", a)});
     return Action::unknown;
 }
 
-const ZonePairs& RuleTranslator::pairs(pugi::xml_node entry) {
-    auto from = names(entry.child("from")), to = names(entry.child("to"));
-    std::string type = entry.child_value("rule-type");
+const ZonePairs& RuleTranslator::pairs(const Fields& f) {
+    auto from = names(f["from"]), to = names(f["to"]);
+    std::string type(f.value("rule-type"));
     std::string key = fmt::format("{}|{}|{}", fmt::join(from, ","), fmt::join(to, ","), type);
     auto it = pairs_.find(key);
     if (it == pairs_.end()) it = pairs_.emplace(key, zone_pairs(zones_, from, to, type)).first;
@@ -80,20 +91,21 @@ const ZonePairs& RuleTranslator::pairs(pugi::xml_node entry) {
 
 // What the rule's match depends on beyond addresses and ports: App-ID, users, URL categories,
 // schedules, HIP profiles, Panorama targets.
-std::vector<std::string> RuleTranslator::global_conditions(pugi::xml_node entry, const AppMatch& apps) {
+std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, const AppMatch& apps) {
     std::vector<std::string> out;
     if (!apps.any) out.push_back(fmt::format("App-ID classifies the traffic as {}", joined(apps.names)));
     for (const char* field : {"source-user", "category", "hip-profiles", "source-hip", "destination-hip"}) {
-        auto v = names(entry.child(field));
+        auto v = names(f[field]);
         if (!is_any(v)) out.push_back(fmt::format("{} is {}", field, joined(v)));
     }
-    if (std::string_view s = entry.child_value("schedule"); !s.empty())
+    if (std::string_view s = f.value("schedule"); !s.empty())
         out.push_back(fmt::format("schedule '{}' is active", s));
-    pugi::xml_node target = entry.child("target");
+    pugi::xml_node target = f["target"];
     auto devices = names(target.child("devices"));
     if (!devices.empty()) {
         out.push_back(fmt::format("the firewall is {}one of the target devices {}",
-                                  yes(target, "negate") ? "not " : "", joined(devices)));
+                                  std::string_view(target.child_value("negate")) == "yes" ? "not " : "",
+                                  joined(devices)));
     }
     return out;
 }
@@ -103,18 +115,19 @@ Rule RuleTranslator::rule(pugi::xml_node entry) {
     r.name = entry.attribute("name").value();
     r.location = tree_.location(entry);
     r.text = tree_.text(entry);
-    r.action = action(entry, Action::unknown);
-    if (!entry.child("action")) {
+    Fields f(entry);
+    r.action = action(f, Action::unknown);
+    if (!f["action"]) {
         warnings_.push_back({Diagnostic::Severity::warning, r.location,
                              fmt::format("rule '{}' has no action: its outcome is unknown", r.name)});
     }
-    const ZonePairs& zp = pairs(entry);
-    AddressMatch src_m = resolver_.addresses(entry.child("source"));
-    AddressMatch dst_m = resolver_.addresses(entry.child("destination"));
-    AppMatch apps = resolver_.applications(entry.child("application"));
-    ServiceMatch svc = resolver_.services(entry.child("service"), apps);
-    Side src = side(src_m, yes(entry, "negate-source")), dst = side(dst_m, yes(entry, "negate-destination"));
-    std::vector<std::string> global = global_conditions(entry, apps);
+    const ZonePairs& zp = pairs(f);
+    AddressMatch src_m = resolver_.addresses(f["source"]);
+    AddressMatch dst_m = resolver_.addresses(f["destination"]);
+    AppMatch apps = resolver_.applications(f["application"]);
+    ServiceMatch svc = resolver_.services(f["service"], apps);
+    Side src = side(src_m, yes(f, "negate-source")), dst = side(dst_m, yes(f, "negate-destination"));
+    std::vector<std::string> global = global_conditions(f, apps);
 
     if (global.empty()) {
         for (const auto& [zs, zd] : zp.certain)
@@ -147,7 +160,7 @@ std::vector<Rule> RuleTranslator::default_rules(pugi::xml_node intrazone, pugi::
     inter.name = "interzone-default";
     for (auto [r, node, fallback] :
          {std::tuple{&intra, intrazone, Action::allow}, {&inter, interzone, Action::block}}) {
-        r->action = node ? action(node, fallback) : fallback;
+        r->action = node ? action(Fields(node), fallback) : fallback;
         r->location = node ? tree_.location(node) : analysis::SourceLocation{tree_.path()};
         if (node) r->text = tree_.text(node);
     }

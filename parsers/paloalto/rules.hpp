@@ -11,6 +11,18 @@
 
 namespace flowgap::parsers::paloalto {
 
+// A rule entry's children by name, read once: a rule is consulted for some twenty fields, and
+// pugixml's child(name) scans the siblings each time.
+class Fields {
+  public:
+    explicit Fields(pugi::xml_node entry);
+    pugi::xml_node operator[](std::string_view name) const;
+    std::string_view value(std::string_view name) const { return (*this)[name].child_value(); }
+
+  private:
+    std::vector<std::pair<std::string_view, pugi::xml_node>> items_;
+};
+
 class RuleTranslator {
   public:
     RuleTranslator(const Tree& tree, Resolver& resolver, const ZoneMap& zones,
@@ -24,9 +36,9 @@ class RuleTranslator {
     std::vector<analysis::Rule> default_rules(pugi::xml_node intrazone, pugi::xml_node interzone);
 
   private:
-    analysis::Action action(pugi::xml_node entry, analysis::Action fallback);
-    const ZonePairs& pairs(pugi::xml_node entry);
-    std::vector<std::string> global_conditions(pugi::xml_node entry, const AppMatch& apps);
+    analysis::Action action(const Fields& f, analysis::Action fallback);
+    const ZonePairs& pairs(const Fields& f);
+    std::vector<std::string> global_conditions(const Fields& f, const AppMatch& apps);
 
     const Tree& tree_;
     Resolver& resolver_;
