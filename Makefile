@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-sanitize bench-iptables bench-netsh clean
+.PHONY: all build deps demo test test-sanitize bench-iptables bench-netsh bench-paloalto clean
 
 all: build
 
@@ -36,6 +36,10 @@ bench-iptables: build
 # A generated 20,000-rule verbose netsh dump in UTF-16LE, parsed and audited.
 bench-netsh: build
 	@./$(BUILD)/bench/bench_netsh 20000 3
+
+# A generated PAN-OS export (100,000 rules, 50,000 objects): parse + audit against pugixml alone.
+bench-paloalto: build
+	@./$(BUILD)/bench/bench_paloalto 100000 50000 5
 
 clean:
 	rm -rf build build-sanitize
