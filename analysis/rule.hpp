@@ -4,6 +4,7 @@
 // checks read only these types.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "analysis/flow_space.hpp"
+#include "analysis/string_list.hpp"
 
 namespace flowgap::analysis {
 
@@ -56,14 +58,14 @@ struct Rule {
     // cannot decide holds (an interface, an App-ID, an FQDN, ...). The two are disjoint.
     FlowSpace match;
     FlowSpace may_match;
-    std::vector<std::string> conditions;  // why may_match is not certain, for the report
+    StringList conditions;  // why may_match is not certain, for the report
     // The programs (lowercase executable file names, e.g. "taniumclient.exe") whose traffic the
     // rule is limited to; empty means any program. Host firewalls only (Windows).
-    std::vector<std::string> programs;
+    StringList programs;
     // Application identities the rule matches on (Palo Alto App-IDs, application groups and
     // filters, or "application-default" for a service that follows the application), as written.
     // Tanium asks for port-based rules instead; the app-id check reports these.
-    std::vector<std::string> applications;
+    StringList applications;
     SourceLocation location;
     std::string_view text;  // the rule as written; points into the owning Firewall's sources
     // Where the rule sits in the vendor's own structure, for remediation: the chain, rulebase or
@@ -86,7 +88,10 @@ struct Policy {
     std::string name;  // "INPUT", "vsys1 security rulebase", ...
     Direction direction = Direction::transit;
     Combine combine = Combine::first_match;
-    std::vector<Rule> rules;  // disabled rules are not kept here; parsers count them as skipped
+    // Disabled rules are not kept here; parsers count them as skipped. A deque: rules never move
+    // once built (decisions point at them), and a parser can free its own structures while it
+    // fills this one piece by piece, so the two never occupy memory at once.
+    std::deque<Rule> rules;
     Rule default_rule;        // decides what no rule matched; its match is every packet
 };
 

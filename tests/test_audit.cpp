@@ -29,7 +29,7 @@ Policy policy(Direction dir, Action default_action, std::vector<Rule> rules) {
     Policy p;
     p.name = std::string(to_string(dir));
     p.direction = dir;
-    p.rules = std::move(rules);
+    p.rules.assign(std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
     p.default_rule = rule("default", default_action, FlowSpace::all(), 1);
     return p;
 }

@@ -177,7 +177,12 @@ Verdict check_policy(const Model& m, const FlowSpace& flow, const Bits& flow_bit
         space.push_back(bits_of(d.space));
         REQUIRE((space.back() & ~flow_bits).none());
     }
-    auto rule_index = [&](const Rule* r) { return static_cast<size_t>(r - policy.rules.data()); };
+    auto rule_index = [&](const Rule* r) {
+        for (size_t i = 0; i < policy.rules.size(); ++i) {
+            if (&policy.rules[i] == r) return i;
+        }
+        return policy.rules.size();
+    };
     size_t problems = 0;
     for (size_t i = 0; i < kPackets; ++i) {
         if (!flow_bits.test(i)) continue;
@@ -243,7 +248,7 @@ Rule rule(const char* name, Action action, FlowSpace match, FlowSpace may_match 
 Policy policy(Combine combine, std::vector<Rule> rules, Action fallback) {
     Policy p;
     p.combine = combine;
-    p.rules = std::move(rules);
+    p.rules.assign(std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
     p.default_rule = rule("default", fallback, FlowSpace::all());
     return p;
 }

@@ -99,7 +99,6 @@ analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, ana
     Guard all;
     all.everything = true;
     auto index = static_cast<uint32_t>(builtin - chains_.data());
-    policy.rules.reserve(builtin->rules.size());
     walk(index, std::move(all), true, 0);
     std::deque<RuleSpec>().swap(chains_[index].rules);  // moved out; free the husks early
     return policy;

@@ -297,23 +297,24 @@ class Translator {
         if (out.action == Action::unknown)
             warn(r.line, fmt::format("rule '{}': action '{}' not understood; its outcome is unknown", r.name,
                                      r.action));
+        std::vector<std::string> conditions;  // gathered here, stored once in the rule
         if (r.program != "any") {
             std::string_view file = r.program;
             if (auto slash = file.find_last_of("\\/"); slash != std::string_view::npos)
                 file.remove_prefix(slash + 1);
             out.programs.push_back(lower(trim(file)));
-            out.conditions.push_back(fmt::format("program {}", r.program));
+            conditions.push_back(fmt::format("program {}", r.program));
         }
         std::vector<std::string> whole;
         whole_rule_conditions(r, eff, whole);
-        auto local = addresses(r, r.local_ip, "local", out.conditions);
-        auto remote = addresses(r, r.remote_ip, "remote", out.conditions);
-        auto proto = protocols(r, out.conditions);
+        auto local = addresses(r, r.local_ip, "local", conditions);
+        auto remote = addresses(r, r.remote_ip, "remote", conditions);
+        auto proto = protocols(r, conditions);
         bool icmp_only = proto.possible == ProtocolSet::single(protocol::icmp) ||
                          proto.possible == ProtocolSet::single(protocol::icmpv6);
         auto lport = icmp_only ? Range<PortSet>{PortSet::all(), PortSet::all()}
-                               : ports(r, r.local_port, "local", out.conditions);
-        auto rport = icmp_only ? icmp(r, out.conditions) : ports(r, r.remote_port, "remote", out.conditions);
+                               : ports(r, r.local_port, "local", conditions);
+        auto rport = icmp_only ? icmp(r, conditions) : ports(r, r.remote_port, "remote", conditions);
         // LocalIP/LocalPort are this host's side: the destination of inbound packets, the source
         // of outbound ones. ICMP type/code go in the destination-port dimension either way.
         const auto& src = r.inbound ? remote : local;
@@ -328,7 +329,8 @@ class Translator {
         } else {
             out.may_match = std::move(possible);
         }
-        out.conditions.insert(out.conditions.end(), whole.begin(), whole.end());
+        conditions.insert(conditions.end(), whole.begin(), whole.end());
+        out.conditions = std::move(conditions);
         return out;
     }
 
