@@ -17,11 +17,32 @@ uint128 ones(int bits) {
     return bits == 0 ? 0 : (bits >= 128 ? kMax : ((uint128{1} << bits) - 1));
 }
 
-std::string trim(std::string_view s) {
+std::string_view trim(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos) return {};
     size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
+    return s.substr(b, e - b + 1);
+}
+
+// Dotted-quad IPv4 as inet_pton reads it (four decimal octets, no leading zeros), without the
+// copy into a C string: large dumps parse hundreds of thousands of addresses.
+std::optional<uint32_t> parse_v4(std::string_view s) {
+    uint32_t out = 0;
+    for (int octet = 0; octet < 4; ++octet) {
+        if (octet > 0) {
+            if (s.empty() || s.front() != '.') return std::nullopt;
+            s.remove_prefix(1);
+        }
+        size_t n = 0;
+        uint32_t v = 0;
+        while (n < s.size() && n < 4 && s[n] >= '0' && s[n] <= '9')
+            v = v * 10 + static_cast<uint32_t>(s[n++] - '0');
+        if (n == 0 || n > 3 || v > 255 || (n > 1 && s[0] == '0')) return std::nullopt;
+        out = out << 8 | v;
+        s.remove_prefix(n);
+    }
+    if (!s.empty()) return std::nullopt;
+    return out;
 }
 
 std::optional<int> parse_int(std::string_view s, int max) {
@@ -71,14 +92,16 @@ Address Address::v4(uint32_t a) {
 }
 
 std::optional<Address> Address::parse(std::string_view text) {
-    std::string s(text);
-    if (s.find(':') == std::string::npos) {
-        in_addr a4{};
-        if (inet_pton(AF_INET, s.c_str(), &a4) != 1) return std::nullopt;
-        return Address::v4(ntohl(a4.s_addr));
+    if (text.find(':') == std::string_view::npos) {
+        auto v4 = parse_v4(text);
+        if (!v4) return std::nullopt;
+        return Address::v4(*v4);
     }
+    char buf[INET6_ADDRSTRLEN + 1] = {};
+    if (text.size() > INET6_ADDRSTRLEN) return std::nullopt;
+    std::copy(text.begin(), text.end(), buf);
     in6_addr a6{};
-    if (inet_pton(AF_INET6, s.c_str(), &a6) != 1) return std::nullopt;
+    if (inet_pton(AF_INET6, buf, &a6) != 1) return std::nullopt;
     uint128 v = 0;
     for (unsigned char byte : a6.s6_addr)
         v = v << 8 | byte;
@@ -131,20 +154,20 @@ AddressSet AddressSet::public_internet() {
 }
 
 std::optional<AddressSet> AddressSet::parse(std::string_view text) {
-    std::string t = trim(text);
+    std::string_view t = trim(text);
     if (t.empty()) return std::nullopt;
     if (t == "any" || t == "Any" || t == "ANY" || t == "*") return all();
-    if (auto dash = t.find('-'); dash != std::string::npos) {
-        auto lo = Address::parse(trim(std::string_view(t).substr(0, dash)));
-        auto hi = Address::parse(trim(std::string_view(t).substr(dash + 1)));
+    if (auto dash = t.find('-'); dash != std::string_view::npos) {
+        auto lo = Address::parse(trim(t.substr(0, dash)));
+        auto hi = Address::parse(trim(t.substr(dash + 1)));
         if (!lo || !hi || lo->family() != hi->family() || hi->value < lo->value) return std::nullopt;
         return range(*lo, *hi);
     }
     auto slash = t.find('/');
-    auto a = Address::parse(std::string_view(t).substr(0, slash));
+    auto a = Address::parse(t.substr(0, slash));
     if (!a) return std::nullopt;
-    if (slash == std::string::npos) return host(*a);
-    std::string_view rest = std::string_view(t).substr(slash + 1);
+    if (slash == std::string_view::npos) return host(*a);
+    std::string_view rest = t.substr(slash + 1);
     int width = a->family() == Family::v4 ? 32 : 128;
     if (auto len = parse_int(rest, width)) return prefix(*a, *len);
     if (a->family() != Family::v4) return std::nullopt;
