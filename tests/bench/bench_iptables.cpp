@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
         best = std::min(best, r.cpu_seconds);
         rss = std::max(rss, r.max_rss_mb);
     }
-    fmt::print("best: {:.3f} s = {:.0f} MB/s end to end; peak RSS {:.1f} MB = {:.2f}x the file\n", best,
-               mb / best, rss, rss / mb);
+    fmt::print(
+        "best: {:.3f} s of cpu = {:.0f} MB/s end to end on one core; peak RSS {:.1f} MB = {:.2f}x the file\n",
+        best, mb / best, rss, rss / mb);
     return 0;
 }
