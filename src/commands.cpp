@@ -8,6 +8,7 @@
 
 #include "analysis/audit.hpp"
 #include "parsers/parse.hpp"
+#include "src/audit_outputs.hpp"
 #include "src/explain.hpp"
 #include "src/report.hpp"
 
@@ -101,7 +102,7 @@ int run_flows(const std::string& deployment, const OutputOptions& out) {
     return 0;
 }
 
-int run_audit(const std::string& deployment, const OutputOptions& out) {
+int run_audit(const std::string& deployment, const AuditOptions& options) {
     Deployment d = load_deployment(deployment);
     std::vector<Firewall> firewalls;
     for (const auto& spec : d.firewalls) {
@@ -110,15 +111,7 @@ int run_audit(const std::string& deployment, const OutputOptions& out) {
     }
     Audit audit = run_audit(d, firewalls);
     std::vector<Finding> findings = run_checks(d, firewalls, audit);
-    Report report{d, firewalls, audit, findings};
-    emit(out, [&](std::ostream& s) {
-        if (out.format == "json") {
-            write_audit_json(s, report);
-        } else {
-            write_audit_text(s, report);
-        }
-    });
-    return audit.required_flows_allowed() ? 0 : 1;
+    return write_audit_reports(d, firewalls, audit, findings, options);
 }
 
 }  // namespace flowgap::cli

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analysis/rule.hpp"
+#include "src/audit_outputs.hpp"
 #include "src/commands.hpp"
 
 namespace {
@@ -21,14 +22,15 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     std::string deployment;
-    flowgap::cli::OutputOptions flows_out, audit_out;
+    flowgap::cli::OutputOptions flows_out;
+    flowgap::cli::AuditOptions audit_options;
     auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");
     flows->add_option("deployment", deployment, "Deployment file (YAML)")->required();
     add_output_options(flows, flows_out);
     auto* audit =
         app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
     audit->add_option("deployment", deployment, "Deployment file (YAML)")->required();
-    add_output_options(audit, audit_out);
+    flowgap::cli::add_audit_options(audit, audit_options);
 
     flowgap::cli::ExplainOptions explain_options;
     auto* explain = app.add_subcommand("explain", "Trace one packet through one firewall, rule by rule");
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
     try {
         if (flows->parsed()) return flowgap::cli::run_flows(deployment, flows_out);
         if (explain->parsed()) return flowgap::cli::run_explain(deployment, explain_options);
-        return flowgap::cli::run_audit(deployment, audit_out);
+        return flowgap::cli::run_audit(deployment, audit_options);
     } catch (const flowgap::analysis::InputError& e) {
         std::cerr << "flowgap: " << e.what() << "\n";
         return 2;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/report.hpp"
+#include "src/report_items.hpp"
 
 namespace flowgap::cli {
 
@@ -14,6 +15,19 @@ namespace {
 ordered_json example(const FlowSpace& s) {
     auto p = s.example();
     return p ? ordered_json(p->str()) : ordered_json(nullptr);
+}
+
+ordered_json waiver_ref(const GateItem* item) {
+    if (!item || !item->waived) return nullptr;
+    const Waiver& w = *item->waiver;
+    return {{"reason", w.reason}, {"expires", w.expires.str()}, {"location", w.location.str()}};
+}
+
+// What the gate says of one flow result or finding: whether it fails it, and the waiver.
+void gate_fields(ordered_json& j, const Report& r, const GateItem* item) {
+    if (!r.gate) return;
+    j["fails_gate"] = item && item->fails;
+    j["waived"] = waiver_ref(item);
 }
 
 ordered_json decision_json(const Decision& d, const Policy& policy) {
@@ -59,6 +73,7 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     j["example_allowed"] = example(res.allowed);
     j["example_blocked"] = example(res.blocked);
     j["example_conditional"] = example(res.conditional);
+    gate_fields(j, r, r.gate ? r.gate->item_for(res) : nullptr);
     return j;
 }
 
@@ -85,6 +100,58 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["example"] = example(f.excess.empty() ? f.needed : f.excess);
     j["flows"] = f.flows;
     j["text"] = std::string(f.rule->text);
+    gate_fields(j, r, r.gate ? r.gate->item_for(f) : nullptr);
+    return j;
+}
+
+ordered_json waivers_json(const Gate& g) {
+    ordered_json out = ordered_json::array();
+    for (const auto& s : g.waivers) {
+        const Waiver& w = *s.waiver;
+        ordered_json j;
+        j["check"] = w.check;
+        j["firewall"] = w.firewall;
+        j["rule"] = w.rule.empty() ? ordered_json(nullptr) : ordered_json(w.rule);
+        j["flow"] = w.flow.empty() ? ordered_json(nullptr) : ordered_json(w.flow);
+        j["reason"] = w.reason;
+        j["expires"] = w.expires.str();
+        j["location"] = w.location.str();
+        j["status"] = to_string(s.state);
+        j["matched"] = s.matched;
+        out.push_back(j);
+    }
+    return out;
+}
+
+ordered_json gate_json(const Report& r) {
+    const Gate& g = *r.gate;
+    ordered_json j;
+    j["fail_on"] = to_string(g.fail_on);
+    j["passed"] = g.passed();
+    j["failing"] = g.failing();
+    j["waived"] = g.waived();
+    SeverityCounts c = count(g);
+    ordered_json counts;
+    for (Severity s : severities_descending())
+        counts[std::string(to_string(s))] = c.open[static_cast<size_t>(s)];
+    j["open_by_severity"] = counts;
+    j["items"] = ordered_json::array();
+    for (const auto& item : g.items) {
+        ItemView v = view(r, item);
+        ordered_json x;
+        x["check"] = v.check;
+        x["severity"] = v.severity;
+        x["kind"] = item.kind == GateItem::Kind::flow      ? "flow"
+                    : item.kind == GateItem::Kind::finding ? "finding"
+                                                           : "waiver";
+        x["firewall"] = v.firewall.empty() ? ordered_json(nullptr) : ordered_json(v.firewall);
+        x["subject"] = v.subject;
+        x["location"] = v.location.str();
+        x["message"] = v.message;
+        x["fails"] = item.fails;
+        x["waived"] = waiver_ref(&item);
+        j["items"].push_back(x);
+    }
     return j;
 }
 
@@ -122,6 +189,7 @@ void write_audit_json(std::ostream& out, const Report& r) {
     ordered_json j;
     j["schema"] = "flowgap-report/1";
     j["deployment"] = r.deployment.path;
+    if (r.options.timestamp) j["generated"] = *r.options.timestamp;
     j["firewalls"] = ordered_json::array();
     for (size_t i = 0; i < r.firewalls.size(); ++i) {
         j["firewalls"].push_back(firewall_json(r.deployment.firewalls[i], r.firewalls[i]));
@@ -154,6 +222,10 @@ void write_audit_json(std::ostream& out, const Report& r) {
     j["summary"] = {{"required_flows", required},
                     {"required_flows_not_allowed", failing},
                     {"passed", r.audit.required_flows_allowed()}};
+    if (r.gate) {
+        j["waivers"] = waivers_json(*r.gate);
+        j["gate"] = gate_json(r);
+    }
     out << j.dump(2) << "\n";
 }
 

@@ -1,14 +1,45 @@
-// The terminal view: one line per flow and firewall, then the rules that decide it.
+// The terminal view: one line per flow and firewall, then the rules that decide it, the
+// findings by severity and the gate. Colors (ANSI) only when ReportOptions::color says so.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include "src/report.hpp"
+#include "src/report_items.hpp"
 
 namespace flowgap::cli {
 
 using namespace flowgap::analysis;
 
 namespace {
+
+// Pads first, then colors, so that escapes never upset the columns.
+std::string paint(bool color, std::string_view code, std::string_view text, size_t width = 0) {
+    std::string padded = fmt::format("{:<{}}", text, width);
+    if (!color) return padded;
+    return fmt::format("\x1b[{}m{}\x1b[0m{}", code, text, padded.substr(text.size()));
+}
+
+std::string_view verdict_code(Verdict v) {
+    switch (v) {
+        case Verdict::allowed: return "32";
+        case Verdict::blocked: return "1;31";
+        case Verdict::partial: return "33";
+        case Verdict::conditional: return "35";
+        case Verdict::not_applicable: return "2";
+    }
+    return "0";
+}
+
+std::string_view severity_code(Severity s) {
+    switch (s) {
+        case Severity::critical: return "1;31";
+        case Severity::high: return "31";
+        case Severity::medium: return "33";
+        case Severity::low: return "36";
+        case Severity::info: return "2";
+    }
+    return "0";
+}
 
 std::string shorten(const AddressSet& s, size_t max_items = 3) {
     auto cidrs = s.cidrs();
@@ -49,10 +80,14 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
         if (res.firewall != fi) continue;
         any = true;
         const Flow& f = r.audit.flows[res.flow];
-        fmt::print(out, "  {:<14} {:<32} {:<12} {} -> {}\n", to_string(res.verdict), f.entry->id,
+        fmt::print(out, "  {} {:<32} {:<12} {} -> {}\n",
+                   paint(r.options.color, verdict_code(res.verdict), to_string(res.verdict), 14), f.entry->id,
                    fmt::format("{}/{}", res.crossing.protocols().str(), res.crossing.dports().str()),
                    shorten(res.crossing.sources()), shorten(res.crossing.destinations()));
         if (res.verdict != Verdict::allowed || res.parts.empty()) write_decisions(out, res);
+        const GateItem* item = r.gate ? r.gate->item_for(res) : nullptr;
+        if (item && item->waived) fmt::print(out, "      waived: {}\n", view(r, *item).waiver);
+        if (auto fix = remediation_of(res); item && !fix.empty()) fmt::print(out, "      fix: {}\n", fix);
     }
     if (!any) fmt::print(out, "  no Tanium flow crosses this firewall\n");
 }
@@ -60,12 +95,16 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
 void write_findings(std::ostream& out, const Report& r) {
     if (r.findings.empty()) return;
     fmt::print(out, "\nfindings\n");
-    for (int s = static_cast<int>(Severity::critical); s >= static_cast<int>(Severity::info); --s) {
+    for (Severity s : severities_descending()) {
         for (const auto& f : r.findings) {
-            if (static_cast<int>(f.severity) != s) continue;
-            fmt::print(out, "  {:<9} {:<21} {} ({})\n", to_string(f.severity), f.check,
+            if (f.severity != s) continue;
+            fmt::print(out, "  {} {:<21} {} ({})\n",
+                       paint(r.options.color, severity_code(s), to_string(s), 9), f.check,
                        r.deployment.firewalls[f.firewall].name, f.rule->location.str());
             fmt::print(out, "      {}\n", f.message);
+            const GateItem* item = r.gate ? r.gate->item_for(f) : nullptr;
+            if (item && item->waived) fmt::print(out, "      waived: {}\n", view(r, *item).waiver);
+            if (auto fix = remediation_of(f); !fix.empty()) fmt::print(out, "      fix: {}\n", fix);
             if (auto p = (f.excess.empty() ? f.needed : f.excess).example())
                 fmt::print(out, "      e.g. {}\n", p->str());
             if (!f.needed.empty() && !f.excess.empty()) {
@@ -77,9 +116,47 @@ void write_findings(std::ostream& out, const Report& r) {
     }
 }
 
+// Expired and stale waivers: they are gate items of their own, listed after the findings.
+void write_waiver_problems(std::ostream& out, const Report& r) {
+    bool header = false;
+    for (const auto& item : r.gate->items) {
+        if (item.kind != GateItem::Kind::waiver) continue;
+        if (!header) fmt::print(out, "\nwaivers\n");
+        header = true;
+        ItemView v = view(r, item);
+        fmt::print(out, "  {} {:<21} ({})\n",
+                   paint(r.options.color, severity_code(item.severity), v.severity, 9), v.check,
+                   v.location.str());
+        fmt::print(out, "      {}\n", v.message);
+    }
+}
+
+std::string gate_line(const Report& r) {
+    const Gate& g = *r.gate;
+    std::string waived = g.waived() ? fmt::format(", {} waived", g.waived()) : std::string();
+    if (g.passed()) return fmt::format("gate (--fail-on {}): PASS{}", to_string(g.fail_on), waived);
+    return fmt::format("gate (--fail-on {}): FAIL, {} item{} at or above {}{}", to_string(g.fail_on),
+                       g.failing(), g.failing() == 1 ? "" : "s", to_string(g.fail_on), waived);
+}
+
+// --quiet: only what fails the gate, each with where to fix it.
+void write_quiet(std::ostream& out, const Report& r) {
+    for (const auto& item : r.gate->items) {
+        if (!item.fails) continue;
+        ItemView v = view(r, item);
+        fmt::print(out, "{} {:<21} {} {} ({})\n",
+                   paint(r.options.color, severity_code(item.severity), v.severity, 9), v.check,
+                   v.firewall.empty() ? "-" : v.firewall, v.subject, v.location.str());
+        fmt::print(out, "      {}\n", v.message);
+        if (!v.remediation.empty()) fmt::print(out, "      fix: {}\n", v.remediation);
+    }
+    fmt::print(out, "{}\n", gate_line(r));
+}
+
 }  // namespace
 
 void write_audit_text(std::ostream& out, const Report& r) {
+    if (r.options.quiet && r.gate) return write_quiet(out, r);
     fmt::print(out, "flowgap audit of {}: {} firewalls, {} Tanium flows\n", r.deployment.path,
                r.firewalls.size(), r.audit.flows.size());
     for (size_t fi = 0; fi < r.firewalls.size(); ++fi)
@@ -94,7 +171,8 @@ void write_audit_text(std::ostream& out, const Report& r) {
             names.push_back(r.deployment.firewalls[fi].name);
         std::string via =
             names.empty() ? "crosses no audited firewall" : fmt::format("via {}", fmt::join(names, ", "));
-        fmt::print(out, "  {:<14} {:<32} {:<11} {}\n", to_string(e.verdict), f.entry->id,
+        fmt::print(out, "  {} {:<32} {:<11} {}\n",
+                   paint(r.options.color, verdict_code(e.verdict), to_string(e.verdict), 14), f.entry->id,
                    to_string(f.entry->level), via);
         if (auto p = e.blocked.example()) fmt::print(out, "      blocked e.g. {}\n", p->str());
         if (auto p = e.conditional.example()) fmt::print(out, "      conditional e.g. {}\n", p->str());
@@ -103,11 +181,14 @@ void write_audit_text(std::ostream& out, const Report& r) {
         if (e.verdict != Verdict::allowed && e.verdict != Verdict::not_applicable) ++failing;
     }
     write_findings(out, r);
+    if (r.gate) write_waiver_problems(out, r);
     if (failing == 0) {
         fmt::print(out, "\nPASS: all {} required flows are allowed\n", required);
     } else {
         fmt::print(out, "\nFAIL: {} of {} required flows are not allowed end to end\n", failing, required);
     }
+    if (r.gate) fmt::print(out, "{}\n", gate_line(r));
+    if (r.options.timestamp) fmt::print(out, "generated {}\n", *r.options.timestamp);
 }
 
 void write_flows_text(std::ostream& out, const Deployment& d, const std::vector<Flow>& flows) {
