@@ -133,6 +133,18 @@ class Loader {
         return out;
     }
 
+    // Where `set` commands put rules of this rulebase ("rulebase", "device-group DG pre-rulebase",
+    // "shared post-rulebase"); empty for rules pushed from Panorama, which are changed there.
+    static std::string set_path(pugi::xml_node rb) {
+        pugi::xml_node owner = rb.parent();
+        std::string_view kind = owner.parent().name();
+        std::string name = owner.attribute("name").value();
+        if (std::string_view(owner.name()) == "shared") return fmt::format("shared {}", rb.name());
+        if (kind == "device-group") return fmt::format("device-group {} {}", name, rb.name());
+        if (kind == "vsys")
+            return name == "vsys1" ? std::string(rb.name()) : fmt::format("vsys {} {}", name, rb.name());
+        return "";
+    }
     static pugi::xml_node pre(pugi::xml_node n) { return n.child("pre-rulebase"); }
     static pugi::xml_node post(pugi::xml_node n) { return n.child("post-rulebase"); }
 
@@ -189,9 +201,14 @@ class Loader {
         p.direction = analysis::Direction::transit;
         p.combine = analysis::Combine::first_match;
         for (pugi::xml_node rb : c.rulebases) {
+            std::string container = set_path(rb);
+            uint32_t position = 0;
             for (pugi::xml_node e : rb.child("security").child("rules").children("entry")) {
+                ++position;
                 if (std::string_view(e.child_value("disabled")) == "yes") continue;
                 p.rules.push_back(translate.rule(e));
+                p.rules.back().container = container;
+                p.rules.back().position = position;
             }
         }
         pugi::xml_node intra, inter;

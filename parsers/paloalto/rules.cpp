@@ -128,6 +128,12 @@ Rule RuleTranslator::rule(pugi::xml_node entry) {
     ServiceMatch svc = resolver_.services(f["service"], apps);
     Side src = side(src_m, yes(f, "negate-source")), dst = side(dst_m, yes(f, "negate-destination"));
     std::vector<std::string> global = global_conditions(f, apps);
+    // What the rule asks App-ID to decide, for the app-id check (Tanium wants port-based rules).
+    if (!apps.any) r.applications = apps.names;
+    auto services = names(f["service"]);
+    if (services.empty() ||
+        std::find(services.begin(), services.end(), "application-default") != services.end())
+        r.applications.push_back("service application-default");
 
     if (global.empty()) {
         for (const auto& [zs, zd] : zp.certain)

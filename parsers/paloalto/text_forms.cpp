@@ -18,6 +18,15 @@ using analysis::SourceLocation;
 
 namespace {
 
+// Leaves that hold one value, never a member list.
+bool single_valued(std::string_view element) {
+    static const std::unordered_set<std::string_view> names = {
+        "action",      "port",          "source-port",        "disabled",   "description",
+        "rule-type",   "negate-source", "negate-destination", "ip-netmask", "ip-range",
+        "ip-wildcard", "fqdn",          "log-start",          "log-end",    "schedule"};
+    return names.count(element) != 0;
+}
+
 bool holds_entries(std::string_view element) {
     static const std::unordered_set<std::string_view> names = {"vsys",
                                                                "device-group",
@@ -130,9 +139,15 @@ class Builder {
         }
         bool has_children = at.first_child().type() == pugi::node_element;
         std::string_view text = at.child_value();
-        if (!has_children && text.empty()) {
+        // Setting a single-valued leaf again replaces its value, as the CLI does; setting a value
+        // a list already holds changes nothing.
+        if ((!has_children && text.empty()) || (!has_children && single_valued(at.name()))) {
             at.text().set(value.c_str());
             return;
+        }
+        if (text == value) return;
+        for (pugi::xml_node m = at.child("member"); m; m = m.next_sibling("member")) {
+            if (value == m.child_value()) return;
         }
         // A second value makes the element a list.
         if (!text.empty() && !has_children) {

@@ -1,0 +1,24 @@
+// Remediation in each firewall's own language: the commands that let a blocked flow through,
+// and the service-based replacement for an App-ID rule. Writers only format: what to allow and
+// where comes from analysis/remediation.hpp and the findings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/checks.hpp"
+#include "analysis/remediation.hpp"
+
+namespace flowgap::cli {
+
+struct Remedy {
+    std::string summary;                // one line: what the commands do
+    std::vector<std::string> commands;  // iptables / PAN-OS set / netsh lines, in order
+    std::string xml;                    // PAN-OS XML snippet, when there is one
+};
+
+// `format` is the firewall's format ("iptables", "paloalto", "netsh").
+Remedy remedy_for(const analysis::Fix& fix, const analysis::Flow& flow, const std::string& format);
+Remedy remedy_for(const analysis::Finding& finding, const std::string& format);
+
+}  // namespace flowgap::cli
