@@ -48,7 +48,8 @@ std::vector<Target> targets(const AuditOptions& o) {
     for (size_t i = 0; i < formats.size(); ++i) {
         if (!seen.insert(o.outputs[i]).second)
             bad("command line", "--output '" + o.outputs[i] + "' given twice");
-        out.push_back(Target{formats[i], o.outputs[i], ""});
+        // "-" is standard output, so that one format can go to the terminal beside report files.
+        out.push_back(Target{formats[i], o.outputs[i] == "-" ? "" : o.outputs[i], ""});
     }
     return out;
 }
@@ -149,9 +150,11 @@ void write_all(const std::vector<Target>& all) {
 void add_audit_options(CLI::App* audit, AuditOptions& o) {
     audit->add_option("--format", o.formats, "Output format, repeatable with one --output each")
         ->check(CLI::IsMember({"text", "json", "html", "sarif", "junit", "markdown"}))
-        ->take_all();
+        ->take_all()
+        ->allow_extra_args(false);
     audit->add_option("-o,--output", o.outputs, "Write the report of the matching --format to this file")
-        ->take_all();
+        ->take_all()
+        ->allow_extra_args(false);
     audit
         ->add_option("--fail-on", o.fail_on,
                      "Exit 1 when anything at or above this severity remains (default high)")

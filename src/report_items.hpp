@@ -27,8 +27,9 @@ struct ItemView {
 
 ItemView view(const Report& r, const analysis::GateItem& item);
 
-// Remediation: the model has none yet (it is being added to findings and flows). Writers ask
-// only here, so every format prints it as soon as the model carries a string `remediation`.
+// Remediation slot: the model has no remediation text yet (it is being added for findings and
+// flows). view() fills ItemView::remediation from here, and every format prints that field when
+// it is not empty, so wiring the remediation in view() is enough to show it everywhere.
 template <typename T>
 std::string remediation_of(const T& x) {
     if constexpr (requires { std::string_view(x.remediation); }) {
