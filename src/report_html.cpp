@@ -53,7 +53,7 @@ th{background:#f6f8fa;font-weight:600}
 .item h3{font-size:14px;margin:0 0 4px;display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 .status{margin-left:auto;font-size:12px;font-weight:600}.status.fails{color:var(--blocked)}.status.passes,.status.waived{color:var(--muted)}
 .item p{margin:4px 0}.item dl{display:grid;grid-template-columns:130px 1fr;gap:3px 10px;margin:8px 0 0}
-.item dt{color:var(--muted)}.item dd{margin:0}pre{margin:0;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:4px 6px;border-radius:4px}
+.item dt{color:var(--muted)}.item dd{margin:0}.item dd.fix{white-space:pre-wrap}pre{margin:0;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:4px 6px;border-radius:4px}
 footer{margin-top:30px;color:var(--muted);font-size:12px}
 @page{size:A4;margin:12mm}
 @media print{body{max-width:none;padding:0;font-size:10pt}.filter{display:none}
@@ -169,7 +169,7 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     if (!v.example.empty())
         fmt::print(out, "<dt>example packet</dt><dd><code>{}</code></dd>\n", e(v.example));
     // Remediation slot: filled once the model carries remediation text (report_items.hpp).
-    if (!v.remediation.empty()) fmt::print(out, "<dt>remediation</dt><dd>{}</dd>\n", e(v.remediation));
+    if (!v.remediation.empty()) fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
     if (item.waived) fmt::print(out, "<dt>waiver</dt><dd>{}</dd>\n", e(v.waiver));
     fmt::print(out, "</dl>\n</article>\n");
 }

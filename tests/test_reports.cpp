@@ -167,7 +167,7 @@ TEST_CASE("the HTML report is one self-contained file", "[reports]") {
     CHECK(h.find("data-firewall=\"branch-linux-37\"") != std::string::npos);
 }
 
-TEST_CASE("several --format/--output pairs write the same bytes as single runs", "[reports]") {
+TEST_CASE("several format and output pairs write the same bytes as single runs", "[reports]") {
     TempDir dir;
     std::string args = "audit " + kDemo + kToday;
     auto r = run_flowgap(args + " --format html --output '" + dir.path("gap.html") +
@@ -187,7 +187,7 @@ TEST_CASE("several --format/--output pairs write the same bytes as single runs",
     }
 }
 
-TEST_CASE("--format/--output mistakes exit 2 and write nothing", "[reports]") {
+TEST_CASE("format and output mistakes exit 2 and write nothing", "[reports]") {
     TempDir dir;
     std::string out = dir.path("gap.html");
     auto r = run_flowgap("audit " + kDemo + " --format html --format json --output '" + out + "'");
@@ -208,7 +208,7 @@ TEST_CASE("--format/--output mistakes exit 2 and write nothing", "[reports]") {
     CHECK(r.err.find("gap.html: error: cannot write the report") != std::string::npos);
 }
 
-TEST_CASE("--fail-on sets the threshold; failing required flows count as high", "[reports]") {
+TEST_CASE("fail-on sets the threshold, and failing required flows count as high", "[reports]") {
     CHECK(run_flowgap("audit " + kGate).exit_code == 0);  // only a medium and infos
     CHECK(run_flowgap("audit " + kGate + " --fail-on medium").exit_code == 1);
     CHECK(run_flowgap("audit " + kGate + " --fail-on info").exit_code == 1);
@@ -332,7 +332,7 @@ TEST_CASE("colors only when asked or on a terminal, never with NO_COLOR", "[repo
     CHECK(plain == run_flowgap(args).out);
 }
 
-TEST_CASE("--timestamp stamps every format; without it there is no date", "[reports]") {
+TEST_CASE("the timestamp option stamps every format, and without it there is no date", "[reports]") {
     for (auto f : {"text", "json", "html", "sarif", "junit", "markdown"}) {
         auto plain = run_flowgap("audit " + kGate + " --format " + f).out;
         auto stamped = run_flowgap("audit " + kGate + " --timestamp --format " + f).out;
