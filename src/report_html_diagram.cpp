@@ -18,7 +18,7 @@ using namespace flowgap::analysis;
 
 namespace {
 
-constexpr double kWidth = 1000, kBoxW = 180, kBoxH = 54, kRowGap = 190, kTop = 120;
+constexpr double kWidth = 1000, kBoxW = 180, kBoxH = 54, kRowGap = 230, kTop = 120;
 
 struct Node {
     std::string role;
@@ -190,8 +190,14 @@ void write_label(std::ostream& out, const Report& r, const Flow& f, Point at) {
     }
 }
 
-// Along the curve, the first spot where the label covers no other label and no node, trying
-// the middle first; deterministic, so the same audit always draws the same picture.
+double overlap(const Box& a, const Box& b) {
+    double w = std::min(a.right, b.right) - std::max(a.left, b.left);
+    double h = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
+    return w > 0 && h > 0 ? w * h : 0;
+}
+
+// Along the curve, the spot nearest the middle where the label covers no other label and no
+// node, else the one covering least; deterministic, so the same audit draws the same picture.
 Point place_label(const Report& r, const Flow& f, Point p, Point c, Point q, const std::vector<Node>& nodes,
                   std::vector<Box>& placed) {
     auto at = [&](double t) {
@@ -199,19 +205,23 @@ Point place_label(const Report& r, const Flow& f, Point p, Point c, Point q, con
         return Point{u * u * p.x + 2 * u * t * c.x + t * t * q.x,
                      u * u * p.y + 2 * u * t * c.y + t * t * q.y};
     };
-    for (double t : {0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75}) {
+    std::vector<Box> obstacles = placed;
+    for (const auto& n : nodes)
+        obstacles.push_back({n.x - kBoxW / 2, n.y - kBoxH / 2, n.x + kBoxW / 2, n.y + kBoxH / 2});
+    double best_t = 0.5, best = -1;
+    for (double t : {0.5, 0.44, 0.56, 0.38, 0.62, 0.32, 0.68, 0.26, 0.74, 0.2, 0.8}) {
         Box box = label_box(r, f, at(t));
-        bool free = std::none_of(placed.begin(), placed.end(), [&](const Box& b) { return b.overlaps(box); });
-        for (const auto& n : nodes)
-            free =
-                free && !box.overlaps({n.x - kBoxW / 2, n.y - kBoxH / 2, n.x + kBoxW / 2, n.y + kBoxH / 2});
-        if (free) {
-            placed.push_back(box);
-            return at(t);
+        double covered = 0;
+        for (const auto& o : obstacles)
+            covered += overlap(box, o);
+        if (best < 0 || covered < best) {
+            best = covered;
+            best_t = t;
         }
+        if (covered == 0) break;
     }
-    placed.push_back(label_box(r, f, at(0.5)));
-    return at(0.5);
+    placed.push_back(label_box(r, f, at(best_t)));
+    return at(best_t);
 }
 
 void write_arrow(std::ostream& out, const Report& r, const Flow& f, const std::vector<Node>& nodes,
@@ -278,7 +288,7 @@ void write_html_diagram(std::ostream& out, const Report& r) {
         std::string a(f->entry->from), b(f->entry->to);
         // A reverse flow's perpendicular flips by itself, so it bends to the other side.
         int& k = seen[{std::min(a, b), std::max(a, b)}];
-        double bend = (column_of(a) == column_of(b) ? 90.0 : 28.0) + 40.0 * k;  // stacked roles: go around
+        double bend = (column_of(a) == column_of(b) ? 110.0 : 28.0) + 40.0 * k;  // stacked roles: go around
         ++k;
         write_arrow(out, r, *f, nodes, bend, placed);
     }
