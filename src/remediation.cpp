@@ -259,4 +259,41 @@ Remedy remedy_for(const Finding& finding, const std::string& format) {
     return r;
 }
 
+std::vector<Remedy> remedies(const Report& r, const FlowAtFirewall& res) {
+    std::vector<Remedy> out;
+    for (const auto& fix : plan_fixes(r.audit)) {
+        if (fix.flow != res.flow || fix.firewall != res.firewall) continue;
+        out.push_back(remedy_for(fix, r.audit.flows[fix.flow], r.firewalls[fix.firewall].format));
+    }
+    return out;
+}
+
+std::vector<Remedy> remedies(const Report& r, const Finding& f) {
+    Remedy one = remedy_for(f, r.firewalls[f.firewall].format);
+    if (one.commands.empty()) return {};
+    return {one};
+}
+
+namespace {
+
+std::string as_text(const std::vector<Remedy>& list) {
+    std::string out;
+    for (const auto& rem : list) {
+        if (!out.empty()) out += "\n";
+        out += rem.summary;
+        for (const auto& c : rem.commands)
+            out += "\n" + c;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string flow_remedy(const Report& r, const FlowAtFirewall& res) {
+    return as_text(remedies(r, res));
+}
+std::string finding_remedy(const Report& r, const Finding& f) {
+    return as_text(remedies(r, f));
+}
+
 }  // namespace flowgap::cli

@@ -8,6 +8,7 @@
 
 #include "analysis/checks.hpp"
 #include "analysis/remediation.hpp"
+#include "src/report.hpp"
 
 namespace flowgap::cli {
 
@@ -20,5 +21,12 @@ struct Remedy {
 // `format` is the firewall's format ("iptables", "paloalto", "netsh").
 Remedy remedy_for(const analysis::Fix& fix, const analysis::Flow& flow, const std::string& format);
 Remedy remedy_for(const analysis::Finding& finding, const std::string& format);
+
+// The remedies for one flow at one firewall (every certain block of it), and for a finding.
+std::vector<Remedy> remedies(const Report& r, const analysis::FlowAtFirewall& res);
+std::vector<Remedy> remedies(const Report& r, const analysis::Finding& f);
+// The same as text: each remedy's summary, then its commands, one per line.
+std::string flow_remedy(const Report& r, const analysis::FlowAtFirewall& res);
+std::string finding_remedy(const Report& r, const analysis::Finding& f);
 
 }  // namespace flowgap::cli

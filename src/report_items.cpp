@@ -1,5 +1,7 @@
 #include "src/report_items.hpp"
 
+#include "src/remediation.hpp"
+
 #include <fmt/format.h>
 
 namespace flowgap::cli {
@@ -32,17 +34,17 @@ void flow_view(const Report& r, const GateItem& item, ItemView& v) {
     std::string by = d ? fmt::format(" by {}", d->rule->name) : std::string();
     v.message = fmt::format("{} ({}) is {} at {}: e.g. {} {}{}", v.subject, flow.service,
                             to_string(res.verdict), v.firewall, example.empty() ? "-" : example, how, by);
-    v.remediation = remediation_of(res);
+    v.remediation = flow_remedy(r, res);
 }
 
-void finding_view(const GateItem& item, ItemView& v) {
+void finding_view(const Report& r, const GateItem& item, ItemView& v) {
     const Finding& f = *item.finding;
     v.subject = f.rule->name;
     v.location = f.rule->location;
     v.message = f.message;
     v.text = std::string(f.rule->text);
     v.example = example_of(f.excess.empty() ? f.needed : f.excess);
-    v.remediation = remediation_of(f);
+    v.remediation = finding_remedy(r, f);
 }
 
 void waiver_view(const Report& r, const GateItem& item, ItemView& v) {
@@ -74,7 +76,7 @@ ItemView view(const Report& r, const GateItem& item) {
     if (item.kind != GateItem::Kind::waiver) v.firewall = firewall_name(r, item.firewall);
     switch (item.kind) {
         case GateItem::Kind::flow: flow_view(r, item, v); break;
-        case GateItem::Kind::finding: finding_view(item, v); break;
+        case GateItem::Kind::finding: finding_view(r, item, v); break;
         case GateItem::Kind::waiver: waiver_view(r, item, v); break;
     }
     if (item.waived && item.waiver) v.waiver = waiver_note(*item.waiver);

@@ -2,6 +2,7 @@
 // inputs give byte-identical output.
 #include <nlohmann/json.hpp>
 
+#include "src/remediation.hpp"
 #include "src/report.hpp"
 #include "src/report_items.hpp"
 
@@ -43,6 +44,16 @@ ordered_json decision_json(const Decision& d, const Policy& policy) {
     return j;
 }
 
+ordered_json remedies_json(const std::vector<Remedy>& list) {
+    ordered_json out = ordered_json::array();
+    for (const auto& rem : list) {
+        ordered_json j{{"summary", rem.summary}, {"commands", rem.commands}};
+        if (!rem.xml.empty()) j["xml"] = rem.xml;
+        out.push_back(j);
+    }
+    return out;
+}
+
 ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     const Flow& flow = r.audit.flows[res.flow];
     ordered_json j;
@@ -70,6 +81,7 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     j["decided_by"] = decided;
     j["conditions"] = conditions;
     j["notes"] = res.notes;
+    j["remediation"] = remedies_json(remedies(r, res));
     j["example_allowed"] = example(res.allowed);
     j["example_blocked"] = example(res.blocked);
     j["example_conditional"] = example(res.conditional);
@@ -99,6 +111,7 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["needed"] = space_json(f.needed);
     j["example"] = example(f.excess.empty() ? f.needed : f.excess);
     j["flows"] = f.flows;
+    j["remediation"] = remedies_json(remedies(r, f));
     j["text"] = std::string(f.rule->text);
     gate_fields(j, r, r.gate ? r.gate->item_for(f) : nullptr);
     return j;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "src/remediation.hpp"
 #include "src/report.hpp"
 #include "src/report_items.hpp"
 
@@ -11,6 +12,20 @@ namespace flowgap::cli {
 using namespace flowgap::analysis;
 
 namespace {
+
+// A remedy's summary after "fix:", its commands indented below it.
+void write_fix(std::ostream& out, const std::string& fix) {
+    if (fix.empty()) return;
+    std::string_view rest = fix;
+    bool first = true;
+    while (!rest.empty()) {
+        size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        fmt::print(out, "{}{}\n", first ? "      fix: " : "        ", line);
+        first = false;
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+}
 
 // Pads first, then colors, so that escapes never upset the columns.
 std::string paint(bool color, std::string_view code, std::string_view text, size_t width = 0) {
@@ -87,7 +102,7 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
         if (res.verdict != Verdict::allowed || res.parts.empty()) write_decisions(out, res);
         const GateItem* item = r.gate ? r.gate->item_for(res) : nullptr;
         if (item && item->waived) fmt::print(out, "      waived: {}\n", view(r, *item).waiver);
-        if (auto fix = remediation_of(res); item && !fix.empty()) fmt::print(out, "      fix: {}\n", fix);
+        if (item) write_fix(out, flow_remedy(r, res));
     }
     if (!any) fmt::print(out, "  no Tanium flow crosses this firewall\n");
 }
@@ -104,7 +119,7 @@ void write_findings(std::ostream& out, const Report& r) {
             fmt::print(out, "      {}\n", f.message);
             const GateItem* item = r.gate ? r.gate->item_for(f) : nullptr;
             if (item && item->waived) fmt::print(out, "      waived: {}\n", view(r, *item).waiver);
-            if (auto fix = remediation_of(f); !fix.empty()) fmt::print(out, "      fix: {}\n", fix);
+            write_fix(out, finding_remedy(r, f));
             if (auto p = (f.excess.empty() ? f.needed : f.excess).example())
                 fmt::print(out, "      e.g. {}\n", p->str());
             if (!f.needed.empty() && !f.excess.empty()) {
