@@ -6,6 +6,7 @@
 #include "analysis/rule.hpp"
 #include "src/audit_outputs.hpp"
 #include "src/commands.hpp"
+#include "src/diff_command.hpp"
 
 namespace {
 
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
     explain->add_option("--program", explain_options.program,
                         "Local program on a host firewall, e.g. taniumclient.exe");
 
+    flowgap::cli::DiffOptions diff_options;
+    auto* diff = flowgap::cli::add_diff_command(app, diff_options);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -53,6 +57,7 @@ int main(int argc, char** argv) {
     try {
         if (flows->parsed()) return flowgap::cli::run_flows(deployment, flows_out);
         if (explain->parsed()) return flowgap::cli::run_explain(deployment, explain_options);
+        if (diff->parsed()) return flowgap::cli::run_diff(diff_options);
         return flowgap::cli::run_audit(deployment, audit_options);
     } catch (const flowgap::analysis::InputError& e) {
         std::cerr << "flowgap: " << e.what() << "\n";

@@ -1,0 +1,186 @@
+// `flowgap diff`: both forms end in compare_reports() over two flowgap-report/1 documents.
+#include "src/diff_command.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "analysis/audit.hpp"
+#include "analysis/gate.hpp"
+#include "parsers/parse.hpp"
+#include "src/diff.hpp"
+#include "src/report.hpp"
+
+namespace flowgap::cli {
+
+using namespace flowgap::analysis;
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void bad_input(const std::string& where, const std::string& what) {
+    throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
+}
+
+// The same options `flowgap audit` gives each parser, so both sides parse as an audit would.
+parsers::ParseOptions options_for(const FirewallSpec& spec) {
+    parsers::ParseOptions o;
+    o.interfaces = spec.interfaces;
+    o.zones = spec.zones;
+    o.device_group = spec.device_group;
+    o.vsys = spec.vsys;
+    o.profile = spec.profile;
+    o.address_keywords = spec.address_keywords;
+    return o;
+}
+
+Firewall parse(const FirewallSpec& spec) {
+    return parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec));
+}
+
+// The waivers `flowgap audit` would apply: --waivers, else flowgap-waivers.yaml beside the
+// deployment. Both sides get the same ones, so a waiver added with the change counts.
+std::vector<Waiver> waivers_for(const Deployment& d, const std::string& file) {
+    if (!file.empty()) return load_waivers(file);
+    std::filesystem::path beside = std::filesystem::path(d.directory) / "flowgap-waivers.yaml";
+    if (!std::filesystem::is_regular_file(beside)) return {};
+    return load_waivers(beside.lexically_normal().string());
+}
+
+Date today() {
+    const char* env = std::getenv("FLOWGAP_TODAY");  // as for audit: tests pin the day
+    if (!env || !*env) return Date::today_utc();
+    auto d = Date::parse(env);
+    if (!d) bad_input("FLOWGAP_TODAY", std::string("'") + env + "' is not a date YYYY-MM-DD");
+    return *d;
+}
+
+// The audit as `flowgap audit --format json` writes it, read back: the config form of diff
+// compares exactly what the saved-report form would read.
+json report_of(const Deployment& d, const std::vector<Firewall>& firewalls,
+               const std::vector<Waiver>& waivers) {
+    Audit audit = run_audit(d, firewalls);
+    std::vector<Finding> findings = run_checks(d, firewalls, audit);
+    Gate gate = run_gate(d, audit, findings, waivers, Severity::high, today());
+    std::ostringstream s;
+    write_audit_json(s, Report{d, firewalls, audit, findings, &gate, {}});
+    return json::parse(s.str());
+}
+
+// FIREWALL=FILE pairs, each naming a firewall of the deployment once.
+std::vector<std::pair<size_t, std::string>> candidates_of(const Deployment& d,
+                                                          const std::vector<std::string>& args) {
+    std::vector<std::pair<size_t, std::string>> out;
+    std::set<size_t> seen;
+    for (const auto& arg : args) {
+        size_t eq = arg.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
+            bad_input("command line", "--candidate '" + arg + "' must be FIREWALL=FILE");
+        std::string name = arg.substr(0, eq);
+        size_t i = 0;
+        while (i < d.firewalls.size() && d.firewalls[i].name != name)
+            ++i;
+        if (i == d.firewalls.size())
+            bad_input("command line",
+                      "--candidate names '" + name + "', which is not a firewall of " + d.path);
+        if (!seen.insert(i).second) bad_input("command line", "--candidate names '" + name + "' twice");
+        out.emplace_back(i, arg.substr(eq + 1));
+    }
+    return out;
+}
+
+Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
+    Deployment d = load_deployment(deployment);
+    auto candidates = candidates_of(d, o.candidates);
+    std::vector<Waiver> waivers = waivers_for(d, o.waivers);
+    std::vector<Firewall> firewalls;
+    for (const auto& spec : d.firewalls)
+        firewalls.push_back(parse(spec));
+    json before = report_of(d, firewalls, waivers);
+    // Only the named firewalls are read again; the rest keep their parsed model.
+    for (const auto& [i, file] : candidates) {
+        d.firewalls[i].config = file;
+        d.firewalls[i].config_path = file;
+        firewalls[i] = parse(d.firewalls[i]);
+    }
+    json after = report_of(d, firewalls, waivers);
+    return compare_reports(before, deployment, after, deployment + " with the candidates");
+}
+
+json read_report(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) bad_input(path, "cannot open the report");
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& e) {
+        bad_input(path, std::string("not a JSON report: ") + e.what());
+    }
+}
+
+std::optional<Severity> fail_on_of(const std::string& s) {
+    if (s == "none") return std::nullopt;
+    if (auto v = parse_severity(s)) return v;
+    bad_input("command line", "--fail-on '" + s + "' must be info, low, medium, high, critical or none");
+}
+
+// Writes the whole output to a string first, so that a failure never leaves a partial file.
+void emit(const DiffOptions& o, const Diff& d, const DiffGate& g) {
+    std::ostringstream s;
+    if (o.format == "json") {
+        write_diff_json(s, d, g);
+    } else if (o.format == "markdown") {
+        write_diff_markdown(s, d, g);
+    } else {
+        write_diff_text(s, d, g);
+    }
+    if (o.output.empty()) {
+        std::cout << s.str() << std::flush;
+        return;
+    }
+    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
+    if (!file) bad_input(o.output, "cannot write the report");
+    file << s.str();
+}
+
+}  // namespace
+
+CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
+    auto* cmd = app.add_subcommand(
+        "diff",
+        "What a candidate configuration changes for Tanium: DEPLOYMENT --candidate FIREWALL=FILE, "
+        "or BEFORE.json AFTER.json (two saved audit reports)");
+    cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")->required()->expected(1, 2);
+    cmd->add_option("--candidate", o.candidates, "FIREWALL=FILE: audit with this firewall's config replaced");
+    cmd->add_option("--format", o.format, "Output format")
+        ->check(CLI::IsMember({"text", "json", "markdown"}));
+    cmd->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");
+    cmd->add_option(
+        "--fail-on", o.fail_on,
+        "Exit 1 when a finding at or above this severity appears (info|low|medium|high|critical|none; "
+        "default high)");
+    cmd->add_option("--waivers", o.waivers,
+                    "Waiver file for both sides (default: flowgap-waivers.yaml beside the deployment)");
+    return cmd;
+}
+
+int run_diff(const DiffOptions& o) {
+    std::optional<Severity> fail_on = fail_on_of(o.fail_on);
+    Diff d;
+    if (o.inputs.size() == 2) {
+        if (!o.candidates.empty())
+            bad_input("command line", "--candidate goes with a deployment file, not with two reports");
+        d = compare_reports(read_report(o.inputs[0]), o.inputs[0], read_report(o.inputs[1]), o.inputs[1]);
+    } else {
+        if (o.candidates.empty())
+            bad_input("command line", "give --candidate FIREWALL=FILE, or two saved reports to compare");
+        d = diff_candidates(o.inputs[0], o);
+    }
+    DiffGate g = gate_of(d, fail_on);
+    emit(o, d, g);
+    return g.failed() ? 1 : 0;
+}
+
+}  // namespace flowgap::cli
