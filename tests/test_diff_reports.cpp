@@ -1,0 +1,167 @@
+// End to end through the binary: `flowgap diff BEFORE.json AFTER.json` gives what the config form
+// gives, the output formats, and bad input.
+#include <fstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+
+using flowgap::testing::run_flowgap;
+using flowgap::testing::source_path;
+using flowgap::testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void replace(std::string& s, const std::string& from, const std::string& to) {
+    size_t at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    s.replace(at, from.size(), to);
+}
+
+// One vendor's change: the fixture folder, its deployment and the firewall whose config the
+// candidate replaces.
+struct Change {
+    std::string folder;  // under fixtures/
+    std::string firewall;
+    std::string config;     // as the deployment names it
+    std::string candidate;  // under fixtures/changes/
+    std::vector<std::string> others;
+};
+
+// The deployment and its configs in a scratch folder, with the candidate at candidate/CONFIG and
+// a second deployment that names it: the saved-report form audits both deployments, the config
+// form names the same file with --candidate, so every path in the two diffs is the same.
+void check_same_result(const Change& c) {
+    TempDir dir;
+    std::string deployment = read(source_path("fixtures/" + c.folder + "/deployment.yaml"));
+    dir.write("deployment.yaml", deployment);
+    for (const auto& f : c.others)
+        dir.write(f, read(source_path("fixtures/" + c.folder + "/" + f)));
+    dir.write(c.config, read(source_path("fixtures/" + c.folder + "/" + c.config)));
+    std::filesystem::create_directories(dir.path("candidate"));
+    dir.write("candidate/" + c.config, read(source_path("fixtures/changes/" + c.candidate)));
+    replace(deployment, "config: " + c.config, "config: candidate/" + c.config);
+    dir.write("after.yaml", deployment);
+
+    auto before = run_flowgap("audit '" + dir.path("deployment.yaml") + "' --format json -o '" +
+                              dir.path("a.json") + "'");
+    auto after =
+        run_flowgap("audit '" + dir.path("after.yaml") + "' --format json -o '" + dir.path("b.json") + "'");
+    REQUIRE(before.exit_code <= 1);
+    REQUIRE(after.exit_code <= 1);
+    auto from_reports =
+        run_flowgap("diff '" + dir.path("a.json") + "' '" + dir.path("b.json") + "' --format json");
+    auto from_configs = run_flowgap("diff '" + dir.path("deployment.yaml") + "' --candidate '" + c.firewall +
+                                    "=" + dir.path("candidate/" + c.config) + "' --format json");
+    INFO(from_reports.err << from_configs.err);
+    CHECK(from_reports.exit_code == from_configs.exit_code);
+    json r = json::parse(from_reports.out), k = json::parse(from_configs.out);
+    CHECK(r["before"]["source"] == dir.path("a.json"));
+    // Only the labels of the two sides differ (which files were read).
+    for (json* j : {&r, &k}) {
+        for (const char* side : {"before", "after"}) {
+            (*j)[side].erase("source");
+            (*j)[side].erase("deployment");
+        }
+    }
+    CHECK(r == k);
+    CHECK(!(r["flows"].empty() && r["findings"].empty()));  // a comparison of something
+}
+
+const std::string kDemo = "fixtures/demo/deployment.yaml";
+
+}  // namespace
+
+TEST_CASE("diffing two saved reports gives the same result as diffing the configs", "[diff]") {
+    SECTION("iptables") {
+        check_same_result({"demo",
+                           "core-router",
+                           "core-router.rules",
+                           "iptables/core-router.no-clients.rules",
+                           {"branch-linux-37.rules"}});
+    }
+    SECTION("Palo Alto") {
+        check_same_result({"paloalto", "dc-fw", "dc-fw.xml", "paloalto/dc-fw.any-17472.xml", {}});
+    }
+    SECTION("netsh") {
+        check_same_result({"netsh",
+                           "tanium-server",
+                           "tanium-server.txt",
+                           "netsh/tanium-server.no-clients.txt",
+                           {"sql-server-de.txt", "module-server.cmd", "endpoint.json"}});
+    }
+}
+
+TEST_CASE("a report diffed with itself shows no change", "[diff]") {
+    TempDir dir;
+    run_flowgap("audit " + kDemo + " --format json -o '" + dir.path("r.json") + "'");
+    auto r = run_flowgap("diff '" + dir.path("r.json") + "' '" + dir.path("r.json") + "'");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("no change to Tanium flows (14 verdicts compared)") != std::string::npos);
+    CHECK(r.out.find("no change to findings (2 compared)") != std::string::npos);
+}
+
+TEST_CASE("diff writes JSON, Markdown and files, the same every run", "[diff]") {
+    TempDir dir;
+    std::string args =
+        "diff " + kDemo + " --candidate core-router=fixtures/changes/iptables/core-router.no-clients.rules";
+    auto j = run_flowgap(args + " --format json");
+    CHECK(j.exit_code == 1);
+    json d = json::parse(j.out);
+    CHECK(d["schema"] == "flowgap-diff/1");
+    CHECK(d["gate"]["fail_on"] == "high");
+    CHECK(d["after"]["firewalls"][0]["config"] == "fixtures/changes/iptables/core-router.no-clients.rules");
+    CHECK(run_flowgap(args + " --format json").out == j.out);
+
+    auto w = run_flowgap(args + " --format json -o '" + dir.path("d.json") + "'");
+    CHECK(w.exit_code == 1);
+    CHECK(w.out.empty());
+    CHECK(read(dir.path("d.json")) == j.out);
+
+    auto md = run_flowgap(args + " --format markdown");
+    CHECK(md.exit_code == 1);
+    CHECK(md.out.find("## flowgap: this change breaks Tanium") != std::string::npos);
+    CHECK(md.out.find("| broken | `client-to-server` (required) | core-router | partial | blocked | allow "
+                      "`BRANCH_IN#2 (Tanium clients)` (fixtures/demo/core-router.rules:28:1) |") !=
+          std::string::npos);
+}
+
+TEST_CASE("diff rejects bad input with exit 2", "[diff]") {
+    TempDir dir;
+    std::string notes = dir.write("notes.json", "{\"schema\": \"something-else/1\"}");
+    std::string broken = dir.write("broken.json", "{\"schema\": ");
+    std::string c = " --candidate core-router=fixtures/changes/iptables/core-router.reordered.rules";
+
+    auto r = run_flowgap("diff '" + notes + "' '" + notes + "'");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("notes.json: error: not a flowgap report") != std::string::npos);
+    r = run_flowgap("diff '" + broken + "' '" + broken + "'");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("broken.json: error: not a JSON report") != std::string::npos);
+    r = run_flowgap("diff " + kDemo + " --candidate nosuch=fixtures/demo/core-router.rules");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--candidate names 'nosuch', which is not a firewall of") != std::string::npos);
+    r = run_flowgap("diff " + kDemo + " --candidate core-router");
+    CHECK(r.exit_code == 2);
+    r = run_flowgap("diff " + kDemo + c + c);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("names 'core-router' twice") != std::string::npos);
+    r = run_flowgap("diff " + kDemo + " --candidate core-router=" + dir.path("missing.rules"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    r = run_flowgap("diff " + kDemo);
+    CHECK(r.exit_code == 2);
+    r = run_flowgap("diff '" + notes + "' '" + notes + "'" + c);
+    CHECK(r.exit_code == 2);
+    r = run_flowgap("diff " + kDemo + c + " --fail-on severe");
+    CHECK(r.exit_code == 2);
+    r = run_flowgap("diff " + kDemo + c + " --format yaml");
+    CHECK(r.exit_code == 2);
+}
