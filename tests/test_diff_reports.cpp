@@ -165,3 +165,50 @@ TEST_CASE("diff rejects bad input with exit 2", "[diff]") {
     r = run_flowgap("diff " + kDemo + c + " --format yaml");
     CHECK(r.exit_code == 2);
 }
+
+namespace {
+
+// Runs the CI example's gate script on two copies of the demo folder, the head one with
+// `candidate` as core-router's config, as docs/examples/flowgap-gate.yml does on two checkouts.
+flowgap::testing::RunResult run_gate_script(const TempDir& dir, const std::string& candidate) {
+    for (const char* side : {"base", "head"}) {
+        std::filesystem::create_directories(dir.path(side));
+        for (const char* f :
+             {"deployment.yaml", "core-router.rules", "branch-linux-37.rules", "flowgap-waivers.yaml"})
+            dir.write(std::string(side) + "/" + f, read(source_path(std::string("fixtures/demo/") + f)));
+    }
+    dir.write("head/core-router.rules", read(source_path("fixtures/changes/" + candidate)));
+    std::string cmd = "cd '" + dir.path() + "' && FLOWGAP='" FLOWGAP_BINARY "' sh '" +
+                      source_path("docs/examples/flowgap-gate.sh") +
+                      "' base/deployment.yaml head/deployment.yaml reports 2>&1";
+    flowgap::testing::RunResult r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
+        r.out.append(buf, n);
+    int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the CI example's gate script fails a breaking pull request and passes a harmless one", "[diff]") {
+    TempDir dir;
+    auto r = run_gate_script(dir, "iptables/core-router.no-clients.rules");
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("broken   client-to-server") != std::string::npos);
+    CHECK(read(dir.path("reports/diff.md")).find("## flowgap: this change breaks Tanium") !=
+          std::string::npos);
+    CHECK(json::parse(read(dir.path("reports/diff.json")))["gate"]["failed"] == true);
+    CHECK(json::parse(read(dir.path("reports/base.json")))["schema"] == "flowgap-report/1");
+
+    TempDir again;
+    auto ok = run_gate_script(again, "iptables/core-router.reordered.rules");
+    INFO(ok.out);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("no change to Tanium flows") != std::string::npos);
+}
