@@ -22,19 +22,34 @@ std::string why_not(const Rule& rule, const Packet& p) {
     return "no part of the rule matches this combination";
 }
 
+// A block-wins policy records no decision for an allow rule whose packets a block rule takes:
+// such a rule matches all the same, and saying "no match" would send the reader the wrong way.
+std::string overridden(const Policy& policy, const Rule& rule, const FlowSpace& one, const Context& context) {
+    if (policy.combine != Combine::block_wins || rule.action == Action::block) return "";
+    Policy alone;
+    alone.rules.push_back(rule);
+    Evaluation ev = evaluate(alone, one, context);
+    if (ev.decisions.empty()) return "";
+    return fmt::format("{}, then {}, but a matching block rule wins",
+                       ev.decisions.front().conditional ? "may match" : "matches", to_string(rule.action));
+}
+
 struct Step {
     const Rule* rule;
     std::string outcome;  // "no match: ...", "may match (...)", "matches: allow"
 };
 
+constexpr size_t kShownRun = 20;
+
 void print_steps(std::ostream& out, const std::vector<Step>& steps) {
     size_t i = 0;
     while (i < steps.size()) {
         // Long runs of rules that do not match are summarized, so 100k-rule policies stay readable.
+        // Short ones are shown: they are the path (a user chain's rules, what a RETURN skipped).
         size_t j = i;
         while (j < steps.size() && steps[j].outcome.starts_with("no match"))
             ++j;
-        if (j - i > 5) {
+        if (j - i > kShownRun) {
             fmt::print(out, "  {} rules do not match ({} .. {})\n", j - i, steps[i].rule->location.str(),
                        steps[j - 1].rule->location.str());
             i = j;
@@ -61,7 +76,8 @@ void trace(std::ostream& out, const Policy& policy, const Packet& p, const Conte
         auto decided = std::find_if(ev.decisions.begin(), ev.decisions.end(),
                                     [&](const Decision& d) { return d.rule == &rule; });
         if (decided == ev.decisions.end()) {
-            steps.push_back({&rule, "no match: " + why_not(rule, p)});
+            std::string beaten = overridden(policy, rule, one, context);
+            steps.push_back({&rule, beaten.empty() ? "no match: " + why_not(rule, p) : beaten});
             continue;
         }
         std::string outcome = decided->conditional

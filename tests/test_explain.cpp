@@ -1,0 +1,188 @@
+// `flowgap explain` end to end through the built binary: one packet through one firewall of the
+// fixtures' deployments, rule by rule.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "analysis/address.hpp"
+#include "support.hpp"
+
+using flowgap::testing::run_flowgap;
+
+namespace {
+
+const std::string kDemo = "explain fixtures/demo/deployment.yaml ";
+
+// The output line that contains `text` (empty when none).
+std::string line_with(const std::string& out, const std::string& text) {
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find(text) != std::string::npos) return line;
+    }
+    return "";
+}
+
+bool has(const std::string& out, const std::string& text) {
+    return out.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("explain: the guest VLAN returns from BRANCH_IN and the FORWARD policy drops it", "[explain]") {
+    auto r = run_flowgap(kDemo + "--firewall core-router --from 10.20.66.5 --to 10.10.1.10 --port tcp/17472");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out,
+              "packet tcp 10.20.66.5:49152 -> 10.10.1.10:17472 through core-router (iptables, "
+              "fixtures/demo/core-router.rules)"));
+    CHECK(has(r.out, "transit policy FORWARD"));
+    // The packet goes through BRANCH_IN, whose rules after the RETURN (line 27) no longer hold
+    // the guest VLAN: the Tanium clients rule would match it but for that RETURN.
+    std::string clients = line_with(r.out, "BRANCH_IN#2 (Tanium clients)");
+    CHECK(has(clients, "fixtures/demo/core-router.rules:28:1"));
+    auto after_return = *flowgap::analysis::AddressSet::parse("10.20.0.0/16") -
+                        *flowgap::analysis::AddressSet::parse("10.20.66.0/24");
+    CHECK(has(clients, "no match: source is " + after_return.str()));
+    // Back in FORWARD, the console chain and the servers' own rules do not match either.
+    CHECK(has(line_with(r.out, "MGMT_IN#1"), "no match"));
+    CHECK(has(line_with(r.out, "FORWARD#6"), "no match"));
+    std::string drop = line_with(r.out, "FORWARD policy DROP");
+    CHECK(has(drop, "fixtures/demo/core-router.rules:13:1"));
+    CHECK(has(drop, "decides: block"));
+    CHECK(has(r.out, "  verdict: blocked\n"));
+    CHECK_FALSE(has(r.out, "MATCHES"));
+}
+
+TEST_CASE("explain: an allowed packet names the deciding rule with file:line and stops there", "[explain]") {
+    auto r = run_flowgap(kDemo + "--firewall core-router --from 10.20.5.5 --to 10.10.1.10 --port tcp/17472");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    std::string decides = line_with(r.out, "MATCHES");
+    CHECK(has(decides, "BRANCH_IN#2 (Tanium clients)"));
+    CHECK(has(decides, "fixtures/demo/core-router.rules:28:1"));
+    CHECK(has(decides, "MATCHES: allow"));
+    CHECK(has(r.out, "  verdict: allowed\n"));
+    CHECK_FALSE(has(r.out, "FORWARD policy DROP"));  // first match: the policy is never reached
+    CHECK_FALSE(has(r.out, "MGMT_IN"));
+
+    // The console reaches the server through MGMT_IN.
+    r = run_flowgap(kDemo + "--firewall core-router --from 10.99.0.7 --to 10.10.1.10 --port tcp/443");
+    CHECK(has(line_with(r.out, "MATCHES"), "MGMT_IN#1 (Tanium Console)"));
+    CHECK(has(line_with(r.out, "MATCHES"), "fixtures/demo/core-router.rules:30:1"));
+}
+
+TEST_CASE("explain: a packet between two addresses behind one interface never crosses the router",
+          "[explain]") {
+    auto r = run_flowgap(kDemo + "--firewall core-router --from 10.10.1.10 --to 10.10.1.30 --port tcp/1433");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out, "this firewall does not filter this packet"));
+    CHECK_FALSE(has(r.out, "verdict"));
+}
+
+TEST_CASE("explain: a host firewall's inbound and outbound policies", "[explain]") {
+    SECTION("a peer in the upper half of the LAN falls to the INPUT policy") {
+        auto r = run_flowgap(kDemo + "--firewall branch-linux-37 --from 10.20.5.200 --to 10.20.5.37");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(has(r.out, "packet tcp 10.20.5.200:49152 -> 10.20.5.37:17472"));  // tcp/17472 by default
+        CHECK(has(r.out, "inbound policy INPUT (5 rules, first match)"));
+        CHECK(has(line_with(r.out, "INPUT#5"), "no match: source is 10.20.5.0/25"));
+        CHECK(has(line_with(r.out, "INPUT#3"), "no match: protocol is icmp"));
+        CHECK(has(line_with(r.out, "INPUT policy DROP"), "fixtures/demo/branch-linux-37.rules:3:1"));
+        CHECK(has(r.out, "  verdict: blocked\n"));
+    }
+    SECTION("a peer in the lower half is accepted by the peering rule") {
+        auto r = run_flowgap(kDemo +
+                             "--firewall branch-linux-37 --from 10.20.5.2 --to 10.20.5.37 --port tcp/17472");
+        INFO(r.out << r.err);
+        std::string decides = line_with(r.out, "MATCHES");
+        CHECK(has(decides, "INPUT#5 (Tanium peers (first half of the LAN only))"));
+        CHECK(has(decides, "fixtures/demo/branch-linux-37.rules:10:1"));
+        CHECK(has(r.out, "  verdict: allowed\n"));
+    }
+    SECTION("the host's own connection to the server goes through OUTPUT") {
+        auto r = run_flowgap(kDemo + "--firewall branch-linux-37 --from 10.20.5.37 --to 10.10.1.10");
+        INFO(r.out << r.err);
+        CHECK(has(r.out, "outbound policy OUTPUT (0 rules, first match)"));
+        CHECK(has(line_with(r.out, "OUTPUT policy ACCEPT"), "decides: allow"));
+        CHECK(has(r.out, "  verdict: allowed\n"));
+    }
+    SECTION("a packet neither to nor from the host") {
+        auto r = run_flowgap(kDemo + "--firewall branch-linux-37 --from 10.20.5.2 --to 10.10.1.10");
+        CHECK(r.exit_code == 0);
+        CHECK(has(r.out, "this firewall does not filter this packet"));
+    }
+}
+
+TEST_CASE("explain: bad arguments exit 2 with a message", "[explain]") {
+    auto r = run_flowgap(kDemo + "--firewall nope --from 10.20.66.5 --to 10.10.1.10");
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "--firewall 'nope' is not a firewall of fixtures/demo/deployment.yaml"));
+    CHECK(r.out.empty());
+
+    r = run_flowgap(kDemo + "--firewall core-router --from 10.20.66.500 --to 10.10.1.10");
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "--from '10.20.66.500' is not an address"));
+
+    r = run_flowgap(kDemo + "--firewall core-router --from 10.20.66.5 --to server");
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "--to 'server' is not an address"));
+
+    r = run_flowgap(kDemo + "--firewall core-router --from 10.20.66.5 --to 2001:db8::1");
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "same address family"));
+
+    for (const char* port : {"tcp/99999", "17472", "tcp/1-2", "tpc/17472"}) {
+        INFO(port);
+        r = run_flowgap(kDemo + "--firewall core-router --from 10.20.66.5 --to 10.10.1.10 --port " + port);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "--port '" + std::string(port) + "' must be PROTOCOL/PORT, e.g. tcp/17472"));
+    }
+
+    r = run_flowgap(kDemo + "--firewall core-router --from 10.20.66.5");  // no --to
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "--to is required"));
+
+    r = run_flowgap(
+        "explain fixtures/demo/missing.yaml --firewall core-router --from 10.20.66.5 --to 10.10.1.10");
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "cannot open the deployment file"));
+}
+
+TEST_CASE("explain: a Palo Alto deny rule and an App-ID rule that only may match", "[explain]") {
+    const std::string pan = "explain fixtures/paloalto/deployment.yaml --firewall dc-fw ";
+    auto r = run_flowgap(pan + "--from 10.20.200.5 --to 10.10.1.10 --port tcp/17472");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    std::string decides = line_with(r.out, "MATCHES");
+    CHECK(has(decides, "deny-upper-branches"));
+    CHECK(has(decides, "fixtures/paloalto/dc-fw.xml:60"));
+    CHECK(has(decides, "MATCHES: block"));
+    CHECK(has(r.out, "  verdict: blocked\n"));
+
+    r = run_flowgap(pan + "--from 10.99.0.5 --to 10.10.1.10 --port tcp/443");
+    INFO(r.out << r.err);
+    std::string ssl = line_with(r.out, "console-ssl");
+    CHECK(has(ssl, "fixtures/paloalto/dc-fw.xml:78"));
+    CHECK(has(ssl, "may match, then allow (if App-ID classifies the traffic as ssl"));
+    CHECK(has(line_with(r.out, "deny-upper-branches"), "no match: source is 10.20.128.0/17"));
+    CHECK(has(r.out, "  verdict: conditional\n"));
+}
+
+TEST_CASE("explain: in Windows Firewall the matching allow rule loses to the block rule", "[explain]") {
+    auto r = run_flowgap(
+        "explain fixtures/netsh/deployment.yaml --firewall sql-server --from 10.10.1.10 --to 10.10.1.30 "
+        "--port tcp/1433 --program sqlservr.exe");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out, "inbound policy inbound (3 rules, block rules win)"));
+    // The allow rule for sqlservr.exe matches the packet; the block rule wins over it.
+    std::string allow = line_with(r.out, "SQL Server für Tanium");
+    CHECK(has(allow, "fixtures/netsh/sql-server-de.txt:2:1"));
+    CHECK(has(allow, "matches, then allow, but a matching block rule wins"));
+    std::string block = line_with(r.out, "SQL-Zugriff aus dem Rechenzentrum sperren");
+    CHECK(has(block, "fixtures/netsh/sql-server-de.txt:21:1"));
+    CHECK(has(block, "MATCHES: block"));
+    CHECK(has(r.out, "  verdict: blocked\n"));
+}
