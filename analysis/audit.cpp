@@ -13,34 +13,19 @@ bool has_direction(const Firewall& fw, Direction dir) {
     return false;
 }
 
-// Packets pass a direction only if every policy filtering that direction lets them through
-// (e.g. several base chains on one hook). A direction no policy filters lets everything pass.
-void evaluate_direction(const Firewall& fw, Direction dir, const FlowSpace& packets, const Context& context,
-                        FlowAtFirewall& out) {
-    if (packets.empty()) return;
-    FlowSpace allowed = packets, blocked;
-    bool filtered = false;
-    for (const auto& p : fw.policies) {
-        if (p.direction != dir) continue;
-        filtered = true;
-        Evaluation ev = evaluate(p, packets, context);
-        allowed &= ev.allowed;
-        blocked |= ev.blocked;
-        out.parts.push_back({&p, std::move(ev)});
-    }
-    if (!filtered) {
-        out.notes.push_back(fmt::format("no rules filter {} traffic in this configuration", to_string(dir)));
-    }
-    out.allowed |= allowed - blocked;
-    out.blocked |= blocked;
-}
-
-FlowAtFirewall at_firewall(const Deployment& d, size_t fi, const Firewall& fw, const Flow& flow) {
+FlowAtFirewall at_firewall(size_t fi, std::vector<Filtered>& filtered) {
     FlowAtFirewall r;
     r.firewall = fi;
-    for (auto& share : shares(d.firewalls[fi], fw, flow.space, flow.from_program, flow.to_program)) {
-        r.crossing |= share.packets;
-        evaluate_direction(fw, share.direction, share.packets, share.context, r);
+    for (const auto& f : filtered) {
+        r.crossing |= f.share.packets;
+        for (const auto& part : f.parts)
+            r.parts.push_back(part);
+        if (f.parts.empty()) {
+            r.notes.push_back(fmt::format("no rules filter {} traffic in this configuration",
+                                          to_string(f.share.direction)));
+        }
+        r.allowed |= f.allowed;
+        r.blocked |= f.blocked;
     }
     r.conditional = r.crossing - r.allowed - r.blocked;
     r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);
@@ -85,6 +70,43 @@ std::vector<Share> shares(const FirewallSpec& spec, const Firewall& fw, const Fl
     return out;
 }
 
+std::vector<std::vector<Filtered>> filter_all(const FirewallSpec& spec, const Firewall& fw,
+                                              const std::vector<Request>& requests) {
+    std::vector<std::vector<Filtered>> out(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) {
+        for (auto& share :
+             shares(spec, fw, requests[i].packets, requests[i].from_program, requests[i].to_program)) {
+            FlowSpace all = share.packets;
+            out[i].push_back({std::move(share), {}, std::move(all), {}});
+        }
+    }
+    // One pass over each policy for every share it filters.
+    for (const auto& policy : fw.policies) {
+        std::vector<Filtered*> seen;
+        std::vector<Query> queries;
+        for (auto& list : out) {
+            for (auto& f : list) {
+                if (f.share.direction != policy.direction) continue;
+                seen.push_back(&f);
+                queries.push_back({f.share.packets, f.share.context});
+            }
+        }
+        if (queries.empty()) continue;
+        auto evaluations = evaluate_many(policy, queries);
+        for (size_t q = 0; q < seen.size(); ++q) {
+            // Packets pass a direction only if every policy filtering it lets them through.
+            seen[q]->allowed &= evaluations[q].allowed;
+            seen[q]->blocked |= evaluations[q].blocked;
+            seen[q]->parts.push_back({&policy, std::move(evaluations[q])});
+        }
+    }
+    for (auto& list : out) {
+        for (auto& f : list)
+            f.allowed -= f.blocked;
+    }
+    return out;
+}
+
 bool Audit::required_flows_allowed() const {
     for (const auto& e : end_to_end) {
         if (flows[e.flow].entry->level != Level::required) continue;
@@ -97,9 +119,13 @@ Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls) {
     check_placement(d, firewalls);
     Audit audit;
     audit.flows = expand(d);
+    std::vector<Request> requests;
+    for (const auto& flow : audit.flows)
+        requests.push_back({flow.space, flow.from_program, flow.to_program});
     for (size_t fi = 0; fi < firewalls.size(); ++fi) {
+        auto filtered = filter_all(d.firewalls[fi], firewalls[fi], requests);
         for (size_t k = 0; k < audit.flows.size(); ++k) {
-            FlowAtFirewall r = at_firewall(d, fi, firewalls[fi], audit.flows[k]);
+            FlowAtFirewall r = at_firewall(fi, filtered[k]);
             r.flow = k;
             if (r.verdict != Verdict::not_applicable) audit.results.push_back(std::move(r));
         }

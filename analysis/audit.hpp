@@ -55,6 +55,24 @@ struct Share {
 std::vector<Share> shares(const FirewallSpec& spec, const Firewall& fw, const FlowSpace& packets,
                           const std::string& from_program = "", const std::string& to_program = "");
 
+// Many packet sets through one firewall: for each request, its shares with what the policies
+// of each share's direction decide (every policy of a direction must allow a packet; a direction
+// no policy filters lets everything through and has no parts). Each policy is walked once for
+// all requests.
+struct Request {
+    FlowSpace packets;
+    std::string from_program;
+    std::string to_program;
+};
+struct Filtered {
+    Share share;
+    std::vector<PolicyResult> parts;
+    FlowSpace allowed;
+    FlowSpace blocked;
+};
+std::vector<std::vector<Filtered>> filter_all(const FirewallSpec& spec, const Firewall& fw,
+                                              const std::vector<Request>& requests);
+
 // `firewalls[i]` is the parsed config of `d.firewalls[i]`. Throws InputError when a firewall's
 // policies cannot be placed (a host-only config without `host:`).
 Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls);

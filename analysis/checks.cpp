@@ -114,19 +114,16 @@ struct Admitted {
     FlowSpace possible;
 };
 
-std::vector<Admitted> admitted(const FirewallSpec& spec, const Firewall& fw, const FlowSpace& packets,
-                               Toward toward) {
+std::vector<Admitted> admitted(const std::vector<Filtered>& filtered, Toward toward) {
     std::vector<Admitted> out;
-    for (const auto& share : shares(spec, fw, packets)) {
-        if (!applies(toward, share.direction)) continue;
-        for (const auto& policy : fw.policies) {
-            if (policy.direction != share.direction) continue;
-            Evaluation ev = evaluate(policy, share.packets, share.context);
-            for (const auto& dec : ev.decisions) {
+    for (const auto& f : filtered) {
+        if (!applies(toward, f.share.direction)) continue;
+        for (const auto& part : f.parts) {
+            for (const auto& dec : part.evaluation.decisions) {
                 if (dec.rule->action != Action::allow) continue;
                 auto it = std::find_if(out.begin(), out.end(),
                                        [&](const Admitted& a) { return a.rule == dec.rule; });
-                if (it == out.end()) it = out.insert(out.end(), Admitted{&policy, dec.rule, {}, {}});
+                if (it == out.end()) it = out.insert(out.end(), Admitted{part.policy, dec.rule, {}, {}});
                 (dec.conditional ? it->possible : it->certain) |= dec.space;
             }
         }
@@ -146,9 +143,9 @@ std::string describe(const FlowSpace& s) {
                        brief(s.destinations()));
 }
 
-void exposure_findings(const Deployment& d, size_t fi, const Firewall& fw, const Probe& probe,
+void exposure_findings(size_t fi, const std::vector<Filtered>& filtered, const Probe& probe,
                        std::vector<Finding>& out) {
-    for (auto& a : admitted(d.firewalls[fi], fw, probe.packets, probe.toward)) {
+    for (auto& a : admitted(filtered, probe.toward)) {
         FlowSpace admits = a.certain | a.possible;
         FlowSpace excess = admits - probe.needed;
         if (excess.empty()) continue;
@@ -172,11 +169,14 @@ void exposure_findings(const Deployment& d, size_t fi, const Firewall& fw, const
 
 // An allow rule (or allowing default) that matches every packet of a family and reaches a
 // Tanium host.
-void any_any_findings(const Deployment& d, size_t fi, const Firewall& fw, std::vector<Finding>& out) {
+FlowSpace any_any_probe(const Deployment& d) {
     AddressSet tanium =
         d.role("server") | d.role("module_server") | d.role("database") | d.role("zone_server");
-    FlowSpace probe = FlowSpace::of(AddressSet::all(), tanium, ProtocolSet::all());
-    for (auto& a : admitted(d.firewalls[fi], fw, probe, Toward::tanium_host)) {
+    return FlowSpace::of(AddressSet::all(), tanium, ProtocolSet::all());
+}
+
+void any_any_findings(size_t fi, const std::vector<Filtered>& filtered, std::vector<Finding>& out) {
+    for (auto& a : admitted(filtered, Toward::tanium_host)) {
         bool any_any = false;
         for (const auto& family : {AddressSet::all_v4(), AddressSet::all_v6()}) {
             FlowSpace everything = FlowSpace::of(family, family, ProtocolSet::all());
@@ -263,10 +263,16 @@ std::vector<Finding> run_checks(const Deployment& d, const std::vector<Firewall>
                                 const Audit& audit) {
     std::vector<Finding> out;
     std::vector<Probe> all = probes(d, audit);
+    // Every probe and the any-any probe go through each firewall in one pass over its rules.
+    std::vector<Request> requests;
+    for (const auto& probe : all)
+        requests.push_back({probe.packets, "", ""});
+    requests.push_back({any_any_probe(d), "", ""});
     for (size_t fi = 0; fi < firewalls.size(); ++fi) {
-        for (const auto& probe : all)
-            exposure_findings(d, fi, firewalls[fi], probe, out);
-        any_any_findings(d, fi, firewalls[fi], out);
+        auto filtered = filter_all(d.firewalls[fi], firewalls[fi], requests);
+        for (size_t i = 0; i < all.size(); ++i)
+            exposure_findings(fi, filtered[i], all[i], out);
+        any_any_findings(fi, filtered.back(), out);
         app_id_findings(audit, fi, out);
     }
     return out;

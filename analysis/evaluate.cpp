@@ -4,8 +4,6 @@ namespace flowgap::analysis {
 
 namespace {
 
-// Walks rules in order. A certain match decides and removes packets; a possible match records
-// a conditional decision and leaves the packets in play, since the condition may be false.
 enum class ProgramMatch { any, matches, differs, unknown };
 
 ProgramMatch program_match(const Rule& rule, const Context& context) {
@@ -17,31 +15,92 @@ ProgramMatch program_match(const Rule& rule, const Context& context) {
     return ProgramMatch::differs;
 }
 
-void walk(const std::vector<const Rule*>& order, const Rule& default_rule, FlowSpace remaining,
-          const Context& context, std::vector<Decision>& out) {
+// One query's walk through the rules: what is still undecided, and what was decided so far.
+struct Walk {
+    FlowSpace remaining;
+    const Context* context;
+    std::vector<Decision> decisions;
+};
+
+// One rule applied to one walk. A certain match decides and removes packets; a possible match
+// records a conditional decision and leaves the packets in play, since the condition may be false.
+void step(const Rule* rule, Walk& w) {
+    ProgramMatch pm = program_match(*rule, *w.context);
+    if (pm == ProgramMatch::differs) return;  // a rule for another program never carries these packets
+    if (w.remaining.intersects(rule->may_match)) {
+        w.decisions.push_back({rule, false, true, w.remaining & rule->may_match});
+    }
+    if (pm == ProgramMatch::unknown) {  // the rule's program might be the sender: possible only
+        if (w.remaining.intersects(rule->match))
+            w.decisions.push_back({rule, false, true, w.remaining & rule->match});
+        return;
+    }
+    if (w.remaining.intersects(rule->match)) {
+        w.decisions.push_back({rule, false, false, w.remaining & rule->match});
+        w.remaining -= rule->match;
+    }
+}
+
+void finish(const Rule& default_rule, Walk& w) {
+    if (w.remaining.empty()) return;
+    if (w.remaining.intersects(default_rule.may_match)) {
+        w.decisions.push_back({&default_rule, true, true, w.remaining & default_rule.may_match});
+    }
+    FlowSpace certain = w.remaining & default_rule.match;
+    if (!certain.empty()) w.decisions.push_back({&default_rule, true, false, certain});
+}
+
+// Rules walk the outer loop so that each is read from memory once per policy, however many
+// queries there are: on 100k-rule policies the walk is bound by memory, not by the set algebra.
+void walk_all(const std::vector<const Rule*>& order, const Rule& default_rule, std::vector<Walk>& walks) {
+    std::vector<Walk*> active;
+    for (auto& w : walks) {
+        if (!w.remaining.empty()) active.push_back(&w);
+    }
     for (const Rule* rule : order) {
-        if (remaining.empty()) return;
-        ProgramMatch pm = program_match(*rule, context);
-        if (pm == ProgramMatch::differs) continue;  // a rule for another program never carries these packets
-        if (remaining.intersects(rule->may_match)) {
-            out.push_back({rule, false, true, remaining & rule->may_match});
-        }
-        if (pm == ProgramMatch::unknown) {  // the rule's program might be the sender: possible only
-            if (remaining.intersects(rule->match))
-                out.push_back({rule, false, true, remaining & rule->match});
-            continue;
-        }
-        if (remaining.intersects(rule->match)) {
-            out.push_back({rule, false, false, remaining & rule->match});
-            remaining -= rule->match;
+        if (active.empty()) break;
+        for (Walk* w : active)
+            step(rule, *w);
+        std::erase_if(active, [](const Walk* w) { return w->remaining.empty(); });
+    }
+    for (auto& w : walks)
+        finish(default_rule, w);
+}
+
+std::vector<const Rule*> consulting_order(const Policy& policy) {
+    std::vector<const Rule*> order;
+    order.reserve(policy.rules.size());
+    // Block-wins is first-match with every block rule ahead of every rule whose outcome is
+    // unknown, and those ahead of every allow rule; within each group the written order is kept.
+    // Unknown rules come after the blocks because a packet that certainly matches a block rule
+    // is blocked whatever an unknown rule would do with it (it could only allow or block).
+    if (policy.combine == Combine::first_match) {
+        for (const auto& r : policy.rules)
+            order.push_back(&r);
+    } else {
+        for (Action group : {Action::block, Action::unknown, Action::allow}) {
+            for (const auto& r : policy.rules) {
+                if (r.action == group) order.push_back(&r);
+            }
         }
     }
-    if (remaining.empty()) return;
-    if (remaining.intersects(default_rule.may_match)) {
-        out.push_back({&default_rule, true, true, remaining & default_rule.may_match});
+    return order;
+}
+
+Evaluation conclude(const FlowSpace& packets, std::vector<Decision> decisions) {
+    Evaluation ev;
+    ev.decisions = std::move(decisions);
+    // A packet's possible outcomes are the actions of every decision that holds it.
+    FlowSpace may_allow, may_block;
+    for (const auto& d : ev.decisions) {
+        if (d.rule->action != Action::block) may_allow |= d.space;
+        if (d.rule->action != Action::allow) may_block |= d.space;
     }
-    FlowSpace certain = remaining & default_rule.match;
-    if (!certain.empty()) out.push_back({&default_rule, true, false, certain});
+    ev.allowed = may_allow - may_block;
+    ev.blocked = may_block - may_allow;
+    ev.conditional = may_allow & may_block;
+    ev.verdict = verdict_of(packets, ev.allowed, ev.blocked);
+    return ev;
 }
 
 }  // namespace
@@ -67,35 +126,20 @@ Verdict verdict_of(const FlowSpace& packets, const FlowSpace& allowed, const Flo
 }
 
 Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Context& context) {
-    Evaluation ev;
-    std::vector<const Rule*> order;
-    order.reserve(policy.rules.size());
-    // Block-wins is first-match with every block rule ahead of every rule whose outcome is
-    // unknown, and those ahead of every allow rule; within each group the written order is kept.
-    // Unknown rules come after the blocks because a packet that certainly matches a block rule
-    // is blocked whatever an unknown rule would do with it (it could only allow or block).
-    if (policy.combine == Combine::first_match) {
-        for (const auto& r : policy.rules) order.push_back(&r);
-    } else {
-        for (Action group : {Action::block, Action::unknown, Action::allow}) {
-            for (const auto& r : policy.rules) {
-                if (r.action == group) order.push_back(&r);
-            }
-        }
-    }
-    walk(order, policy.default_rule, packets, context, ev.decisions);
+    return std::move(evaluate_many(policy, {Query{packets, context}}).front());
+}
 
-    // A packet's possible outcomes are the actions of every decision that holds it.
-    FlowSpace may_allow, may_block;
-    for (const auto& d : ev.decisions) {
-        if (d.rule->action != Action::block) may_allow |= d.space;
-        if (d.rule->action != Action::allow) may_block |= d.space;
-    }
-    ev.allowed = may_allow - may_block;
-    ev.blocked = may_block - may_allow;
-    ev.conditional = may_allow & may_block;
-    ev.verdict = verdict_of(packets, ev.allowed, ev.blocked);
-    return ev;
+std::vector<Evaluation> evaluate_many(const Policy& policy, const std::vector<Query>& queries) {
+    std::vector<Walk> walks;
+    walks.reserve(queries.size());
+    for (const auto& q : queries)
+        walks.push_back({q.packets, &q.context, {}});
+    walk_all(consulting_order(policy), policy.default_rule, walks);
+    std::vector<Evaluation> out;
+    out.reserve(queries.size());
+    for (size_t i = 0; i < queries.size(); ++i)
+        out.push_back(conclude(queries[i].packets, std::move(walks[i].decisions)));
+    return out;
 }
 
 }  // namespace flowgap::analysis

@@ -40,6 +40,14 @@ struct Context {
 
 Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Context& context = {});
 
+// Several packet sets against one policy, in one pass over its rules; the same results as
+// calling evaluate() for each.
+struct Query {
+    FlowSpace packets;
+    Context context;
+};
+std::vector<Evaluation> evaluate_many(const Policy& policy, const std::vector<Query>& queries);
+
 // The verdict for `packets` given what is certainly allowed and certainly blocked of it.
 Verdict verdict_of(const FlowSpace& packets, const FlowSpace& allowed, const FlowSpace& blocked);
 

@@ -215,3 +215,33 @@ firewalls: [{name: db, config: db.rules, host: 10.10.1.30}]
     CHECK(evaluate(p, tcp_to("10.10.1.10", "10.10.1.30", "1433"), Context{"sqlservr.exe"}).verdict ==
           Verdict::allowed);
 }
+
+TEST_CASE("evaluating many packet sets in one pass gives what evaluating each gives", "[audit]") {
+    Rule maybe = rule("maybe", Action::allow, FlowSpace::none(), 2);
+    maybe.may_match = tcp_to("10.20.0.0/16", "any", "17472");
+    Policy p = policy(Direction::transit, Action::block,
+                      {rule("deny", Action::block, tcp_to("10.20.66.0/24", "any", "any"), 1), maybe,
+                       rule("clients", Action::allow, tcp_to("10.20.0.0/17", "10.10.1.10", "17472"), 3),
+                       rule("web", Action::allow, tcp_to("any", "10.10.1.0/24", "443"), 4)});
+    std::vector<Query> queries = {{tcp_to("10.20.0.0/16", "10.10.1.10", "17472"), {}},
+                                  {tcp_to("10.99.0.0/24", "10.10.1.10", "443"), {}},
+                                  {FlowSpace::none(), {}},
+                                  {tcp_to("10.20.66.0/24", "10.10.1.10", "443,17472"), {}}};
+    auto many = evaluate_many(p, queries);
+    REQUIRE(many.size() == queries.size());
+    for (size_t i = 0; i < queries.size(); ++i) {
+        INFO(i);
+        Evaluation one = evaluate(p, queries[i].packets);
+        CHECK(many[i].verdict == one.verdict);
+        CHECK(many[i].allowed.same_as(one.allowed));
+        CHECK(many[i].blocked.same_as(one.blocked));
+        CHECK(many[i].conditional.same_as(one.conditional));
+        REQUIRE(many[i].decisions.size() == one.decisions.size());
+        for (size_t k = 0; k < one.decisions.size(); ++k)
+            CHECK(many[i].decisions[k].rule == one.decisions[k].rule);
+    }
+    CHECK(many[0].verdict == Verdict::partial);
+    CHECK(many[1].verdict == Verdict::allowed);
+    CHECK(many[2].verdict == Verdict::not_applicable);
+    CHECK(many[3].verdict == Verdict::blocked);
+}
