@@ -98,7 +98,10 @@ Waiver read_waiver(const Reader& r, const YAML::Node& n) {
         return w;
     }
     if (!n["check"]) r.fail(n, "a waiver with `rule` needs the `check` it waives");
-    if (!known_check(w.check) || w.check == kRequiredFlowCheck) {
+    if (w.check == kRequiredFlowCheck) {
+        r.fail(n["check"], fmt::format("a {} waiver names a `flow`, not a `rule`", kRequiredFlowCheck));
+    }
+    if (!known_check(w.check)) {
         r.fail(n["check"], fmt::format("unknown check id '{}' (known: {})", w.check, check_ids()));
     }
     return w;
