@@ -177,12 +177,14 @@ FlowSpace any_any_probe(const Deployment& d) {
 
 void any_any_findings(size_t fi, const std::vector<Filtered>& filtered, std::vector<Finding>& out) {
     for (auto& a : admitted(filtered, Toward::tanium_host)) {
+        // Any-any in the family of the Tanium hosts it reaches: a rule that matches all of IPv6
+        // but only some IPv4 packets is no any-any rule for IPv4 Tanium hosts.
         bool any_any = false;
         for (const auto& family : {AddressSet::all_v4(), AddressSet::all_v6()}) {
             FlowSpace everything = FlowSpace::of(family, family, ProtocolSet::all());
-            any_any = any_any || (everything - a.rule->match).empty();
+            any_any = any_any || ((everything - a.rule->match).empty() && a.certain.intersects(everything));
         }
-        if (!any_any || a.certain.empty()) continue;
+        if (!any_any) continue;
         Finding f;
         f.check = "any-any-rule";
         f.severity = default_severity(f.check);

@@ -168,3 +168,15 @@ TEST_CASE("appliance management and the local database are checked on appliances
     REQUIRE(s.of("exposed-database").size() == 1);
     CHECK(s.of("exposed-database")[0]->rule->name == "pg");
 }
+
+TEST_CASE("a rule that matches all of one family is any-any only for Tanium hosts of that family",
+          "[checks]") {
+    Rule v6_all =
+        allow("v6-all", FlowSpace::of(AddressSet::all_v6(), AddressSet::all_v6(), ProtocolSet::all()) |
+                            tcp_to("10.20.0.0/16", "10.10.1.10", "17472"));
+    Setup s("", {transit({v6_all})});
+    CHECK(s.of("any-any-rule").empty());
+    Setup t("", {transit({allow("v4-all", FlowSpace::of(AddressSet::all_v4(), AddressSet::all_v4(),
+                                                        ProtocolSet::all()))})});
+    CHECK(t.of("any-any-rule").size() == 1);
+}
