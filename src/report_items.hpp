@@ -21,23 +21,11 @@ struct ItemView {
     std::string message;                // one line
     std::string text;                   // the rule as written ("" when none)
     std::string example;                // an example packet ("" when none)
-    std::string remediation;            // "" until the model provides one
+    std::string remediation;            // what to change: a summary line, then commands ("" when none)
     std::string waiver;                 // waived: "reason (waived until YYYY-MM-DD, file:line)"
 };
 
 ItemView view(const Report& r, const analysis::GateItem& item);
-
-// Remediation slot: the model has no remediation text yet (it is being added for findings and
-// flows). view() fills ItemView::remediation from here, and every format prints that field when
-// it is not empty, so wiring the remediation in view() is enough to show it everywhere.
-template <typename T>
-std::string remediation_of(const T& x) {
-    if constexpr (requires { std::string_view(x.remediation); }) {
-        return std::string(std::string_view(x.remediation));
-    } else {
-        return {};
-    }
-}
 
 // Gate items not waived, by severity (index: analysis::Severity), and the waived ones.
 struct SeverityCounts {

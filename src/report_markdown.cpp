@@ -29,6 +29,21 @@ std::string cell(std::string_view s) {
     return out;
 }
 
+// The remedy's summary as a sub-item, its commands (one per line after it) in a code block.
+void write_fix(std::ostream& out, const std::string& fix) {
+    if (fix.empty()) return;
+    size_t nl = fix.find('\n');
+    fmt::print(out, "  - fix: {}\n", cell(fix.substr(0, nl)));
+    if (nl == std::string::npos) return;
+    fmt::print(out, "\n    ```\n");
+    for (size_t at = nl + 1; at < fix.size();) {
+        size_t end = std::min(fix.find('\n', at), fix.size());
+        fmt::print(out, "    {}\n", fix.substr(at, end - at));
+        at = end + 1;
+    }
+    fmt::print(out, "    ```\n\n");
+}
+
 void write_counts(std::ostream& out, const Gate& g) {
     SeverityCounts c = count(g);
     fmt::print(out, "| critical | high | medium | low | info | waived |\n|---:|---:|---:|---:|---:|---:|\n");
@@ -46,7 +61,7 @@ void write_failing(std::ostream& out, const Report& r) {
         ItemView v = view(r, item);
         fmt::print(out, "- **{}** `{}` {} at `{}`: {}\n", v.severity, v.check,
                    cell(v.firewall.empty() ? "-" : v.firewall), cell(v.location.str()), cell(v.message));
-        if (!v.remediation.empty()) fmt::print(out, "  - fix: {}\n", cell(v.remediation));
+        write_fix(out, v.remediation);
     }
     fmt::print(out, "\n");
 }

@@ -163,7 +163,7 @@ void write_quiet(std::ostream& out, const Report& r) {
                    paint(r.options.color, severity_code(item.severity), v.severity, 9), v.check,
                    v.firewall.empty() ? "-" : v.firewall, v.subject, v.location.str());
         fmt::print(out, "      {}\n", v.message);
-        if (!v.remediation.empty()) fmt::print(out, "      fix: {}\n", v.remediation);
+        write_fix(out, v.remediation);
     }
     fmt::print(out, "{}\n", gate_line(r));
 }

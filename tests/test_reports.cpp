@@ -144,6 +144,7 @@ TEST_CASE("Markdown summarises the gate for a pull-request comment", "[reports]"
           std::string::npos);
     CHECK(r.out.find("| `client-to-server` | required | partial | allowed | **partial** |") !=
           std::string::npos);
+    CHECK(r.out.find("    ```\n    iptables -A FORWARD -s 10.20.66.0/24") != std::string::npos);  // the fix
 }
 
 TEST_CASE("the HTML report is one self-contained file", "[reports]") {
