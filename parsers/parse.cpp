@@ -52,4 +52,15 @@ analysis::Firewall parse_file(const std::string& path, const std::string& displa
                      "format '" + format + "' is not supported (known: iptables, paloalto, netsh)");
 }
 
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
+    ParseOptions o;
+    o.interfaces = spec.interfaces;
+    o.zones = spec.zones;
+    o.device_group = spec.device_group;
+    o.vsys = spec.vsys;
+    o.profile = spec.profile;
+    o.address_keywords = spec.address_keywords;
+    return parse_file(spec.config_path, spec.config_path, spec.format, o);
+}
+
 }  // namespace flowgap::parsers

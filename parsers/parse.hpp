@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/deployment.hpp"
 #include "analysis/rule.hpp"
 #include "parsers/options.hpp"
 
@@ -17,5 +18,9 @@ std::string detect_format(std::string_view content);
 // the name locations use (the path as the user wrote it). Throws analysis::InputError.
 analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
                               const ParseOptions& options);
+
+// Parses one firewall of a deployment with the options its entry gives (zones, interfaces,
+// device group, profile, address keywords). Every command parses firewalls this way.
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec);
 
 }  // namespace flowgap::parsers

@@ -18,17 +18,6 @@ using namespace flowgap::analysis;
 
 namespace {
 
-parsers::ParseOptions options_for(const FirewallSpec& spec) {
-    parsers::ParseOptions o;
-    o.interfaces = spec.interfaces;
-    o.zones = spec.zones;
-    o.device_group = spec.device_group;
-    o.vsys = spec.vsys;
-    o.profile = spec.profile;
-    o.address_keywords = spec.address_keywords;
-    return o;
-}
-
 // Writes the whole report to a string first, so that a failure never leaves a partial report.
 template <typename Writer>
 void emit(const OutputOptions& out, Writer write) {
@@ -77,7 +66,7 @@ int run_explain(const std::string& deployment, const ExplainOptions& o) {
     Packet p = packet_of(o);
     for (const auto& spec : d.firewalls) {
         if (spec.name != o.firewall) continue;
-        Firewall fw = parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec));
+        Firewall fw = parsers::parse_firewall(spec);
         std::ostringstream buffer;
         std::string program = o.program;  // programs compare as lowercase file names
         std::transform(program.begin(), program.end(), program.begin(),
@@ -106,8 +95,7 @@ int run_audit(const std::string& deployment, const AuditOptions& options) {
     Deployment d = load_deployment(deployment);
     std::vector<Firewall> firewalls;
     for (const auto& spec : d.firewalls) {
-        firewalls.push_back(
-            parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec)));
+        firewalls.push_back(parsers::parse_firewall(spec));
     }
     Audit audit = run_audit(d, firewalls);
     std::vector<Finding> findings = run_checks(d, firewalls, audit);

@@ -25,20 +25,8 @@ namespace {
     throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
 }
 
-// The same options `flowgap audit` gives each parser, so both sides parse as an audit would.
-parsers::ParseOptions options_for(const FirewallSpec& spec) {
-    parsers::ParseOptions o;
-    o.interfaces = spec.interfaces;
-    o.zones = spec.zones;
-    o.device_group = spec.device_group;
-    o.vsys = spec.vsys;
-    o.profile = spec.profile;
-    o.address_keywords = spec.address_keywords;
-    return o;
-}
-
 Firewall parse(const FirewallSpec& spec) {
-    return parsers::parse_file(spec.config_path, spec.config_path, spec.format, options_for(spec));
+    return parsers::parse_firewall(spec);
 }
 
 // The waivers `flowgap audit` would apply: --waivers, else flowgap-waivers.yaml beside the

@@ -36,13 +36,8 @@ struct Run {
 Run audit_of(const std::string& deployment) {
     Run r;
     r.d = load_deployment(deployment);
-    for (const auto& spec : r.d.firewalls) {
-        flowgap::parsers::ParseOptions o;
-        o.interfaces = spec.interfaces;
-        o.zones = spec.zones;
-        r.firewalls.push_back(
-            flowgap::parsers::parse_file(spec.config_path, spec.config_path, spec.format, o));
-    }
+    for (const auto& spec : r.d.firewalls)
+        r.firewalls.push_back(flowgap::parsers::parse_firewall(spec));
     r.audit = run_audit(r.d, r.firewalls);
     r.findings = run_checks(r.d, r.firewalls, r.audit);
     return r;
