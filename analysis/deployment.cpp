@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "analysis/yaml_reader.hpp"
 #include "analysis/zones.hpp"
 
 namespace flowgap::analysis {
@@ -18,18 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // Turns yaml-cpp nodes into located values and located errors.
-class Reader {
+class Reader : public YamlReader {
   public:
-    explicit Reader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
-
-    SourceLocation at(const YAML::Node& n) const {
-        const YAML::Mark m = n.Mark();
-        if (m.is_null()) return SourceLocation{file_, 1, 1};
-        return SourceLocation{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
-    }
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const {
-        throw InputError(at(n), message);
-    }
+    using YamlReader::YamlReader;
 
     std::string text(const YAML::Node& n, const std::string& what) const {
         if (!n.IsScalar()) fail(n, what + " must be a single value");
@@ -103,10 +95,6 @@ class Reader {
         }
         return resolve_longest_prefix(declared);
     }
-    const std::shared_ptr<const std::string>& file() const { return file_; }
-
-  private:
-    std::shared_ptr<const std::string> file_;
 };
 
 AddressSet union_of(const std::vector<AddressSet>& sets) {
@@ -192,18 +180,6 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     return f;
 }
 
-YAML::Node load_yaml(const std::string& path, const Reader& r) {
-    try {
-        return YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        throw InputError(SourceLocation{r.file()}, "cannot open the deployment file");
-    } catch (const YAML::ParserException& e) {
-        throw InputError(SourceLocation{r.file(), static_cast<uint32_t>(e.mark.line + 1),
-                                        static_cast<uint32_t>(e.mark.column + 1)},
-                         "invalid YAML: " + e.msg);
-    }
-}
-
 void read_top(const Reader& r, const YAML::Node& root, Deployment& d) {
     r.only_keys(root,
                 {"platform", "active_active", "database_engine", "airgapped", "direct_connect", "ports",
@@ -256,7 +232,7 @@ uint32_t Deployment::database_port() const {
 
 Deployment load_deployment(const std::string& path) {
     Reader r(path);
-    YAML::Node root = load_yaml(path, r);
+    YAML::Node root = r.load("deployment file");
     Deployment d;
     d.path = path;
     d.directory = fs::path(path).parent_path().string();

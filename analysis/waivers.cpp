@@ -8,31 +8,19 @@
 
 #include "analysis/catalog.hpp"
 #include "analysis/checks.hpp"
+#include "analysis/yaml_reader.hpp"
 
 namespace flowgap::analysis {
 
 namespace {
 
-class Reader {
+class Reader : public YamlReader {
   public:
-    explicit Reader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
-
-    SourceLocation at(const YAML::Node& n) const {
-        const YAML::Mark m = n.Mark();
-        if (m.is_null()) return SourceLocation{file_, 1, 1};
-        return SourceLocation{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
-    }
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const {
-        throw InputError(at(n), message);
-    }
+    using YamlReader::YamlReader;
     std::string text(const YAML::Node& n, const std::string& what) const {
         if (!n.IsScalar() || n.Scalar().empty()) fail(n, what + " must be a single, non-empty value");
         return n.Scalar();
     }
-    const std::shared_ptr<const std::string>& file() const { return file_; }
-
-  private:
-    std::shared_ptr<const std::string> file_;
 };
 
 bool known_check(const std::string& id) {
@@ -107,18 +95,6 @@ Waiver read_waiver(const Reader& r, const YAML::Node& n) {
     return w;
 }
 
-YAML::Node load_yaml(const std::string& path, const Reader& r) {
-    try {
-        return YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        throw InputError(SourceLocation{r.file()}, "cannot open the waiver file");
-    } catch (const YAML::ParserException& e) {
-        throw InputError(SourceLocation{r.file(), static_cast<uint32_t>(e.mark.line + 1),
-                                        static_cast<uint32_t>(e.mark.column + 1)},
-                         "invalid YAML: " + e.msg);
-    }
-}
-
 }  // namespace
 
 std::string Date::str() const {
@@ -152,7 +128,7 @@ Date Date::today_utc() {
 
 std::vector<Waiver> load_waivers(const std::string& path) {
     Reader r(path);
-    YAML::Node root = load_yaml(path, r);
+    YAML::Node root = r.load("waiver file");
     std::vector<Waiver> out;
     if (root.IsNull()) return out;  // an empty file waives nothing
     if (!root.IsMap() || !root["waivers"])

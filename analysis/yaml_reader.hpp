@@ -1,0 +1,44 @@
+// Reading flowgap's own YAML files (the deployment, waivers) with every error located at
+// file:line:column from yaml-cpp's marks.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "analysis/rule.hpp"
+
+namespace flowgap::analysis {
+
+class YamlReader {
+  public:
+    explicit YamlReader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
+
+    // Loads the file; `what` names it in the error when it cannot be opened ("deployment file").
+    YAML::Node load(const std::string& what) const {
+        try {
+            return YAML::LoadFile(*file_);
+        } catch (const YAML::BadFile&) {
+            throw InputError(SourceLocation{file_}, "cannot open the " + what);
+        } catch (const YAML::ParserException& e) {
+            throw InputError(SourceLocation{file_, static_cast<uint32_t>(e.mark.line + 1),
+                                            static_cast<uint32_t>(e.mark.column + 1)},
+                             "invalid YAML: " + e.msg);
+        }
+    }
+    SourceLocation at(const YAML::Node& n) const {
+        const YAML::Mark m = n.Mark();
+        if (m.is_null()) return SourceLocation{file_, 1, 1};
+        return SourceLocation{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+    }
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& message) const {
+        throw InputError(at(n), message);
+    }
+    const std::shared_ptr<const std::string>& file() const { return file_; }
+
+  private:
+    std::shared_ptr<const std::string> file_;
+};
+
+}  // namespace flowgap::analysis
