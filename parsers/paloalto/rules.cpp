@@ -130,10 +130,12 @@ Rule RuleTranslator::rule(pugi::xml_node entry) {
     std::vector<std::string> global = global_conditions(f, apps);
     // What the rule asks App-ID to decide, for the app-id check (Tanium wants port-based rules).
     if (!apps.any) r.applications = apps.names;
-    auto services = names(f["service"]);
-    if (services.empty() ||
-        std::find(services.begin(), services.end(), "application-default") != services.end())
-        r.applications.push_back("service application-default");
+    bool any_service = false, app_default = false;
+    for_each_member(f["service"], [&](std::string_view n, pugi::xml_node) {
+        any_service = true;
+        app_default = app_default || n == "application-default";
+    });
+    if (!any_service || app_default) r.applications.push_back("service application-default");
 
     if (global.empty()) {
         for (const auto& [zs, zd] : zp.certain)
