@@ -117,7 +117,7 @@ std::optional<AddressSet> Resolver::address_value(std::string_view name) {
 }
 
 const AddressMatch& Resolver::address(std::string_view name, pugi::xml_node where) {
-    auto it = addresses_.find(std::string(name));
+    auto it = addresses_.find(name);
     if (it != addresses_.end()) return it->second;
     AddressMatch m;
     // Objects beat literals: an object may be named like an address. Each scope's addresses

@@ -83,8 +83,13 @@ class Resolver {
     const Tree& tree_;
     std::vector<const Scope*> chain_;
     std::vector<analysis::Diagnostic>& warnings_;
-    std::unordered_map<std::string, AddressMatch> addresses_;
-    std::unordered_map<std::string, ServiceMatch> services_;
+    // Looked up by string_view for every member of every rule: no temporary std::string.
+    struct NameHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, AddressMatch, NameHash, std::equal_to<>> addresses_;
+    std::unordered_map<std::string, ServiceMatch, NameHash, std::equal_to<>> services_;
     std::unordered_set<std::string> resolving_;  // groups being expanded, to stop cycles
 };
 

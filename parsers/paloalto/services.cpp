@@ -140,7 +140,7 @@ ServiceMatch Resolver::services(pugi::xml_node list, const AppMatch& apps) {
 }
 
 const ServiceMatch& Resolver::service(std::string_view name, pugi::xml_node where) {
-    auto it = services_.find(std::string(name));
+    auto it = services_.find(name);
     if (it != services_.end()) return it->second;
     ServiceMatch m;
     pugi::xml_node obj = find(&Scope::service, name);
