@@ -3,9 +3,6 @@
 // The audit runs as a child process so that its wall time and peak memory (from wait4's
 // rusage) are the real command's, not this generator's.
 //   bench_iptables [RULES=200000] [RUNS=3] [DIR=/tmp/flowgap-bench-iptables]
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,6 +13,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "audit_child.hpp"
 
 namespace {
 
@@ -75,34 +74,6 @@ firewalls:
 )";
 }
 
-struct Run {
-    double seconds;
-    double cpu_seconds;  // user + system: what one core spent, whatever else the machine ran
-    double max_rss_mb;
-    int status;
-};
-
-Run run_audit(const std::filesystem::path& dir) {
-    auto start = std::chrono::steady_clock::now();
-    pid_t pid = fork();
-    if (pid == 0) {
-        std::string deployment = (dir / "deployment.yaml").string(), out = (dir / "report.json").string();
-        execl(FLOWGAP_BINARY, "flowgap", "audit", deployment.c_str(), "--format", "json", "--output",
-              out.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    auto secs = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return {elapsed.count(), secs(usage.ru_utime) + secs(usage.ru_stime),
-            static_cast<double>(usage.ru_maxrss) * 1024.0 / 1e6,
-            WIFEXITED(status) ? WEXITSTATUS(status) : -1};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,8 +86,8 @@ int main(int argc, char** argv) {
     double best = 1e9;
     double rss = 0;
     for (int i = 0; i < runs; ++i) {
-        Run r = run_audit(dir);
-        if (r.status != 0 && r.status != 1) {
+        flowgap::bench::AuditRun r = flowgap::bench::run_audit_child(dir);
+        if (!r.ok()) {
             fmt::print(stderr, "flowgap audit failed with exit code {}\n", r.status);
             return 1;
         }

@@ -3,8 +3,6 @@
 // BOM, CRLF), parsed in process and then audited end to end by the real binary.
 //   bench_netsh [RULES=20000] [RUNS=3] [DIR=/tmp/flowgap-bench-netsh]
 // MB/s are of the UTF-16 input file.
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,6 +12,8 @@
 #include <string>
 
 #include <fmt/format.h>
+
+#include "audit_child.hpp"
 
 #include "parsers/netsh/netsh.hpp"
 
@@ -111,19 +111,8 @@ double parse_seconds(const std::filesystem::path& file) {
 }
 
 double audit_seconds(const std::filesystem::path& dir) {
-    auto start = std::chrono::steady_clock::now();
-    pid_t pid = fork();
-    if (pid == 0) {
-        std::string deployment = (dir / "deployment.yaml").string(), out = (dir / "report.json").string();
-        execl(FLOWGAP_BINARY, "flowgap", "audit", deployment.c_str(), "--format", "json", "--output",
-              out.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return code == 0 || code == 1 ? elapsed.count() : -1;
+    flowgap::bench::AuditRun r = flowgap::bench::run_audit_child(dir);
+    return r.ok() ? r.seconds : -1;
 }
 
 }  // namespace
