@@ -83,7 +83,7 @@ bool set_rule_field(RawRule& rule, Field field, std::string_view value, uint32_t
         case Field::edge:
             if (auto v = value_of(ValueKind::edge, value)) return rule.edge = *v, true;
             out.warn(line, fmt::format("rule '{}': edge traversal '{}' not understood (it only concerns "
-                                       "traffic tunnelled through NAT, which Tanium flows are not)",
+                                       "traffic tunnelled through NAT (Teredo), not ordinary connections)",
                                        rule.name, value));
             return false;
         case Field::program: rule.program = any_or(value); return true;

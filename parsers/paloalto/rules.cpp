@@ -128,7 +128,7 @@ Rule RuleTranslator::rule(pugi::xml_node entry) {
     ServiceMatch svc = resolver_.services(f["service"], apps);
     Side src = side(src_m, yes(f, "negate-source")), dst = side(dst_m, yes(f, "negate-destination"));
     std::vector<std::string> global = global_conditions(f, apps);
-    // What the rule asks App-ID to decide, for the app-id check (Tanium wants port-based rules).
+    // What the rule asks App-ID to decide, recorded for checks that prefer port-based rules.
     if (!apps.any) r.applications = apps.names;
     bool any_service = false, app_default = false;
     for_each_member(f["service"], [&](std::string_view n, pugi::xml_node) {
