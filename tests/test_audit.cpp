@@ -1,38 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/audit.hpp"
+#include "model_builders.hpp"
 #include "support.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::TempDir;
+using namespace flowgap::testing;
 
 namespace {
-
-AddressSet addr(const char* text) {
-    return *AddressSet::parse_list(text);
-}
-
-FlowSpace tcp_to(const char* src, const char* dst, const char* ports) {
-    return FlowSpace::of(addr(src), addr(dst), ProtocolSet::single(protocol::tcp), *PortSet::parse(ports));
-}
-
-Rule rule(std::string name, Action action, FlowSpace match, uint32_t line) {
-    Rule r;
-    r.name = std::move(name);
-    r.action = action;
-    r.match = std::move(match);
-    r.location.line = line;
-    return r;
-}
-
-Policy policy(Direction dir, Action default_action, std::vector<Rule> rules) {
-    Policy p;
-    p.name = std::string(to_string(dir));
-    p.direction = dir;
-    p.rules.assign(std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
-    p.default_rule = rule("default", default_action, FlowSpace::all(), 1);
-    return p;
-}
 
 Firewall firewall(std::vector<Policy> policies) {
     Firewall fw;

@@ -1,38 +1,17 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/checks.hpp"
+#include "model_builders.hpp"
 #include "support.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::TempDir;
+using namespace flowgap::testing;
 
 namespace {
 
-AddressSet addr(const char* text) {
-    return *AddressSet::parse_list(text);
-}
-
-FlowSpace tcp_to(const char* src, const char* dst, const char* ports) {
-    return FlowSpace::of(addr(src), addr(dst), ProtocolSet::single(protocol::tcp), *PortSet::parse(ports));
-}
-
 Rule allow(std::string name, FlowSpace match) {
-    Rule r;
-    r.name = std::move(name);
-    r.action = Action::allow;
-    r.match = std::move(match);
-    return r;
-}
-
-Policy policy(Direction dir, Action default_action, std::vector<Rule> rules) {
-    Policy p;
-    p.name = std::string(to_string(dir));
-    p.direction = dir;
-    p.rules.assign(std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
-    p.default_rule.name = "default";
-    p.default_rule.action = default_action;
-    p.default_rule.match = FlowSpace::all();
-    return p;
+    return rule(std::move(name), Action::allow, std::move(match));
 }
 
 struct Setup {
