@@ -20,30 +20,35 @@ std::string_view view(const Range& r) {
 
 // iptables-restore separates arguments with spaces and tabs (the line's end is cut already).
 const auto sep = x3::char_(" \t");
+const auto blanks = x3::omit[*sep];
+// A token is runs of plain characters and quoted regions. Every part is omit[]ted: the token is
+// taken as raw[] text, and synthesizing a std::string attribute per character would only be
+// thrown away. Plain runs come first since most tokens have no quote.
+const auto plain_run = x3::omit[+~x3::char_(" \t\"")];
 // Inside quotes a backslash escapes any character; outside quotes it is literal.
-const auto quoted = x3::lit('"') >> *((x3::lit('\\') >> x3::char_) | ~x3::char_('"')) >> x3::lit('"');
-const auto token = x3::raw[+(quoted | ~x3::char_(" \t\""))];
+const auto quoted_body = *((x3::lit('\\') >> x3::omit[x3::char_]) | x3::omit[~x3::char_("\"\\")]) >>
+                         x3::lit('"');
 const auto counters = x3::lit('[') >> x3::ulong_long >> ':' >> x3::ulong_long >> ']';
 const auto word = x3::raw[+~x3::char_(" \t")];
 // Port names are service names from /etc/services: letters, digits, '-', '_', '.'.
 const auto port_word = x3::raw[+(x3::alnum | x3::char_("-_."))];
 const auto ident = x3::raw[+(x3::alnum | x3::char_("_-"))];
 
-// Removes the quoting of a token that contains double quotes; `out` has room reserved.
-std::string_view unquote(std::string_view raw, std::string& out) {
-    size_t start = out.size();
+// Removes the quoting of a token that contains double quotes, writing at `out` (which has room:
+// unquoted text is never longer than the token). Returns one past the last character written.
+char* unquote(std::string_view raw, char* out) {
     bool in_quote = false;
     for (size_t i = 0; i < raw.size(); ++i) {
         char c = raw[i];
         if (c == '"') {
             in_quote = !in_quote;
         } else if (in_quote && c == '\\' && i + 1 < raw.size()) {
-            out.push_back(raw[++i]);
+            *out++ = raw[++i];
         } else {
-            out.push_back(c);
+            *out++ = c;
         }
     }
-    return std::string_view(out).substr(start);
+    return out;
 }
 
 template <typename Parser>
@@ -57,17 +62,27 @@ bool full_match(std::string_view text, const Parser& p) {
 
 std::optional<size_t> tokenize(std::string_view line, std::vector<Token>& out, std::string& scratch) {
     out.clear();
-    scratch.clear();
-    // Unquoted text is never longer than the line: reserving once keeps earlier views valid.
-    scratch.reserve(line.size());
+    // Unquoted text is never longer than the line: sizing once keeps earlier views valid.
+    scratch.resize(line.size());
+    char* free = scratch.data();
+    bool has_quote = false;  // set by a complete quoted region of the token being read
+    auto saw_quote = [&](auto&) { has_quote = true; };
     auto push = [&](auto& ctx) {
         std::string_view raw = view(x3::_attr(ctx));
-        bool has_quote = raw.find('"') != std::string_view::npos;
-        out.push_back({has_quote ? unquote(raw, scratch) : raw, raw, has_quote});
+        std::string_view text = raw;
+        if (has_quote) {
+            char* end = unquote(raw, free);
+            text = std::string_view(free, static_cast<size_t>(end - free));
+            free = end;
+        }
+        out.push_back({text, raw, has_quote});
+        has_quote = false;
     };
+    const auto quoted = (x3::lit('"') >> quoted_body)[saw_quote];
+    const auto token = x3::raw[+(plain_run | quoted)];
     Iter first = line.data();
     Iter last = line.data() + line.size();
-    x3::parse(first, last, *sep >> -(token[push] % +sep) >> *sep);
+    x3::parse(first, last, blanks >> *(token[push] >> blanks));
     if (first == last) return std::nullopt;
     return static_cast<size_t>(first - line.data());  // only an unterminated quote stops the loop
 }

@@ -26,8 +26,9 @@ struct Token {
 
 // Splits `line` the way iptables-restore's add_param_to_argv() does: whitespace separates, a
 // double quote opens a region where `\` escapes any character, and quoting does not end the
-// token (`a"b c"d` is `ab cd`). Unescaped text goes into `scratch`, which is cleared and must
-// not be touched until the tokens are dropped. Returns the offset of an unterminated quote, if
+// token (`a"b c"d` is `ab cd`). Unquoted tokens are views into `line`; the unescaped text of
+// quoted ones goes into `scratch`, which is overwritten and must not be touched until the
+// tokens are dropped. Returns the offset of an unterminated quote, if
 // any.
 std::optional<size_t> tokenize(std::string_view line, std::vector<Token>& out, std::string& scratch);
 
