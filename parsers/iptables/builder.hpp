@@ -33,6 +33,7 @@ class RuleBuilder {
     void address(analysis::AddressSet analysis::Box::*dim, bool negated);
     void protocol(bool negated);
     void interface(bool outgoing, bool negated, size_t option);
+    const InterfaceSets& interface_sets(std::string_view name) const;
     void target(bool is_goto);
     void target_option();
 

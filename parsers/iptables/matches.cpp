@@ -205,27 +205,34 @@ void RuleBuilder::interface(bool outgoing, bool negated, size_t option) {
         if (!negated) never_ = true;
         return;
     }
-    const auto& map = ctx_.options->interfaces;
-    bool wildcard = name.ends_with('+');
-    std::string_view prefix = wildcard ? name.substr(0, name.size() - 1) : name;
-    AddressSet sure;
-    bool mapped = false;
-    for (const auto& [iface, addresses] : map) {
-        if (wildcard ? std::string_view(iface).starts_with(prefix) : iface == name) {
-            sure |= addresses & ctx_.universe;
-            mapped = true;
-        }
-    }
-    AddressSet unsure = (wildcard || !mapped) ? ctx_.universe - ctx_.all_mapped : AddressSet();
-    if (negated) sure = ctx_.universe - sure - unsure;
-    if (unsure.empty()) {
+    const InterfaceSets& sets = interface_sets(name);
+    const AddressSet& sure = negated ? sets.sure_not : sets.sure;
+    if (sets.unsure.empty()) {
         restrict(dim, sure);
         return;
     }
-    restrict3(dim, sure, unsure);
+    restrict3(dim, sure, sets.unsure);
     std::string_view verb =
         negated ? (outgoing ? "does not leave" : "does not arrive") : (outgoing ? "leaves" : "arrives");
     out_.rule.conditions.push_back(fmt::format("{} on interface {}", verb, name));
+}
+
+// Resolved once per name and dump (see Context::interfaces).
+const InterfaceSets& RuleBuilder::interface_sets(std::string_view name) const {
+    if (auto it = ctx_.interfaces.find(name); it != ctx_.interfaces.end()) return it->second;
+    bool wildcard = name.ends_with('+');
+    std::string_view prefix = wildcard ? name.substr(0, name.size() - 1) : name;
+    InterfaceSets sets;
+    bool mapped = false;
+    for (const auto& [iface, addresses] : ctx_.options->interfaces) {
+        if (wildcard ? std::string_view(iface).starts_with(prefix) : iface == name) {
+            sets.sure |= addresses & ctx_.universe;
+            mapped = true;
+        }
+    }
+    if (wildcard || !mapped) sets.unsure = ctx_.universe - ctx_.all_mapped;
+    sets.sure_not = ctx_.universe - sets.sure - sets.unsure;
+    return ctx_.interfaces.emplace(std::string(name), std::move(sets)).first->second;
 }
 
 void RuleBuilder::target(bool is_goto) {

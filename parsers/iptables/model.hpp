@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/rule.hpp"
@@ -13,6 +14,22 @@
 #include "parsers/options.hpp"
 
 namespace flowgap::parsers::iptables {
+
+// What an interface name of `-i`/`-o` stands for, given the deployment's interface map: the
+// addresses certainly behind it, those possibly behind it (the unmapped interfaces that an
+// unknown name or a wildcard may be), and those certainly not behind it (what `! -i NAME`
+// certainly matches).
+struct InterfaceSets {
+    analysis::AddressSet sure;
+    analysis::AddressSet unsure;
+    analysis::AddressSet sure_not;
+};
+
+// Lets a map keyed by std::string be searched with a string_view, without a temporary string.
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // What every stage needs: where diagnostics go, the deployment options, and the address family
 // of the dump ("any address" means the family's universe, not both families).
@@ -28,6 +45,9 @@ struct Context {
         size_t v4 = 0, v6 = 0, icmp6 = 0;
     };
     mutable Tally tally;
+    // Interface names resolved so far: a dump names the same few interfaces on every rule, and
+    // resolving one walks the interface map and combines address sets.
+    mutable std::unordered_map<std::string, InterfaceSets, StringHash, std::equal_to<>> interfaces;
 
     analysis::SourceLocation at(uint32_t line, uint32_t column) const { return {path, line, column}; }
     [[noreturn]] void fail(uint32_t line, uint32_t column, const std::string& message) const {
