@@ -17,11 +17,14 @@ uint128 ones(int bits) {
     return bits == 0 ? 0 : (bits >= 128 ? kMax : ((uint128{1} << bits) - 1));
 }
 
+// Items rarely carry blanks, so this looks at the two ends only, with no search.
 std::string_view trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && blank(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && blank(s.back()))
+        s.remove_suffix(1);
+    return s;
 }
 
 // Dotted-quad IPv4 as inet_pton reads it (four decimal octets, no leading zeros), without the
@@ -92,11 +95,9 @@ Address Address::v4(uint32_t a) {
 }
 
 std::optional<Address> Address::parse(std::string_view text) {
-    if (text.find(':') == std::string_view::npos) {
-        auto v4 = parse_v4(text);
-        if (!v4) return std::nullopt;
-        return Address::v4(*v4);
-    }
+    // IPv4 first, without a search for ':': parse_v4 takes digits and dots only.
+    if (auto v4 = parse_v4(text)) return Address::v4(*v4);
+    if (text.find(':') == std::string_view::npos) return std::nullopt;
     char buf[INET6_ADDRSTRLEN + 1] = {};
     if (text.size() > INET6_ADDRSTRLEN) return std::nullopt;
     std::copy(text.begin(), text.end(), buf);
@@ -177,6 +178,8 @@ std::optional<AddressSet> AddressSet::parse(std::string_view text) {
 }
 
 std::optional<AddressSet> AddressSet::parse_list(std::string_view text) {
+    // Most lists are one item (iptables-save prints one address per rule): no union needed.
+    if (text.find(',') == std::string_view::npos) return parse(text);
     AddressSet out;
     size_t start = 0;
     while (start <= text.size()) {

@@ -205,6 +205,9 @@ class IntervalSet {
     }
 
     friend IntervalSet operator&(const IntervalSet& a, const IntervalSet& b) {
+        // One interval each, the usual case in rules: no merge loop.
+        if (a.items_.size() == 1 && b.items_.size() == 1)
+            return IntervalSet(std::max(a.min(), b.min()), std::min(a.max(), b.max()));
         IntervalSet out;
         if (!a.intersects(b)) return out;
         auto i = a.items_.begin();
