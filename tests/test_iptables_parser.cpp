@@ -473,3 +473,34 @@ COMMIT
     REQUIRE(evaluate(input, tcp("10.0.0.1", "10.0.0.2", 80)).verdict == Verdict::conditional);
     REQUIRE(decider_name(input, tcp("10.0.0.3", "10.0.0.2", 80)) == "MACS#2");
 }
+
+TEST_CASE("iptables: port lists with service names, open ends and out-of-range numbers", "[iptables]") {
+    auto fw = parse(R"(*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -p tcp -m tcp --dport ssh -j ACCEPT
+-A INPUT -p tcp -m multiport --dports https:,:telnet -j ACCEPT
+-A INPUT -p udp -m multiport --dports domain,99999 -j ACCEPT
+-A INPUT -p udp -m udp --dport nosuchservice -j ACCEPT
+COMMIT
+)");
+    const Policy& input = policy(fw, "INPUT");
+    REQUIRE(decider_name(input, tcp("10.0.0.1", "10.0.0.2", 22)) == "INPUT#1");
+    REQUIRE(decider_name(input, tcp("10.0.0.1", "10.0.0.2", 23)) == "INPUT#2");
+    REQUIRE(decider_name(input, tcp("10.0.0.1", "10.0.0.2", 0)) == "INPUT#2");
+    REQUIRE(decider_name(input, tcp("10.0.0.1", "10.0.0.2", 65535)) == "INPUT#2");
+    REQUIRE(evaluate(input, tcp("10.0.0.1", "10.0.0.2", 80)).verdict == Verdict::blocked);
+    // Among service names, a number out of range reads as one more unknown name: the rule is
+    // conditional, with a located warning, like an unknown name.
+    REQUIRE(input.rules[2].match.empty());
+    REQUIRE(input.rules[2].conditions.at(0) == "-m multiport --dports domain,99999 (unknown service name)");
+    REQUIRE(input.rules[3].conditions.at(0) == "-m udp --dport nosuchservice (unknown service name)");
+    REQUIRE(fw.warnings.size() == 2);
+    REQUIRE(fw.warnings[0].location.line == 7);
+    REQUIRE(fw.warnings[0].location.column == 39);
+    REQUIRE(evaluate(input, udp("10.0.0.1", "10.0.0.2", 53)).verdict == Verdict::conditional);
+    // In a list of numbers only, it is an error.
+    REQUIRE_THROWS_AS(parse("*filter\n-A INPUT -p udp -m multiport --dports 53,99999 -j ACCEPT\nCOMMIT\n"),
+                      InputError);
+}

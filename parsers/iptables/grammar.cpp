@@ -120,8 +120,8 @@ std::optional<std::string_view> parse_table_header(std::string_view line) {
     return name;
 }
 
-std::optional<std::vector<PortItem>> parse_port_list(std::string_view text) {
-    std::vector<PortItem> items;
+bool parse_port_list(std::string_view text, std::vector<PortItem>& items) {
+    items.clear();
     PortItem cur;
     auto lo = [&](auto& ctx) { cur = {view(x3::_attr(ctx)), view(x3::_attr(ctx)), false}; };
     auto open_lo = [&](auto&) { cur = {{}, {}, true}; };
@@ -134,8 +134,7 @@ std::optional<std::vector<PortItem>> parse_port_list(std::string_view text) {
     // omit[]: the items are collected by the actions, not by attribute synthesis.
     auto item = x3::omit[(port_word[lo] >> -(x3::lit(':')[range] >> -port_word[hi])) |
                          (x3::lit(':')[open_lo] >> port_word[hi])];
-    if (!full_match(text, item[push] % ',')) return std::nullopt;
-    return items;
+    return full_match(text, item[push] % ',');
 }
 
 std::optional<IcmpSpec> parse_icmp_numeric(std::string_view text) {

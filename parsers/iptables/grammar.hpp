@@ -52,7 +52,7 @@ struct PortItem {
     std::string_view hi;  // empty: open (65535); equal to lo for a single port
     bool range = false;
 };
-std::optional<std::vector<PortItem>> parse_port_list(std::string_view text);
+bool parse_port_list(std::string_view text, std::vector<PortItem>& out);
 
 // `type`, `type/code` (numeric); nullopt for names, which the caller looks up.
 struct IcmpSpec {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/rule.hpp"
+#include "parsers/iptables/grammar.hpp"
 #include "parsers/iptables/names.hpp"
 #include "parsers/options.hpp"
 
@@ -48,6 +49,10 @@ struct Context {
     // Interface names resolved so far: a dump names the same few interfaces on every rule, and
     // resolving one walks the interface map and combines address sets.
     mutable std::unordered_map<std::string, InterfaceSets, StringHash, std::equal_to<>> interfaces;
+    // Room for the items of the list argument being read, reused: a vector per rule would be
+    // an allocation per rule.
+    mutable std::vector<PortItem> port_items;
+    mutable std::vector<std::string_view> names;
 
     analysis::SourceLocation at(uint32_t line, uint32_t column) const { return {path, line, column}; }
     [[noreturn]] void fail(uint32_t line, uint32_t column, const std::string& message) const {

@@ -1,6 +1,7 @@
 // Match modules (`-m NAME` and their options), judged for the first packet of a new
 // connection: a TCP SYN (no other flag), conntrack state NEW, never a fragment.
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -43,6 +44,14 @@ std::string_view implicit_module(uint32_t proto) {
 
 bool all_digits(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A port written in digits (all_digits, not empty).
+std::optional<uint32_t> port_number(std::string_view digits) {
+    uint32_t v = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || end != digits.data() + digits.size() || v > PortSet::kMax) return std::nullopt;
+    return v;
 }
 
 std::optional<uint32_t> tcp_flag(std::string_view name) {
@@ -153,25 +162,20 @@ void RuleBuilder::restrict_protocol(uint32_t proto) {
 }
 
 std::optional<PortSet> RuleBuilder::ports(const Token& arg) {
-    auto items = parse_port_list(arg.text);
-    if (!items) fail(arg, fmt::format("bad port list '{}'", arg.text));
-    bool numeric = std::all_of(items->begin(), items->end(),
+    std::vector<PortItem>& items = ctx_.port_items;
+    if (!parse_port_list(arg.text, items)) fail(arg, fmt::format("bad port list '{}'", arg.text));
+    bool numeric = std::all_of(items.begin(), items.end(),
                                [](const PortItem& i) { return all_digits(i.lo) && all_digits(i.hi); });
-    if (numeric) {
-        auto set = PortSet::parse(arg.text);
-        if (!set) fail(arg, fmt::format("bad port range '{}'", arg.text));
-        return set;
-    }
     PortSet::Set out;
-    for (const auto& item : *items) {
+    for (const auto& item : items) {
+        // An open end is 0 or 65535. In a list of numbers only, a number out of range is an
+        // error, as iptables has it; among service names it is taken for an unknown name.
         auto resolve = [&](std::string_view p, uint32_t open) -> std::optional<uint32_t> {
             if (p.empty()) return open;
-            if (all_digits(p))
-                return PortSet::parse(p) ? std::optional<uint32_t>(PortSet::parse(p)->intervals().min())
-                                         : std::nullopt;
-            return service_port(p);
+            return all_digits(p) ? port_number(p) : service_port(p);
         };
         auto lo = resolve(item.lo, 0), hi = resolve(item.hi, PortSet::kMax);
+        if (numeric && (!lo || !hi)) fail(arg, fmt::format("bad port range '{}'", arg.text));
         if (!lo || !hi) {
             warn(arg,
                  fmt::format("unknown service name in '{}': the rule is treated as conditional", arg.text));
@@ -209,7 +213,7 @@ bool RuleBuilder::tcp_option(std::string_view opt, bool negated, size_t option) 
         bool ignored = false;
         const Token& comp_arg = argument(option, ignored);
         for (auto [arg, bits] : {std::pair{&mask_arg, &mask}, std::pair{&comp_arg, &comp}}) {
-            std::vector<std::string_view> names;
+            std::vector<std::string_view>& names = ctx_.names;
             if (!parse_name_list(arg->text, names))
                 fail(*arg, fmt::format("bad TCP flag list '{}'", arg->text));
             for (auto n : names) {
@@ -275,7 +279,7 @@ bool RuleBuilder::multiport_option(std::string_view opt, bool negated, size_t op
 // The first packet is NEW. It may also be DNAT/SNAT (the nat table ran before), which the
 // dump alone cannot tell; every other state excludes it.
 void RuleBuilder::conntrack_states(const Token& arg, bool negated, bool ctstate) {
-    std::vector<std::string_view> names;
+    std::vector<std::string_view>& names = ctx_.names;
     if (!parse_name_list(arg.text, names)) fail(arg, fmt::format("bad state list '{}'", arg.text));
     bool is_new = false, nat = false;
     for (auto n : names) {
