@@ -31,10 +31,11 @@ std::optional<uint32_t> number(std::string_view s, uint32_t max) {
     return v;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
+// `name` in any case equals `lower`, which is lower case (without a lowered copy of `name`).
+bool equal_ignoring_case(std::string_view name, std::string_view lower) {
+    return name.size() == lower.size() &&
+           std::equal(name.begin(), name.end(), lower.begin(),
+                      [](unsigned char a, char b) { return std::tolower(a) == b; });
 }
 
 }  // namespace
@@ -47,9 +48,8 @@ bool has_ports(uint32_t proto) {
 
 std::optional<uint32_t> parse(std::string_view name) {
     if (auto n = number(name, 255)) return n;
-    std::string l = lower(name);
     for (const auto& p : kProtocols) {
-        if (l == p.name) return p.number;
+        if (equal_ignoring_case(name, p.name)) return p.number;
     }
     return std::nullopt;
 }

@@ -212,14 +212,13 @@ void check_cycles(const Context& ctx, const std::vector<Chain>& chains) {
         state[root] = 1;
         while (!stack.empty()) {
             Frame& f = stack.back();
-            const auto& rules = chains[f.chain].rules;
-            if (f.next == rules.size()) {
+            const Chain& chain = chains[f.chain];
+            if (f.next == chain.calls.size()) {
                 state[f.chain] = 2;
                 stack.pop_back();
                 continue;
             }
-            const RuleSpec& spec = rules[f.next++];
-            if (spec.target != TargetKind::chain) continue;
+            const RuleSpec& spec = chain.rules[chain.calls[f.next++]];
             if (state[spec.target_chain] == 1) {
                 ctx.fail(
                     spec.rule.location.line, spec.target_column,

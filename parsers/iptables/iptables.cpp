@@ -89,14 +89,21 @@ bool looks_like_target(std::string_view name) {
                        [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
-// "CHAIN#n" followed by the comment suffix already in `rest`, with one allocation.
-std::string name_of(std::string_view chain, uint32_t n, const std::string& rest) {
+size_t digit_count(size_t n) {
+    size_t count = 1;
+    for (; n >= 10; n /= 10)
+        ++count;
+    return count;
+}
+
+// Puts "CHAIN#n" in front of the comment suffix that `name` holds, in the room the rule's
+// parser reserved for it (RuleLine::name_prefix).
+void prefix_name(std::string& name, std::string_view chain, uint32_t n) {
     char digits[12];
-    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    std::string out;
-    out.reserve(chain.size() + 1 + static_cast<size_t>(end - digits) + rest.size());
-    out.append(chain).append(1, '#').append(digits, end).append(rest);
-    return out;
+    std::string_view number(
+        digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits));
+    name.reserve(chain.size() + 1 + number.size() + name.size());
+    name.insert(0, number).insert(0, 1, '#').insert(0, chain);
 }
 
 struct Table {
@@ -237,8 +244,9 @@ void Reader::chain_decl(uint32_t number, std::string_view text, size_t at) {
 void Reader::resolve(Chain& chain) {
     Table& t = *table_;
     uint32_t n = 0;
+    chain.calls.clear();
     for (RuleSpec& spec : chain.rules) {
-        spec.rule.name = name_of(chain.name, ++n, spec.rule.name);
+        prefix_name(spec.rule.name, chain.name, ++n);
         spec.rule.container = std::string(chain.name);
         spec.rule.position = n;
         if (spec.target != TargetKind::chain) continue;
@@ -250,6 +258,7 @@ void Reader::resolve(Chain& chain) {
                           fmt::format("cannot jump to built-in chain '{}'", spec.target_name));
             }
             spec.target_chain = it->second;
+            chain.calls.push_back(n - 1);
         } else if (!spec.is_goto && looks_like_target(spec.target_name)) {
             if (t.filter()) {
                 ctx_.warn(
@@ -387,7 +396,8 @@ void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
     spec.rule.location = ctx_.at(number, column(text, tokens_[cmd]));
     spec.rule.text = text;
     spec.family_tag = tag;
-    RuleLine line{number, text, std::span<const Token>(tokens_).subspan(first_arg)};
+    RuleLine line{number, text, std::span<const Token>(tokens_).subspan(first_arg),
+                  chain.name.size() + 1 + digit_count(chain.rules.size())};
     parse_rule_args(ctx_, line, table_->filter(), spec);
     spec.target_name = keep(spec.target_name);
     // A rule marked -4 is for iptables-restore only, -6 for ip6tables-restore only.

@@ -19,6 +19,7 @@ struct RuleLine {
     uint32_t number = 0;          // 1-based line number
     std::string_view text;        // the whole line, for columns
     std::span<const Token> args;  // the arguments after `-A CHAIN`
+    size_t name_prefix = 0;       // at most the length of the rule's "CHAIN#n"
 };
 
 // Parses a rule's matches and target into `out` (whose name, location and text are already

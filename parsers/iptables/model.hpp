@@ -85,6 +85,9 @@ struct Chain {
     uint32_t decl_column = 0;
     std::string_view decl_text;
     std::deque<RuleSpec> rules;  // a deque: no reallocation while a 200k-rule chain grows
+    // The positions in `rules` of the jumps and gotos to user chains, in order (set when the
+    // table ends), so that looking for cycles need not read every rule again.
+    std::vector<uint32_t> calls;
 };
 
 }  // namespace flowgap::parsers::iptables

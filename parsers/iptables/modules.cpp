@@ -84,10 +84,13 @@ void RuleBuilder::open_module() {
     }
     if (uint32_t proto = module_protocol(module_)) restrict_protocol(proto);
     if (module_ == "multiport") {
-        ProtocolSet ported;
-        for (uint32_t p : {6u, 17u, 33u, 132u, 136u})
-            ported = ported | ProtocolSet::single(p);
-        restrict(&Box::proto, ported);
+        static const ProtocolSet kPorted = [] {
+            ProtocolSet s;
+            for (uint32_t p : {6u, 17u, 33u, 132u, 136u})
+                s = s | ProtocolSet::single(p);
+            return s;
+        }();
+        restrict(&Box::proto, kPorted);
     }
 }
 
@@ -151,7 +154,11 @@ bool RuleBuilder::exact_option(std::string_view module, std::string_view opt, bo
     if (module == "recent") return recent_option(opt, option);
     if (module == "comment" && opt == "--comment") {
         const Token& arg = argument(option, negated);
-        out_.rule.name.append(" (").append(arg.text).append(")");
+        std::string& name = out_.rule.name;
+        // Room for the "CHAIN#n" that Reader::resolve puts in front, so that it needs no
+        // second allocation.
+        if (name.empty()) name.reserve(line_.name_prefix + arg.text.size() + 3);
+        name.append(" (").append(arg.text).append(")");
         return true;
     }
     return false;
