@@ -31,6 +31,19 @@ struct CharExcept : x3::char_parser<CharExcept<Stop...>> {
     }
 };
 
+// An ASCII letter or digit (what x3::alnum is in the C locale, without its call into the C
+// library for every character) or one of the `Extra` characters.
+template <char... Extra>
+struct WordChar : x3::char_parser<WordChar<Extra...>> {
+    using attribute_type = char;
+    static const bool has_attribute = true;
+    template <typename Char, typename Context>
+    bool test(Char ch, const Context&) const {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               ((ch == Extra) || ...);
+    }
+};
+
 // iptables-restore separates arguments with spaces and tabs (the line's end is cut already).
 const auto sep = x3::char_(" \t");
 const auto blanks = x3::omit[*(x3::lit(' ') | x3::lit('\t'))];
@@ -44,8 +57,8 @@ const auto quoted_body = *((x3::lit('\\') >> x3::omit[x3::char_]) | x3::omit[Cha
 const auto counters = x3::lit('[') >> x3::ulong_long >> ':' >> x3::ulong_long >> ']';
 const auto word = x3::raw[+~x3::char_(" \t")];
 // Port names are service names from /etc/services: letters, digits, '-', '_', '.'.
-const auto port_word = x3::raw[+(x3::alnum | x3::char_("-_."))];
-const auto ident = x3::raw[+(x3::alnum | x3::char_("_-"))];
+const auto port_word = x3::raw[+WordChar<'-', '_', '.'>()];
+const auto ident = x3::raw[+WordChar<'_', '-'>()];
 
 // Removes the quoting of a token that contains double quotes, writing at `out` (which has room:
 // unquoted text is never longer than the token). Returns one past the last character written.
@@ -64,6 +77,31 @@ char* unquote(std::string_view raw, char* out) {
     return out;
 }
 
+// What the token actions write to, handed to them through the parse context. The grammar is
+// built once, not per line: a grammar holding lambdas that capture this state would be copied,
+// parser by parser, on every call, which cost a quarter of the tokenizer's time.
+struct Tokenizing {
+    std::vector<Token>& out;
+    char* free;              // where the next unquoted text goes in the scratch buffer
+    bool has_quote = false;  // set by a complete quoted region of the token being read
+};
+
+const auto saw_quote = [](auto& ctx) { x3::get<Tokenizing>(ctx).has_quote = true; };
+const auto push_token = [](auto& ctx) {
+    Tokenizing& state = x3::get<Tokenizing>(ctx);
+    std::string_view raw = view(x3::_attr(ctx));
+    std::string_view text = raw;
+    if (state.has_quote) {
+        char* end = unquote(raw, state.free);
+        text = std::string_view(state.free, static_cast<size_t>(end - state.free));
+        state.free = end;
+    }
+    state.out.push_back({text, raw, state.has_quote});
+    state.has_quote = false;
+};
+const auto quoted = (x3::lit('"') >> quoted_body)[saw_quote];
+const auto token_line = blanks >> *(x3::raw[+(plain_run | quoted)][push_token] >> blanks);
+
 template <typename Parser>
 bool full_match(std::string_view text, const Parser& p) {
     Iter first = text.data();
@@ -77,25 +115,10 @@ std::optional<size_t> tokenize(std::string_view line, std::vector<Token>& out, s
     out.clear();
     // Unquoted text is never longer than the line: sizing once keeps earlier views valid.
     scratch.resize(line.size());
-    char* free = scratch.data();
-    bool has_quote = false;  // set by a complete quoted region of the token being read
-    auto saw_quote = [&](auto&) { has_quote = true; };
-    auto push = [&](auto& ctx) {
-        std::string_view raw = view(x3::_attr(ctx));
-        std::string_view text = raw;
-        if (has_quote) {
-            char* end = unquote(raw, free);
-            text = std::string_view(free, static_cast<size_t>(end - free));
-            free = end;
-        }
-        out.push_back({text, raw, has_quote});
-        has_quote = false;
-    };
-    const auto quoted = (x3::lit('"') >> quoted_body)[saw_quote];
-    const auto token = x3::raw[+(plain_run | quoted)];
+    Tokenizing state{out, scratch.data()};
     Iter first = line.data();
     Iter last = line.data() + line.size();
-    x3::parse(first, last, blanks >> *(token[push] >> blanks));
+    x3::parse(first, last, x3::with<Tokenizing>(state)[token_line]);
     if (first == last) return std::nullopt;
     return static_cast<size_t>(first - line.data());  // only an unterminated quote stops the loop
 }
