@@ -33,7 +33,8 @@ class RuleBuilder {
     void address(analysis::AddressSet analysis::Box::*dim, bool negated);
     void protocol(bool negated);
     void interface(bool outgoing, bool negated, size_t option);
-    const InterfaceSets& interface_sets(std::string_view name) const;
+    const InterfaceSets& interface_sets(std::string_view name, bool outgoing) const;
+    InterfaceSets resolve_interface(std::string_view name) const;
     void target(bool is_goto);
     void target_option();
 

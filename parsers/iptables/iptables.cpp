@@ -144,6 +144,7 @@ class Reader {
     std::optional<Table> table_;
     std::optional<std::vector<Chain>> filter_;
     uint32_t filter_line_ = 0;
+    uint32_t last_chain_ = 0;  // in the current table, the chain of the last rule
     uint32_t first_table_line_ = 0;
     bool saw_incompatible_ = false;
     // Names taken from quoted tokens, whose unquoted text lives in scratch_ only for one line.
@@ -360,7 +361,13 @@ void Reader::command(uint32_t number, std::string_view text) {
 // plain and hand-edited dumps often miss the `:CHAIN - [0:0]` line.
 Chain& Reader::chain_for_rule(const Token& name, uint32_t number, std::string_view text) {
     Table& t = *table_;
-    if (auto it = t.index.find(name.text); it != t.index.end()) return t.chains[it->second];
+    // Rules come in runs for one chain: compare its name before hashing.
+    if (last_chain_ < t.chains.size() && t.chains[last_chain_].name == name.text)
+        return t.chains[last_chain_];
+    if (auto it = t.index.find(name.text); it != t.index.end()) {
+        last_chain_ = it->second;
+        return t.chains[it->second];
+    }
     auto builtins = builtin_chains(t.name);
     bool builtin = std::find(builtins.begin(), builtins.end(), name.text) != builtins.end();
     if (!builtin) {
@@ -463,6 +470,8 @@ analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_pt
         ctx.options = &options;
         ctx.family = family;
         ctx.universe = family == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
+        ctx.everything = {ctx.universe, ctx.universe, analysis::ProtocolSet::all(), analysis::PortSet::all(),
+                          analysis::PortSet::all()};
         for (const auto& [name, addresses] : options.interfaces)
             ctx.all_mapped |= addresses & ctx.universe;
         Reader reader(ctx, fw);

@@ -40,9 +40,7 @@ bool unrepresentable_mask(std::string_view list) {
 }  // namespace
 
 RuleBuilder::RuleBuilder(const Context& ctx, const RuleLine& line, RuleSpec& out)
-    : ctx_(ctx), line_(line), out_(out) {
-    certain_ = Box{ctx.universe, ctx.universe, ProtocolSet::all(), PortSet::all(), PortSet::all()};
-}
+    : ctx_(ctx), line_(line), out_(out), certain_(ctx.everything) {}
 
 uint32_t RuleBuilder::column(const Token& t) const {
     return static_cast<uint32_t>(t.raw.data() - line_.text.data()) + 1;
@@ -205,7 +203,7 @@ void RuleBuilder::interface(bool outgoing, bool negated, size_t option) {
         if (!negated) never_ = true;
         return;
     }
-    const InterfaceSets& sets = interface_sets(name);
+    const InterfaceSets& sets = interface_sets(name, outgoing);
     const AddressSet& sure = negated ? sets.sure_not : sets.sure;
     if (sets.unsure.empty()) {
         restrict(dim, sure);
@@ -218,8 +216,17 @@ void RuleBuilder::interface(bool outgoing, bool negated, size_t option) {
 }
 
 // Resolved once per name and dump (see Context::interfaces).
-const InterfaceSets& RuleBuilder::interface_sets(std::string_view name) const {
-    if (auto it = ctx_.interfaces.find(name); it != ctx_.interfaces.end()) return it->second;
+const InterfaceSets& RuleBuilder::interface_sets(std::string_view name, bool outgoing) const {
+    Context::LastInterface& last = ctx_.last_interface[outgoing];
+    if (last.sets && last.name == name) return *last.sets;
+    auto it = ctx_.interfaces.find(name);
+    if (it == ctx_.interfaces.end())
+        it = ctx_.interfaces.emplace(std::string(name), resolve_interface(name)).first;
+    last = {it->first, &it->second};
+    return it->second;
+}
+
+InterfaceSets RuleBuilder::resolve_interface(std::string_view name) const {
     bool wildcard = name.ends_with('+');
     std::string_view prefix = wildcard ? name.substr(0, name.size() - 1) : name;
     InterfaceSets sets;
@@ -232,7 +239,7 @@ const InterfaceSets& RuleBuilder::interface_sets(std::string_view name) const {
     }
     if (wildcard || !mapped) sets.unsure = ctx_.universe - ctx_.all_mapped;
     sets.sure_not = ctx_.universe - sets.sure - sets.unsure;
-    return ctx_.interfaces.emplace(std::string(name), std::move(sets)).first->second;
+    return sets;
 }
 
 void RuleBuilder::target(bool is_goto) {

@@ -41,6 +41,7 @@ struct Context {
     analysis::Family family = analysis::Family::v4;
     analysis::AddressSet universe;    // all_v4() or all_v6()
     analysis::AddressSet all_mapped;  // the union of options->interfaces, within the universe
+    analysis::Box everything;         // every packet of the universe: a rule's starting point
     // Address families the rules name, counted while parsing to confirm the family.
     struct Tally {
         size_t v4 = 0, v6 = 0, icmp6 = 0;
@@ -49,6 +50,13 @@ struct Context {
     // Interface names resolved so far: a dump names the same few interfaces on every rule, and
     // resolving one walks the interface map and combines address sets.
     mutable std::unordered_map<std::string, InterfaceSets, StringHash, std::equal_to<>> interfaces;
+    // The last name looked up for -i and for -o: most rules repeat it, and comparing a short
+    // name costs less than hashing it. The view is the map's key, the pointer its value.
+    struct LastInterface {
+        std::string_view name;
+        const InterfaceSets* sets = nullptr;
+    };
+    mutable LastInterface last_interface[2];
     // Room for the items of the list argument being read, reused: a vector per rule would be
     // an allocation per rule.
     mutable std::vector<PortItem> port_items;
