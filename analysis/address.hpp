@@ -78,7 +78,10 @@ class AddressSet {
         return AddressSet(a.set_ - b.set_);
     }
     AddressSet& operator|=(const AddressSet& o) { return *this = *this | o; }
-    AddressSet& operator&=(const AddressSet& o) { return *this = *this & o; }
+    AddressSet& operator&=(const AddressSet& o) {
+        set_ &= o.set_;
+        return *this;
+    }
     AddressSet& operator-=(const AddressSet& o) { return *this = *this - o; }
 
   private:

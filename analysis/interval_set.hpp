@@ -48,8 +48,10 @@ class OneOrMany {
     bool empty() const { return size_ == 0; }
     const V& operator[](size_t i) const { return data()[i]; }
     const V& front() const { return data()[0]; }
+    V& front() { return data()[0]; }
     const V& back() const { return data()[size_ - 1]; }
     V& back() { return data()[size_ - 1]; }
+    void clear() { release(); }
     void push_back(const V& v) {
         if (size_ == capacity_) grow();
         data()[size_++] = v;
@@ -248,7 +250,17 @@ class IntervalSet {
     }
 
     IntervalSet& operator|=(const IntervalSet& o) { return *this = *this | o; }
-    IntervalSet& operator&=(const IntervalSet& o) { return *this = *this & o; }
+    IntervalSet& operator&=(const IntervalSet& o) {
+        // One interval each: narrowed in place, without building a new set.
+        if (items_.size() == 1 && o.items_.size() == 1) {
+            Interval& iv = items_.front();
+            iv.lo = std::max(iv.lo, o.items_.front().lo);
+            iv.hi = std::min(iv.hi, o.items_.front().hi);
+            if (iv.lo > iv.hi) items_.clear();
+            return *this;
+        }
+        return *this = *this & o;
+    }
     IntervalSet& operator-=(const IntervalSet& o) { return *this = *this - o; }
 
   private:

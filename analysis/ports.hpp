@@ -50,6 +50,10 @@ class PortSet {
     friend PortSet operator|(const PortSet& a, const PortSet& b) { return PortSet(a.set_ | b.set_); }
     friend PortSet operator&(const PortSet& a, const PortSet& b) { return PortSet(a.set_ & b.set_); }
     friend PortSet operator-(const PortSet& a, const PortSet& b) { return PortSet(a.set_ - b.set_); }
+    PortSet& operator&=(const PortSet& o) {
+        set_ &= o.set_;
+        return *this;
+    }
 
   private:
     Set set_;
@@ -80,6 +84,10 @@ class ProtocolSet {
     }
     friend ProtocolSet operator-(const ProtocolSet& a, const ProtocolSet& b) {
         return ProtocolSet(a.set_ - b.set_);
+    }
+    ProtocolSet& operator&=(const ProtocolSet& o) {
+        set_ &= o.set_;
+        return *this;
     }
 
   private:

@@ -59,8 +59,8 @@ class RuleBuilder {
     // --- packet sets (matches.cpp)
     template <typename Set>
     void restrict(Set analysis::Box::*dim, const Set& allowed) {
-        certain_.*dim = certain_.*dim & allowed;
-        if (split_) possible_.*dim = possible_.*dim & allowed;
+        certain_.*dim &= allowed;
+        if (split_) possible_.*dim &= allowed;
     }
     // A dimension whose value is only partly known: `sure` certainly matches, `unsure` may.
     void restrict3(analysis::AddressSet analysis::Box::*dim, const analysis::AddressSet& sure,
