@@ -102,6 +102,36 @@ const auto push_token = [](auto& ctx) {
 const auto quoted = (x3::lit('"') >> quoted_body)[saw_quote];
 const auto token_line = blanks >> *(x3::raw[+(plain_run | quoted)][push_token] >> blanks);
 
+// Port lists (most rules have one) and name lists (conntrack states, TCP flags) are built once
+// too, for the same reason as the tokenizer's grammar, and reach their state the same way.
+struct PortListing {
+    std::vector<PortItem>& items;
+    PortItem cur;
+};
+const auto port_lo = [](auto& ctx) {
+    std::string_view p = view(x3::_attr(ctx));
+    x3::get<PortListing>(ctx).cur = {p, p, false};
+};
+const auto port_open_lo = [](auto& ctx) { x3::get<PortListing>(ctx).cur = {{}, {}, true}; };
+const auto port_range = [](auto& ctx) {
+    PortItem& cur = x3::get<PortListing>(ctx).cur;
+    cur.range = true;
+    cur.hi = {};
+};
+const auto port_hi = [](auto& ctx) { x3::get<PortListing>(ctx).cur.hi = view(x3::_attr(ctx)); };
+const auto port_push = [](auto& ctx) {
+    PortListing& state = x3::get<PortListing>(ctx);
+    state.items.push_back(state.cur);
+};
+// omit[]: the items are collected by the actions, not by attribute synthesis.
+const auto port_item = x3::omit[(port_word[port_lo] >> -(x3::lit(':')[port_range] >> -port_word[port_hi])) |
+                                (x3::lit(':')[port_open_lo] >> port_word[port_hi])];
+const auto port_list = port_item[port_push] % ',';
+
+struct NameListing;  // the tag of the output vector
+const auto name_push = [](auto& ctx) { x3::get<NameListing>(ctx).push_back(view(x3::_attr(ctx))); };
+const auto name_list = ident[name_push] % ',';
+
 template <typename Parser>
 bool full_match(std::string_view text, const Parser& p) {
     Iter first = text.data();
@@ -145,19 +175,8 @@ std::optional<std::string_view> parse_table_header(std::string_view line) {
 
 bool parse_port_list(std::string_view text, std::vector<PortItem>& items) {
     items.clear();
-    PortItem cur;
-    auto lo = [&](auto& ctx) { cur = {view(x3::_attr(ctx)), view(x3::_attr(ctx)), false}; };
-    auto open_lo = [&](auto&) { cur = {{}, {}, true}; };
-    auto range = [&](auto&) {
-        cur.range = true;
-        cur.hi = {};
-    };
-    auto hi = [&](auto& ctx) { cur.hi = view(x3::_attr(ctx)); };
-    auto push = [&](auto&) { items.push_back(cur); };
-    // omit[]: the items are collected by the actions, not by attribute synthesis.
-    auto item = x3::omit[(port_word[lo] >> -(x3::lit(':')[range] >> -port_word[hi])) |
-                         (x3::lit(':')[open_lo] >> port_word[hi])];
-    return full_match(text, item[push] % ',');
+    PortListing state{items, {}};
+    return full_match(text, x3::with<PortListing>(state)[port_list]);
 }
 
 std::optional<IcmpSpec> parse_icmp_numeric(std::string_view text) {
@@ -171,8 +190,7 @@ std::optional<IcmpSpec> parse_icmp_numeric(std::string_view text) {
 
 bool parse_name_list(std::string_view text, std::vector<std::string_view>& out) {
     out.clear();
-    auto push = [&](auto& ctx) { out.push_back(view(x3::_attr(ctx))); };
-    return full_match(text, ident[push] % ',');
+    return full_match(text, x3::with<NameListing>(out)[name_list]);
 }
 
 }  // namespace flowgap::parsers::iptables
