@@ -61,7 +61,8 @@ AddressSet prefix(Address a, int len) {
     uint128 host = ones(width - len);
     uint128 lo = a.value & ~host;
     AddressSet s(AddressSet::Set(lo, lo | host));
-    return a.family() == Family::v6 ? s & AddressSet::all_v6() : s;
+    if (a.family() == Family::v6) return s & AddressSet::all_v6();
+    return s;  // moved, not copied as the other arm of a ?: would be
 }
 
 // addr/mask with a dotted (possibly non-contiguous) IPv4 mask: every address whose masked bits
@@ -140,7 +141,8 @@ AddressSet AddressSet::all_v6() {
 AddressSet AddressSet::range(Address lo, Address hi) {
     if (lo.family() != hi.family()) return {};
     AddressSet s(Set(lo.value, hi.value));
-    return lo.family() == Family::v6 ? s & all_v6() : s;
+    if (lo.family() == Family::v6) return s & all_v6();
+    return s;
 }
 
 AddressSet AddressSet::public_internet() {

@@ -97,13 +97,14 @@ size_t digit_count(size_t n) {
 }
 
 // Puts "CHAIN#n" in front of the comment suffix that `name` holds, in the room the rule's
-// parser reserved for it (RuleLine::name_prefix).
+// parser reserved for it (RuleLine::name_prefix): the suffix moves once.
 void prefix_name(std::string& name, std::string_view chain, uint32_t n) {
     char digits[12];
-    std::string_view number(
-        digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits));
-    name.reserve(chain.size() + 1 + number.size() + name.size());
-    name.insert(0, number).insert(0, 1, '#').insert(0, chain);
+    char* end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    size_t count = static_cast<size_t>(end - digits);
+    name.insert(0, chain.size() + 1 + count, '#');
+    std::copy(chain.begin(), chain.end(), name.begin());
+    std::copy(digits, end, name.begin() + static_cast<long>(chain.size()) + 1);
 }
 
 struct Table {
