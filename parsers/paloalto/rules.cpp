@@ -21,8 +21,15 @@ std::vector<std::string> names(pugi::xml_node list) {
     return out;
 }
 
-bool is_any(const std::vector<std::string>& v) {
-    return v.empty() || std::find(v.begin(), v.end(), "any") != v.end();
+// Whether a member list leaves its field unrestricted: no members, or `any` among them. Asked
+// of five fields of every rule, almost always `any`, so it reads the members in place.
+bool is_any(pugi::xml_node list) {
+    bool empty = true, any = false;
+    for_each_member(list, [&](std::string_view n, pugi::xml_node) {
+        empty = false;
+        any = any || n == "any";
+    });
+    return empty || any;
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -81,11 +88,18 @@ Action RuleTranslator::action(const Fields& f, Action fallback) {
 }
 
 const ZonePairs& RuleTranslator::pairs(const Fields& f) {
-    auto from = names(f["from"]), to = names(f["to"]);
-    std::string type(f.value("rule-type"));
-    std::string key = fmt::format("{}|{}|{}", fmt::join(from, ","), fmt::join(to, ","), type);
-    auto it = pairs_.find(key);
-    if (it == pairs_.end()) it = pairs_.emplace(key, zone_pairs(zones_, from, to, type)).first;
+    // The key is built in a buffer kept across rules: most rules share a few zone pairs, and a
+    // formatted key with two name vectors per rule cost more than the pairs themselves.
+    key_.clear();
+    for (const char* field : {"from", "to"}) {
+        for_each_member(f[field], [&](std::string_view n, pugi::xml_node) { key_.append(n).push_back(','); });
+        key_.push_back('|');
+    }
+    std::string_view type = f.value("rule-type");
+    key_.append(type);
+    auto it = pairs_.find(key_);
+    if (it == pairs_.end())
+        it = pairs_.emplace(key_, zone_pairs(zones_, names(f["from"]), names(f["to"]), type)).first;
     return it->second;
 }
 
@@ -95,14 +109,12 @@ std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, cons
     std::vector<std::string> out;
     if (!apps.any) out.push_back(fmt::format("App-ID classifies the traffic as {}", joined(apps.names)));
     for (const char* field : {"source-user", "category", "hip-profiles", "source-hip", "destination-hip"}) {
-        auto v = names(f[field]);
-        if (!is_any(v)) out.push_back(fmt::format("{} is {}", field, joined(v)));
+        if (!is_any(f[field])) out.push_back(fmt::format("{} is {}", field, joined(names(f[field]))));
     }
     if (std::string_view s = f.value("schedule"); !s.empty())
         out.push_back(fmt::format("schedule '{}' is active", s));
     pugi::xml_node target = f["target"];
-    auto devices = names(target.child("devices"));
-    if (!devices.empty()) {
+    if (auto devices = names(target.child("devices")); !devices.empty()) {
         out.push_back(fmt::format("the firewall is {}one of the target devices {}",
                                   std::string_view(target.child_value("negate")) == "yes" ? "not " : "",
                                   joined(devices)));

@@ -45,6 +45,7 @@ class RuleTranslator {
     const ZoneMap& zones_;
     std::vector<analysis::Diagnostic>& warnings_;
     std::unordered_map<std::string, ZonePairs> pairs_;  // by from/to/rule-type, shared by rules
+    std::string key_;                                   // pairs_'s key for the rule at hand
 };
 
 }  // namespace flowgap::parsers::paloalto
