@@ -37,7 +37,7 @@ std::string joined(const std::vector<std::string>& v) {
     return fmt::format("{}, ... ({} in all)", fmt::join(v.begin(), v.begin() + 6, ", "), v.size());
 }
 
-bool yes(const Fields& f, std::string_view child) {
+bool yes(const Fields& f, Fields::Name child) {
     return f.value(child) == "yes";
 }
 
@@ -66,23 +66,56 @@ void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4)
 
 }  // namespace
 
-Fields::Fields(pugi::xml_node entry) {
-    for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling())
-        if (c.type() == pugi::node_element) items_.emplace_back(c.name(), c);
+// Indexed by Fields::Name.
+constexpr std::array<std::string_view, Fields::count> kFieldNames = {
+    "action",
+    "from",
+    "to",
+    "rule-type",
+    "source",
+    "destination",
+    "negate-source",
+    "negate-destination",
+    "application",
+    "service",
+    "source-user",
+    "category",
+    "hip-profiles",
+    "source-hip",
+    "destination-hip",
+    "schedule",
+    "target",
+    "disabled",
+};
+
+// The field an element name is, or Fields::count for one translation does not read. Runs for
+// every child of every rule: the length and first letter rule out almost every name inline.
+Fields::Name field_of(std::string_view name) {
+    for (size_t i = 0; i < Fields::count; ++i) {
+        std::string_view f = kFieldNames[i];
+        if (f.size() == name.size() && f[0] == name[0] && f == name) return static_cast<Fields::Name>(i);
+    }
+    return Fields::count;
 }
 
-pugi::xml_node Fields::operator[](std::string_view name) const {
-    for (const auto& [n, node] : items_)
-        if (n == name) return node;
-    return {};
+Fields::Fields(pugi::xml_node entry) {
+    for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element) continue;
+        Name n = field_of(c.name());
+        if (n != count && !nodes_[n]) nodes_[n] = c;  // the first of a repeated name counts
+    }
+}
+
+std::string_view Fields::name(Name n) {
+    return kFieldNames[n];
 }
 
 Action RuleTranslator::action(const Fields& f, Action fallback) {
-    std::string_view a = f.value("action");
+    std::string_view a = f.value(Fields::action);
     if (a.empty()) return fallback;
     if (a == "allow") return Action::allow;
     if (a == "deny" || a == "drop" || a.starts_with("reset-")) return Action::block;
-    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(f["action"]),
+    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(f[Fields::action]),
                          fmt::format("unknown action '{}': the rule's outcome is unknown", a)});
     return Action::unknown;
 }
@@ -91,15 +124,16 @@ const ZonePairs& RuleTranslator::pairs(const Fields& f) {
     // The key is built in a buffer kept across rules: most rules share a few zone pairs, and a
     // formatted key with two name vectors per rule cost more than the pairs themselves.
     key_.clear();
-    for (const char* field : {"from", "to"}) {
+    for (Fields::Name field : {Fields::from, Fields::to}) {
         for_each_member(f[field], [&](std::string_view n, pugi::xml_node) { key_.append(n).push_back(','); });
         key_.push_back('|');
     }
-    std::string_view type = f.value("rule-type");
+    std::string_view type = f.value(Fields::rule_type);
     key_.append(type);
     auto it = pairs_.find(key_);
     if (it == pairs_.end())
-        it = pairs_.emplace(key_, zone_pairs(zones_, names(f["from"]), names(f["to"]), type)).first;
+        it = pairs_.emplace(key_, zone_pairs(zones_, names(f[Fields::from]), names(f[Fields::to]), type))
+                 .first;
     return it->second;
 }
 
@@ -108,12 +142,14 @@ const ZonePairs& RuleTranslator::pairs(const Fields& f) {
 std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, const AppMatch& apps) {
     std::vector<std::string> out;
     if (!apps.any) out.push_back(fmt::format("App-ID classifies the traffic as {}", joined(apps.names)));
-    for (const char* field : {"source-user", "category", "hip-profiles", "source-hip", "destination-hip"}) {
-        if (!is_any(f[field])) out.push_back(fmt::format("{} is {}", field, joined(names(f[field]))));
+    for (Fields::Name field : {Fields::source_user, Fields::category, Fields::hip_profiles,
+                               Fields::source_hip, Fields::destination_hip}) {
+        if (!is_any(f[field]))
+            out.push_back(fmt::format("{} is {}", Fields::name(field), joined(names(f[field]))));
     }
-    if (std::string_view s = f.value("schedule"); !s.empty())
+    if (std::string_view s = f.value(Fields::schedule); !s.empty())
         out.push_back(fmt::format("schedule '{}' is active", s));
-    pugi::xml_node target = f["target"];
+    pugi::xml_node target = f[Fields::target];
     if (auto devices = names(target.child("devices")); !devices.empty()) {
         out.push_back(fmt::format("the firewall is {}one of the target devices {}",
                                   std::string_view(target.child_value("negate")) == "yes" ? "not " : "",
@@ -122,28 +158,28 @@ std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, cons
     return out;
 }
 
-Rule RuleTranslator::rule(pugi::xml_node entry) {
+Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     Rule r;
     r.name = entry.attribute("name").value();
     r.location = tree_.location(entry);
     r.text = tree_.text(entry);
-    Fields f(entry);
     r.action = action(f, Action::unknown);
-    if (!f["action"]) {
+    if (!f[Fields::action]) {
         warnings_.push_back({Diagnostic::Severity::warning, r.location,
                              fmt::format("rule '{}' has no action: its outcome is unknown", r.name)});
     }
     const ZonePairs& zp = pairs(f);
-    AddressMatch src_m = resolver_.addresses(f["source"]);
-    AddressMatch dst_m = resolver_.addresses(f["destination"]);
-    AppMatch apps = resolver_.applications(f["application"]);
-    ServiceMatch svc = resolver_.services(f["service"], apps);
-    Side src = side(src_m, yes(f, "negate-source")), dst = side(dst_m, yes(f, "negate-destination"));
+    AddressMatch src_m = resolver_.addresses(f[Fields::source]);
+    AddressMatch dst_m = resolver_.addresses(f[Fields::destination]);
+    AppMatch apps = resolver_.applications(f[Fields::application]);
+    ServiceMatch svc = resolver_.services(f[Fields::service], apps);
+    Side src = side(src_m, yes(f, Fields::negate_source)),
+         dst = side(dst_m, yes(f, Fields::negate_destination));
     std::vector<std::string> global = global_conditions(f, apps);
     // What the rule asks App-ID to decide, recorded for checks that prefer port-based rules.
     if (!apps.any) r.applications = apps.names;
     bool any_service = false, app_default = false;
-    for_each_member(f["service"], [&](std::string_view n, pugi::xml_node) {
+    for_each_member(f[Fields::service], [&](std::string_view n, pugi::xml_node) {
         any_service = true;
         app_default = app_default || n == "application-default";
     });
