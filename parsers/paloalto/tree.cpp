@@ -49,6 +49,21 @@ SourceLocation Tree::location(pugi::xml_node n) const {
     return SourceLocation{path_};
 }
 
+namespace {
+
+// Where the last `</name>` in `text` ends, or npos. Asked once per rule, so the tag is matched in
+// place rather than formatted into a string first.
+size_t close_tag_end(std::string_view text, std::string_view name) {
+    constexpr auto npos = std::string_view::npos;
+    for (size_t c = text.rfind("</"); c != npos; c = c == 0 ? npos : text.rfind("</", c - 1)) {
+        std::string_view rest = text.substr(c + 2);
+        if (rest.starts_with(name) && rest.substr(name.size()).starts_with('>')) return c + 3 + name.size();
+    }
+    return npos;
+}
+
+}  // namespace
+
 std::string_view Tree::text(pugi::xml_node n) const {
     std::string_view all(*content_);
     if (synthesized()) {
@@ -67,9 +82,7 @@ std::string_view Tree::text(pugi::xml_node n) const {
     size_t end = all.size();
     if (after && after.offset_debug() > off) end = static_cast<size_t>(after.offset_debug());
     std::string_view slice = all.substr(begin, end - begin);
-    std::string close = fmt::format("</{}>", n.name());
-    size_t c = slice.rfind(close);
-    if (c != std::string_view::npos) return slice.substr(0, c + close.size());
+    if (size_t c = close_tag_end(slice, n.name()); c != std::string_view::npos) return slice.substr(0, c);
     size_t s = slice.find("/>");
     return s == std::string_view::npos ? slice : slice.substr(0, s + 2);
 }
