@@ -64,6 +64,20 @@ void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4)
     }
 }
 
+// Whether a rule whose sides are certain may match packets beyond its certain match: some
+// piece from a possible zone pair or a possible service has addresses on both sides. Most rules
+// ask only because a zone is unknown (IPv6, when no interface has an IPv6 address) and their
+// addresses are in known zones: then the possible match would be the certain one again, and
+// building it to subtract the certain one would give nothing.
+bool widens(const ZonePairs& zp, const Side& src, const Side& dst, const ServiceMatch& svc) {
+    auto reaches = [&](const ZonePairs::Pair& p) {
+        return p.first.intersects(src.possible) && p.second.intersects(dst.possible);
+    };
+    bool any_service = !svc.certain.empty() || !svc.possible.empty();
+    return (!svc.possible.empty() && std::any_of(zp.certain.begin(), zp.certain.end(), reaches)) ||
+           (any_service && std::any_of(zp.possible.begin(), zp.possible.end(), reaches));
+}
+
 }  // namespace
 
 // Indexed by Fields::Name.
@@ -193,6 +207,8 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     bool uncertain = !global.empty() || src_m.uncertain || dst_m.uncertain || !svc.possible.empty() ||
                      !zp.possible.empty();
     if (!uncertain) return r;
+    // Without global conditions or uncertain sides, only zone pairs and services can widen.
+    if (global.empty() && !src_m.uncertain && !dst_m.uncertain && !widens(zp, src, dst, svc)) return r;
     FlowSpace full;
     for (const auto* list : {&zp.certain, &zp.possible})
         for (const auto& [zs, zd] : *list)
