@@ -89,10 +89,12 @@ AddressMatch Resolver::addresses(pugi::xml_node list) {
     AddressMatch out;
     std::vector<AddressSet::Set::Interval> items;
     size_t members = 0;
+    // Both arms are lvalues, so the resolved member is not copied (a group may hold thousands
+    // of intervals).
+    static const AddressMatch any{AddressSet::all(), false, {}};
     for_each_member(list, [&](std::string_view name, pugi::xml_node where) {
         ++members;
-        const AddressMatch& m =
-            name == "any" ? AddressMatch{AddressSet::all(), false, {}} : address(name, where);
+        const AddressMatch& m = name == "any" ? any : address(name, where);
         if (members == 1) {
             out = m;
         } else {
