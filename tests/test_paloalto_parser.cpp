@@ -91,6 +91,25 @@ TEST_CASE("an undefined object warns with its line and makes the rule conditiona
     CHECK(decide(fw, packet("10.1.2.3", "172.16.1.1", tcp, 80)).verdict == Verdict::conditional);
 }
 
+TEST_CASE("lines are exact whether they are asked for in the order written or not", "[paloalto]") {
+    // `odd` is read (and warned about) only while the second rule is translated: its line, above
+    // the rules, is asked for after the first two rules' lines, and the third rule's after it.
+    std::string objects =
+        "\n      <address><entry name=\"odd\"><ip-netmask>not-an-address</ip-netmask>"
+        "</entry></address>\n";
+    std::string rules = rule("first", basic("trust", "dmz", "any", "any", "any", "allow")) +
+                        rule("second", basic("trust", "dmz", "any", "odd", "any", "allow")) +
+                        rule("third", basic("trust", "dmz", "any", "any", "any", "deny"));
+    auto fw = parse_text(firewall_xml(objects, rules));
+    REQUIRE(fw.warnings.size() == 1);
+    CHECK(fw.warnings[0].message == "address object 'odd' has no address this parser reads");
+    CHECK(fw.warnings[0].location.str() == "fw.xml:23");
+    const Policy& p = only_policy(fw);
+    CHECK(find_rule(p, "first")->location.str() == "fw.xml:26");
+    CHECK(find_rule(p, "second")->location.str() == "fw.xml:27");
+    CHECK(find_rule(p, "third")->location.str() == "fw.xml:28");
+}
+
 TEST_CASE("FQDN, dynamic groups and EDLs are conditional with the object named", "[paloalto]") {
     std::string rules = rule("fq", basic("trust", "dmz", "any", "updates", "any", "allow")) +
                         rule("dyn", basic("trust", "dmz", "any", "tagged", "any", "allow")) +

@@ -11,19 +11,34 @@ using analysis::InputError;
 using analysis::SourceLocation;
 
 Tree::Tree(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content)
-    : path_(std::move(path)), content_(std::move(content)) {
-    const char* base = content_->data();
-    const char* end = base + content_->size();
-    for (const char* p = base; p < end;) {
-        const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
-        if (!nl) break;
-        p = static_cast<const char*>(nl);
-        newlines_.push_back(static_cast<size_t>(p - base));
-        ++p;
-    }
-}
+    : path_(std::move(path)), content_(std::move(content)) {}
 
 SourceLocation Tree::location_at(size_t offset) const {
+    if (offset < cursor_.offset) return location_behind(offset);
+    advance(offset);
+    return SourceLocation{path_, cursor_.line, static_cast<uint32_t>(offset - cursor_.line_start + 1)};
+}
+
+void Tree::advance(size_t offset) const {
+    const char* base = content_->data();
+    const char* end = base + std::min(offset, content_->size());
+    for (const char* p = base + std::min(cursor_.offset, content_->size()); p < end;) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+        if (!nl) break;
+        ++cursor_.line;
+        cursor_.line_start = static_cast<size_t>(nl - base) + 1;
+        p = nl + 1;
+    }
+    cursor_.offset = offset;
+}
+
+SourceLocation Tree::location_behind(size_t offset) const {
+    if (!indexed_) {
+        const std::string& text = *content_;
+        for (size_t p = text.find('\n'); p != std::string::npos; p = text.find('\n', p + 1))
+            newlines_.push_back(p);
+        indexed_ = true;
+    }
     auto it = std::lower_bound(newlines_.begin(), newlines_.end(), offset);
     auto line = static_cast<uint32_t>(it - newlines_.begin() + 1);
     size_t line_start = it == newlines_.begin() ? 0 : *std::prev(it) + 1;
