@@ -183,10 +183,12 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
                              fmt::format("rule '{}' has no action: its outcome is unknown", r.name)});
     }
     const ZonePairs& zp = pairs(f);
-    AddressMatch src_m = resolver_.addresses(f[Fields::source]);
-    AddressMatch dst_m = resolver_.addresses(f[Fields::destination]);
+    AddressMatch src_merged, dst_merged;
+    ServiceMatch svc_merged;
+    const AddressMatch& src_m = resolver_.addresses(f[Fields::source], src_merged);
+    const AddressMatch& dst_m = resolver_.addresses(f[Fields::destination], dst_merged);
     AppMatch apps = resolver_.applications(f[Fields::application]);
-    ServiceMatch svc = resolver_.services(f[Fields::service], apps);
+    const ServiceMatch& svc = resolver_.services(f[Fields::service], apps, svc_merged);
     Side src = side(src_m, yes(f, Fields::negate_source)),
          dst = side(dst_m, yes(f, Fields::negate_destination));
     std::vector<std::string> global = global_conditions(f, apps);
