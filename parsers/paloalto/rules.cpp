@@ -41,17 +41,34 @@ bool yes(const Fields& f, Fields::Name child) {
     return f.value(child) == "yes";
 }
 
-// The addresses a side may match: certain ones, and (when `uncertain`) any address at all.
-struct Side {
-    AddressSet certain;
-    AddressSet possible;  // a superset of certain
+// The addresses a side may match: certain ones, and (when the resolved match is uncertain) any
+// address at all. They are the resolved match's own sets, or what negation leaves: most rules
+// copy no address set here.
+class Side {
+  public:
+    Side(const AddressMatch& m, bool negate);
+    Side(const Side&) = delete;  // points into itself
+    Side& operator=(const Side&) = delete;
+    const AddressSet& certain() const { return *certain_; }
+    const AddressSet& possible() const { return *possible_; }  // a superset of certain
+
+  private:
+    AddressSet inverse_;  // every address but the match's certain ones, when negated
+    const AddressSet* certain_;
+    const AddressSet* possible_;
 };
 
-Side side(const AddressMatch& m, bool negate) {
-    AddressSet all = AddressSet::all();
-    if (!negate) return {m.certain, m.uncertain ? all : m.certain};
+Side::Side(const AddressMatch& m, bool negate) {
+    static const AddressSet all = AddressSet::all(), none = AddressSet::none();
+    if (!negate) {
+        certain_ = &m.certain;
+        possible_ = m.uncertain ? &all : &m.certain;
+        return;
+    }
     // Negation inverts the whole union: addresses an unknown member may hold stay uncertain.
-    return {m.uncertain ? AddressSet() : all - m.certain, all - m.certain};
+    inverse_ = all - m.certain;
+    certain_ = m.uncertain ? &none : &inverse_;
+    possible_ = &inverse_;
 }
 
 void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4) {
@@ -71,7 +88,7 @@ void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4)
 // building it to subtract the certain one would give nothing.
 bool widens(const ZonePairs& zp, const Side& src, const Side& dst, const ServiceMatch& svc) {
     auto reaches = [&](const ZonePairs::Pair& p) {
-        return p.first.intersects(src.possible) && p.second.intersects(dst.possible);
+        return p.first.intersects(src.possible()) && p.second.intersects(dst.possible());
     };
     bool any_service = !svc.certain.empty() || !svc.possible.empty();
     return (!svc.possible.empty() && std::any_of(zp.certain.begin(), zp.certain.end(), reaches)) ||
@@ -189,8 +206,7 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     const AddressMatch& dst_m = resolver_.addresses(f[Fields::destination], dst_merged);
     AppMatch apps = resolver_.applications(f[Fields::application]);
     const ServiceMatch& svc = resolver_.services(f[Fields::service], apps, svc_merged);
-    Side src = side(src_m, yes(f, Fields::negate_source)),
-         dst = side(dst_m, yes(f, Fields::negate_destination));
+    Side src(src_m, yes(f, Fields::negate_source)), dst(dst_m, yes(f, Fields::negate_destination));
     std::vector<std::string> global = global_conditions(f, apps);
     // What the rule asks App-ID to decide, recorded for checks that prefer port-based rules.
     if (!apps.any) r.applications = apps.names;
@@ -204,7 +220,7 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     if (global.empty()) {
         for (const auto& [zs, zd] : zp.certain)
             for (const auto& l4 : svc.certain)
-                add(r.match, zs & src.certain, zd & dst.certain, l4);
+                add(r.match, zs & src.certain(), zd & dst.certain(), l4);
     }
     bool uncertain = !global.empty() || src_m.uncertain || dst_m.uncertain || !svc.possible.empty() ||
                      !zp.possible.empty();
@@ -216,7 +232,7 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
         for (const auto& [zs, zd] : *list)
             for (const auto* l4s : {&svc.certain, &svc.possible})
                 for (const auto& l4 : *l4s)
-                    add(full, zs & src.possible, zd & dst.possible, l4);
+                    add(full, zs & src.possible(), zd & dst.possible(), l4);
     r.may_match = full - r.match;
     if (r.may_match.empty()) return r;
     using List = const std::vector<std::string>*;
