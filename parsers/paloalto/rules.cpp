@@ -24,6 +24,7 @@ std::vector<std::string> names(pugi::xml_node list) {
 // Whether a member list leaves its field unrestricted: no members, or `any` among them. Asked
 // of five fields of every rule, almost always `any`, so it reads the members in place.
 bool is_any(pugi::xml_node list) {
+    if (!list) return true;  // most of these fields are absent
     bool empty = true, any = false;
     for_each_member(list, [&](std::string_view n, pugi::xml_node) {
         empty = false;
@@ -181,6 +182,7 @@ std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, cons
     if (std::string_view s = f.value(Fields::schedule); !s.empty())
         out.push_back(fmt::format("schedule '{}' is active", s));
     pugi::xml_node target = f[Fields::target];
+    if (!target) return out;
     if (auto devices = names(target.child("devices")); !devices.empty()) {
         out.push_back(fmt::format("the firewall is {}one of the target devices {}",
                                   std::string_view(target.child_value("negate")) == "yes" ? "not " : "",
