@@ -120,13 +120,25 @@ constexpr std::array<std::string_view, Fields::count> kFieldNames = {
     "disabled",
 };
 
-// The field an element name is, or Fields::count for one translation does not read. Runs for
-// every child of every rule: the length and first letter rule out almost every name inline.
-Fields::Name field_of(std::string_view name) {
-    for (size_t i = 0; i < Fields::count; ++i) {
-        std::string_view f = kFieldNames[i];
-        if (f.size() == name.size() && f[0] == name[0] && f == name) return static_cast<Fields::Name>(i);
+// kFieldNames' positions by name length (Fields::count pads a row): a child's name is compared
+// only with the one to three field names of its length. This runs for every child of every rule.
+constexpr size_t kLongestField = 18;  // "negate-destination"
+constexpr auto kFieldsByLength = [] {
+    std::array<std::array<uint8_t, 3>, kLongestField + 1> out{};
+    for (auto& row : out)
+        row.fill(Fields::count);
+    for (uint8_t i = 0; i < Fields::count; ++i) {
+        auto& row = out.at(kFieldNames[i].size());              // not a constant if a name is longer
+        *std::find(row.begin(), row.end(), Fields::count) = i;  // or if a row is full
     }
+    return out;
+}();
+
+// The field an element name is, or Fields::count for one translation does not read.
+Fields::Name field_of(std::string_view name) {
+    if (name.size() > kLongestField) return Fields::count;
+    for (uint8_t i : kFieldsByLength[name.size()])
+        if (i != Fields::count && kFieldNames[i] == name) return static_cast<Fields::Name>(i);
     return Fields::count;
 }
 
