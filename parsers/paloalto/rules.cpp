@@ -96,8 +96,6 @@ bool widens(const ZonePairs& zp, const Side& src, const Side& dst, const Service
            (any_service && std::any_of(zp.possible.begin(), zp.possible.end(), reaches));
 }
 
-}  // namespace
-
 // Indexed by Fields::Name.
 constexpr std::array<std::string_view, Fields::count> kFieldNames = {
     "action",
@@ -141,6 +139,8 @@ Fields::Name field_of(std::string_view name) {
         if (i != Fields::count && kFieldNames[i] == name) return static_cast<Fields::Name>(i);
     return Fields::count;
 }
+
+}  // namespace
 
 Fields::Fields(pugi::xml_node entry) {
     for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
