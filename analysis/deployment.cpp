@@ -142,6 +142,31 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
     }
 }
 
+// `config:` is one path or a list of them; each must name an existing file, and none twice.
+void read_configs(const Reader& r, const YAML::Node& n, const Deployment& d, FirewallSpec& f) {
+    auto one = [&](const YAML::Node& item) {
+        std::string written = r.text(item, "config");
+        fs::path p(written);
+        std::string path =
+            p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
+        if (!fs::is_regular_file(path))
+            r.fail(item, fmt::format("config file '{}' not found (looked for {})", written, path));
+        if (std::find(f.config_paths.begin(), f.config_paths.end(), path) != f.config_paths.end())
+            r.fail(item, fmt::format("config file '{}' is listed twice", written));
+        f.configs.push_back(written);
+        f.config_paths.push_back(path);
+    };
+    if (n.IsSequence()) {
+        for (const auto& item : n)
+            one(item);
+        if (f.configs.empty()) r.fail(n, "config must name at least one file");
+    } else if (n.IsScalar()) {
+        one(n);
+    } else {
+        r.fail(n, "config must be a path or a list of paths");
+    }
+}
+
 FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deployment& d) {
     r.expect_map(n, "a firewall entry");
     r.only_keys(n,
@@ -153,13 +178,7 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     if (!n["name"]) r.fail(n, "a firewall entry needs a `name`");
     if (!n["config"]) r.fail(n, "a firewall entry needs a `config` (the path of its configuration export)");
     f.name = r.text(n["name"], "name");
-    f.config = r.text(n["config"], "config");
-    fs::path p(f.config);
-    f.config_path = p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
-    if (!fs::is_regular_file(f.config_path)) {
-        r.fail(n["config"],
-               fmt::format("config file '{}' not found (looked for {})", f.config, f.config_path));
-    }
+    read_configs(r, n["config"], d, f);
     if (n["format"]) f.format = r.choice(n["format"], "format", {"iptables", "paloalto", "netsh"});
     if (n["host"]) f.host = union_of(r.addresses(n["host"], "host"));
     if (n["zones"]) f.zones = r.areas(n["zones"], "zones");
@@ -223,6 +242,10 @@ AddressSet Deployment::role(const std::string& name) const {
     if (name == "admin") return role("console");
     if (name == "internet" || name == "internet_endpoints") return AddressSet::public_internet();
     return {};
+}
+
+std::string FirewallSpec::config_text() const {
+    return fmt::format("{}", fmt::join(config_paths, " + "));
 }
 
 uint32_t Deployment::database_port() const {

@@ -16,10 +16,12 @@ enum class Platform { appliance, windows };
 
 struct FirewallSpec {
     std::string name;
-    std::string config;              // as written in the deployment file
-    std::string config_path;         // resolved against the deployment file's folder
-    std::string format;              // empty: detect from content
-    std::optional<AddressSet> host;  // set for host firewalls: the addresses whose traffic it filters
+    // The configuration files, one or more (a Windows host's `show allprofiles` output and its
+    // rule listing, an iptables-save and an ip6tables-save dump), in the order written.
+    std::vector<std::string> configs;       // as written in the deployment file
+    std::vector<std::string> config_paths;  // each resolved against the deployment file's folder
+    std::string format;                     // empty: detect from each file's content
+    std::optional<AddressSet> host;         // set for host firewalls: the addresses whose traffic it filters
     // Resolved by longest prefix (analysis/zones.hpp), so each map's sets are disjoint.
     std::map<std::string, AddressSet> zones;
     std::map<std::string, AddressSet> interfaces;
@@ -29,6 +31,9 @@ struct FirewallSpec {
     // Windows: what host-dependent address keywords in its rules stand for (lowercase keys).
     std::map<std::string, AddressSet> address_keywords;
     SourceLocation location;  // of the list entry
+
+    // The resolved paths as reports show them: "a.txt", or "a.txt + b.txt" for several.
+    std::string config_text() const;
 };
 
 // Ports that Tanium lets an administrator change, by their deployment-file names.

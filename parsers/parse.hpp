@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/deployment.hpp"
 #include "analysis/rule.hpp"
+#include "parsers/input.hpp"
 #include "parsers/options.hpp"
 
 namespace flowgap::parsers {
@@ -18,6 +20,13 @@ std::string detect_format(std::string_view content);
 // the name locations use (the path as the user wrote it). Throws analysis::InputError.
 analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
                               const ParseOptions& options);
+
+// Reads several files of one firewall and parses them as one (a Windows host's profile settings
+// and its rule listing, a host's iptables-save and ip6tables-save dumps); each file's format is
+// detected on its own unless `format` names it. Files of different vendors, and several Palo
+// Alto exports, are InputErrors; `entry` locates errors about the list as a whole.
+analysis::Firewall parse_files(const std::vector<std::string>& paths, const std::string& format,
+                               const ParseOptions& options, const analysis::SourceLocation& entry = {});
 
 // Parses one firewall of a deployment with the options its entry gives (zones, interfaces,
 // device group, profile, address keywords). Every command parses firewalls this way.

@@ -24,6 +24,17 @@ std::string str(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A firewall's config files as one text: "configs" joined with " + " (as the text report shows
+// them), or "config" in reports written before a firewall could have several.
+std::string config_of(const json& fw) {
+    auto it = fw.find("configs");
+    if (it == fw.end() || !it->is_array() || it->empty()) return str(fw, "config");
+    std::string out;
+    for (const auto& c : *it)
+        out += (out.empty() ? "" : " + ") + (c.is_string() ? c.get<std::string>() : std::string());
+    return out;
+}
+
 // How much of a flow a verdict may lose; -1 for not-applicable.
 int rank(const std::string& verdict) {
     if (verdict == "allowed") return 0;
@@ -53,7 +64,7 @@ class Reader {
         s.deployment = str(report_, "deployment");
         for (const auto& fw : report_["firewalls"]) {
             s.firewalls.push_back(
-                {str(fw, "name"), str(fw, "format"), str(fw, "config"), fw.value("rules", size_t{0})});
+                {str(fw, "name"), str(fw, "format"), config_of(fw), fw.value("rules", size_t{0})});
         }
         if (auto it = report_.find("summary"); it != report_.end() && it->is_object()) {
             s.required_flows = it->value("required_flows", size_t{0});

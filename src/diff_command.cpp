@@ -1,11 +1,12 @@
 // `flowgap diff`: both forms end in compare_reports() over two flowgap-report/1 documents.
 #include "src/diff_command.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
+#include <map>
 #include <sstream>
 
 #include "analysis/audit.hpp"
@@ -58,11 +59,11 @@ json report_of(const Deployment& d, const std::vector<Firewall>& firewalls,
     return json::parse(s.str());
 }
 
-// FIREWALL=FILE pairs, each naming a firewall of the deployment once.
-std::vector<std::pair<size_t, std::string>> candidates_of(const Deployment& d,
-                                                          const std::vector<std::string>& args) {
-    std::vector<std::pair<size_t, std::string>> out;
-    std::set<size_t> seen;
+// FIREWALL=FILE pairs by firewall: naming a firewall again adds a file to its candidate configs
+// (a Windows host's profile settings and rule listing, a host's IPv4 and IPv6 dumps).
+std::map<size_t, std::vector<std::string>> candidates_of(const Deployment& d,
+                                                         const std::vector<std::string>& args) {
+    std::map<size_t, std::vector<std::string>> out;
     for (const auto& arg : args) {
         size_t eq = arg.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
@@ -74,8 +75,11 @@ std::vector<std::pair<size_t, std::string>> candidates_of(const Deployment& d,
         if (i == d.firewalls.size())
             bad_input("command line",
                       "--candidate names '" + name + "', which is not a firewall of " + d.path);
-        if (!seen.insert(i).second) bad_input("command line", "--candidate names '" + name + "' twice");
-        out.emplace_back(i, arg.substr(eq + 1));
+        std::vector<std::string>& files = out[i];
+        std::string file = arg.substr(eq + 1);
+        if (std::find(files.begin(), files.end(), file) != files.end())
+            bad_input("command line", "--candidate names " + file + " for '" + name + "' twice");
+        files.push_back(file);
     }
     return out;
 }
@@ -89,9 +93,9 @@ Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
         firewalls.push_back(parse(spec));
     json before = report_of(d, firewalls, waivers);
     // Only the named firewalls are read again; the rest keep their parsed model.
-    for (const auto& [i, file] : candidates) {
-        d.firewalls[i].config = file;
-        d.firewalls[i].config_path = file;
+    for (const auto& [i, files] : candidates) {
+        d.firewalls[i].configs = files;
+        d.firewalls[i].config_paths = files;
         firewalls[i] = parse(d.firewalls[i]);
     }
     json after = report_of(d, firewalls, waivers);
@@ -141,7 +145,10 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
         "What a candidate configuration changes for Tanium: DEPLOYMENT --candidate FIREWALL=FILE, "
         "or BEFORE.json AFTER.json (two saved audit reports)");
     cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")->required()->expected(1, 2);
-    cmd->add_option("--candidate", o.candidates, "FIREWALL=FILE: audit with this firewall's config replaced");
+    cmd->add_option("--candidate", o.candidates,
+                    "FIREWALL=FILE: audit with this firewall's config replaced (repeat it for a firewall "
+                    "read from several "
+                    "files)");
     cmd->add_option("--format", o.format, "Output format")
         ->check(CLI::IsMember({"text", "json", "markdown"}));
     cmd->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");

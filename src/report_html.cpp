@@ -169,7 +169,8 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     if (!v.example.empty())
         fmt::print(out, "<dt>example packet</dt><dd><code>{}</code></dd>\n", e(v.example));
     // Remediation slot: filled once the model carries remediation text (report_items.hpp).
-    if (!v.remediation.empty()) fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
+    if (!v.remediation.empty())
+        fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
     if (item.waived) fmt::print(out, "<dt>waiver</dt><dd>{}</dd>\n", e(v.waiver));
     fmt::print(out, "</dl>\n</article>\n");
 }
@@ -199,7 +200,7 @@ void write_firewalls(std::ostream& out, const Report& r) {
             warnings += fmt::format("<div><code>{}</code> {}</div>", e(w.location.str()), e(w.message));
         fmt::print(
             out, "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            e(spec.name), e(fw.format), e(spec.config_path), fw.rule_count,
+            e(spec.name), e(fw.format), e(spec.config_text()), fw.rule_count,
             spec.host ? "host " + e(spec.host->str()) : std::string("network"),
             warnings.empty() ? "<span class=\"none\">none</span>" : warnings);
     }

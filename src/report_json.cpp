@@ -172,7 +172,8 @@ ordered_json firewall_json(const FirewallSpec& spec, const Firewall& fw) {
     ordered_json j;
     j["name"] = spec.name;
     j["format"] = fw.format;
-    j["config"] = spec.config_path;
+    j["config"] = spec.config_paths.front();  // the first: a string, as before several were allowed
+    j["configs"] = spec.config_paths;
     j["host"] = spec.host ? ordered_json(spec.host->cidrs()) : ordered_json(nullptr);
     j["rules"] = fw.rule_count;
     ordered_json warnings = ordered_json::array();

@@ -86,7 +86,7 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     const FirewallSpec& spec = r.deployment.firewalls[fi];
     const Firewall& fw = r.firewalls[fi];
     std::string where = spec.host ? "host " + spec.host->str() : "network";
-    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_path, fw.rule_count,
+    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_text(), fw.rule_count,
                where);
     for (const auto& w : fw.warnings)
         fmt::print(out, "  {}\n", w.str());

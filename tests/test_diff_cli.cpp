@@ -205,3 +205,20 @@ TEST_CASE("netsh: LocalSubnet peering fixes a partial flow", "[diff]") {
     CHECK((*c)["before"]["example_blocked"] == "tcp 10.20.6.128:49152 -> 10.20.6.52:17472");
     CHECK((*c)["after"]["verdict"] == "allowed");
 }
+
+TEST_CASE("netsh: a candidate in two files (repeated --candidate) with BlockOutbound breaks outbound flows",
+          "[diff]") {
+    const std::string rules = "fixtures/netsh/split-tanium-server-rules.txt";
+    const std::string profiles = "fixtures/netsh/split-tanium-server-allprofiles.txt";
+    auto r = diff(kNetsh, "tanium-server=" + rules + " --candidate tanium-server=" + profiles);
+    CHECK(r.exit_code == 1);
+    CHECK(has(r.text, "tanium-server: fixtures/netsh/tanium-server.txt (6 rules) -> " + rules + " + " +
+                          profiles + " (6 rules)"));
+    CHECK(r.report["after"]["firewalls"][0]["config"] == rules + " + " + profiles);
+    const json* c = change_of(r.report, "server-to-database", "tanium-server");
+    REQUIRE(c);
+    CHECK((*c)["change"] == "broken");
+    CHECK((*c)["after"]["decided_by"][0]["location"] == profiles + ":2:1");
+    // The inbound rules are the same rules, now read from the other file: no inbound verdict moves.
+    CHECK(change_of(r.report, "client-to-server", "tanium-server") == nullptr);
+}

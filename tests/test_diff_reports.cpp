@@ -152,7 +152,15 @@ TEST_CASE("diff rejects bad input with exit 2", "[diff]") {
     CHECK(r.exit_code == 2);
     r = run_flowgap("diff " + kDemo + c + c);
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("names 'core-router' twice") != std::string::npos);
+    CHECK(r.err.find("names fixtures/changes/iptables/core-router.reordered.rules for 'core-router' twice") !=
+          std::string::npos);
+    // Repeating --candidate gives a firewall several files: two IPv4 dumps contradict each other.
+    r = run_flowgap("diff " + kDemo + c + " --candidate core-router=fixtures/demo/core-router.rules");
+    CHECK(r.exit_code == 2);
+    CHECK(
+        r.err.find("fixtures/demo/core-router.rules:1:1: error: a second IPv4 (iptables-save) dump for this "
+                   "firewall (the first is fixtures/changes/iptables/core-router.reordered.rules)") !=
+        std::string::npos);
     r = run_flowgap("diff " + kDemo + " --candidate core-router=" + dir.path("missing.rules"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());

@@ -123,8 +123,10 @@ void read_profile(const json& j, uint32_t line, Collected& out) {
     s = ProfileSettings{};
     s.seen = true;
     s.line = line;
-    if (j.contains("Enabled"))
+    if (j.contains("Enabled")) {
         s.on = lower(enum_text(j["Enabled"], {{0, "False"}, {1, "True"}, {2, "True"}})) != "false";
+        s.state_seen = true;
+    }
     auto action = [&](const char* key) {
         return j.contains(key) ? lower(enum_text(j[key], {{0, "NotConfigured"}, {2, "Allow"}, {4, "Block"}}))
                                : "";

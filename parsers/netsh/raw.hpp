@@ -19,8 +19,9 @@ constexpr std::array<std::string_view, 3> kProfileNames = {"Domain", "Private", 
 
 struct RawRule {
     std::string name;
-    uint32_t line = 0;      // of its `Rule Name:` line, `add rule` line or JSON object
-    std::string_view text;  // the rule as written, in the decoded text
+    std::shared_ptr<const std::string> file;  // set when the inputs are merged (merge.cpp)
+    uint32_t line = 0;                        // of its `Rule Name:` line, `add rule` line or JSON object
+    std::string_view text;                    // the rule as written, in the decoded text
     bool enabled = true;
     bool has_direction = false;
     bool inbound = true;
@@ -40,11 +41,13 @@ struct RawRule {
 
 struct ProfileSettings {
     bool seen = false;         // the input shows this profile's settings
+    bool state_seen = false;   // ... including its `State` line
     bool policy_seen = false;  // ... including its `Firewall Policy` line
     bool on = true;
-    std::string inbound = "blockinbound";    // blockinbound, blockinboundalways, allowinbound
-    std::string outbound = "allowoutbound";  // allowoutbound, blockoutbound
-    uint32_t line = 0;                       // of the profile's header
+    std::string inbound = "blockinbound";     // blockinbound, blockinboundalways, allowinbound
+    std::string outbound = "allowoutbound";   // allowoutbound, blockoutbound
+    std::shared_ptr<const std::string> file;  // set when the inputs are merged (merge.cpp)
+    uint32_t line = 0;                        // of the profile's header
 };
 
 // Everything read from one input, plus its problems.

@@ -45,6 +45,7 @@ YAML
     report demo-waivers fixtures/demo/deployment.yaml --waivers "$tmp/waivers.yaml"
     report gate fixtures/gate/deployment.yaml
     report netsh fixtures/netsh/deployment.yaml
+    report netsh-split fixtures/netsh/split-exports.yaml
     report paloalto fixtures/paloalto/deployment.yaml
     grep -q '"status": "expired"' "$tmp/demo-waivers.json" && grep -q '"status": "stale"' "$tmp/demo-waivers.json"
     node "$js/validate.mjs" --strict "$src/docs/flowgap-report-1.schema.json" "$tmp"/*.json
