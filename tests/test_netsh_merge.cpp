@@ -1,5 +1,5 @@
 // One Windows host from several files: rules from all of them, profile settings from whichever
-// states them, contradictions refused.
+// states them, contradictions refused; Get-NetFirewallRule records beside a listing with filters.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -121,4 +121,55 @@ TEST_CASE("netsh files: two files that state a profile differently are an error"
     // The same settings twice (the bundle and a separate capture of it) are no contradiction.
     CHECK_NOTHROW(parse_all(
         {input("bundle.txt", with_profiles), input("again.txt", allprofiles("BlockInbound,AllowOutbound"))}));
+}
+
+TEST_CASE("netsh files: Get-NetFirewallRule records beside a listing with filters", "[netsh]") {
+    std::string records =
+        utf16le(crlf("\nDisplayName : Tanium Server (TCP-In)\nDirection   : Inbound\n"
+                     "Action      : Allow\nEnabled     : True\nProfile     : Any\n\n"
+                     "DisplayName : Remote Desktop - User Mode (TCP-In)\nDirection   : Inbound\n"
+                     "Action      : Allow\nEnabled     : True\nProfile     : Domain, Private\n\n"
+                     "DisplayName : Block Telnet (TCP-Out)\nDirection   : Outbound\n"
+                     "Action      : Block\nEnabled     : False\nProfile     : Any\n\n\n"));
+    Firewall fw = parse_all({input("rules.txt", kRules), input("ps.txt", records)});
+    // The record of the listed rule is dropped in favour of the listing: the rule stays certain.
+    CHECK(fw.rule_count == 4);
+    CHECK(verdict(fw, Direction::inbound, "10.20.1.1", "10.10.1.10", protocol::tcp, 17472) ==
+          Verdict::allowed);
+    // The other enabled record has no filters: what it could match is conditional.
+    CHECK(verdict(fw, Direction::inbound, "10.20.1.1", "10.10.1.10", protocol::tcp, 3389) ==
+          Verdict::conditional);
+    const Rule* rdp = find_rule(policy(fw, Direction::inbound), "Remote Desktop - User Mode (TCP-In)");
+    REQUIRE(rdp);
+    CHECK(rdp->location.str() == "ps.txt:8:1");
+    CHECK(
+        has_warning(fw,
+                    "ps.txt:2:1: warning: Get-NetFirewallRule output lists no address, port, protocol or "
+                    "program filters: the packets its 1 enabled rule could match are conditional, never "
+                    "allowed (1 more record repeats a rule another file lists with its filters, and is read "
+                    "from there)"));
+    // The disabled record is counted, not kept, and not the same rule as the enabled one listed.
+    CHECK(find_rule(policy(fw, Direction::outbound), "Block Telnet (TCP-Out)")->location.str() ==
+          "rules.txt:15:1");
+}
+
+TEST_CASE("netsh: Get-NetFirewallProfile output gives the profiles", "[netsh]") {
+    std::string profiles = crlf(
+        "\nName                            : Domain\nEnabled                         : True\n"
+        "DefaultInboundAction            : Block\nDefaultOutboundAction           : Block\n"
+        "AllowInboundRules               : NotConfigured\n\n"
+        "Name                            : Private\nEnabled                         : False\n"
+        "DefaultInboundAction            : NotConfigured\n"
+        "DefaultOutboundAction           : NotConfigured\n\n"
+        "Name                            : Public\nEnabled                         : True\n"
+        "DefaultInboundAction            : Block\nDefaultOutboundAction           : Allow\n\n");
+    Firewall fw =
+        parse_all({input("rules.txt", kRules), input("profiles.txt", utf16le(profiles))}, profile("domain"));
+    CHECK(policy(fw, Direction::outbound).default_rule.location.str() == "profiles.txt:2:1");
+    CHECK(verdict(fw, Direction::outbound, "10.10.1.10", "10.10.1.30", protocol::tcp, 1433) ==
+          Verdict::blocked);
+    Firewall priv = parse_all({input("profiles.txt", profiles)}, profile("private"));
+    CHECK(verdict(priv, Direction::inbound, "1.1.1.1", "10.10.1.10", protocol::tcp, 3389) ==
+          Verdict::allowed);
+    CHECK_FALSE(has_warning(priv, "Get-NetFirewallRule output"));
 }

@@ -3,6 +3,10 @@
 // state them differently cannot both be current, and flowgap will not guess which is.
 #include "parsers/netsh/merge.hpp"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "parsers/netsh/text.hpp"
@@ -20,6 +24,62 @@ void stamp(Collected& in) {
     for (auto& p : in.profiles) {
         if (p.seen) p.file = in.path;
     }
+}
+
+// What identifies a rule across a listing with filters and one without: the filters are the
+// only thing the Format-List record lacks.
+using Key = std::tuple<std::string, bool, std::string, unsigned, bool>;
+Key key_of(const RawRule& r) {
+    return {lower(r.name), r.inbound, r.action, r.profiles, r.enabled};
+}
+
+// Format-List records that another input lists with its filters add nothing but doubt.
+std::vector<size_t> drop_listed_elsewhere(std::vector<Collected>& inputs) {
+    std::vector<size_t> dropped(inputs.size(), 0);
+    bool any =
+        std::any_of(inputs.begin(), inputs.end(), [](const Collected& in) { return in.format_list_line; });
+    if (!any || inputs.size() < 2) return dropped;
+    std::map<Key, size_t> with_filters;
+    for (const auto& in : inputs) {
+        for (const auto& r : in.rules) {
+            if (!r.filters_unknown) ++with_filters[key_of(r)];
+        }
+    }
+    if (with_filters.empty()) return dropped;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        std::erase_if(inputs[i].rules, [&](const RawRule& r) {
+            if (!r.filters_unknown) return false;
+            auto it = with_filters.find(key_of(r));
+            if (it == with_filters.end() || it->second == 0) return false;
+            --it->second;
+            ++dropped[i];
+            return true;
+        });
+    }
+    return dropped;
+}
+
+void warn_format_list(Collected& in, size_t dropped) {
+    if (!in.format_list_line) return;
+    size_t enabled = 0;
+    for (const auto& r : in.rules)
+        enabled += r.enabled ? 1 : 0;
+    if (enabled == 0) return;
+    std::string elsewhere =
+        dropped == 0 ? ""
+        : dropped == 1
+            ? " (1 more record repeats a rule another file lists with its filters, and is read from there)"
+            : fmt::format(
+                  " ({} more records repeat rules another file lists with their filters, and are "
+                  "read from there)",
+                  dropped);
+    in.warn(
+        in.format_list_line,
+        fmt::format("Get-NetFirewallRule output lists no address, port, protocol or program filters: the "
+                    "packets its {} enabled rule{} could match are conditional, never allowed{}. For a full "
+                    "audit export the rules with their filters as JSON (the `Get-NetFirewallRule ... | "
+                    "ConvertTo-Json` command in docs/formats.md, section Windows Defender Firewall)",
+                    enabled, enabled == 1 ? "" : "s", elsewhere));
 }
 
 std::string state_text(const ProfileSettings& s) {
@@ -81,10 +141,12 @@ void merge_profile(ProfileSettings& have, const ProfileSettings& next, size_t p)
 Collected merge(std::vector<Collected> inputs) {
     for (auto& in : inputs)
         stamp(in);
+    std::vector<size_t> dropped = drop_listed_elsewhere(inputs);
     Collected out;
     out.path = inputs.front().path;
     for (size_t i = 0; i < inputs.size(); ++i) {
         Collected& in = inputs[i];
+        warn_format_list(in, dropped[i]);
         out.warnings.insert(out.warnings.end(), in.warnings.begin(), in.warnings.end());
         for (auto& r : in.rules)
             out.rules.push_back(std::move(r));

@@ -9,9 +9,11 @@
 
 namespace flowgap::parsers::netsh {
 
-// Stamps each rule and profile with its input's path and joins the inputs in order. Throws
-// analysis::InputError, at the second input's profile header, when two inputs state a
-// profile's State or Firewall Policy differently.
+// Stamps each rule and profile with its input's path and joins the inputs in order. A
+// Get-NetFirewallRule Format-List record whose rule another input lists with its filters (same
+// name, direction, action, profiles and Enabled) is dropped as a duplicate; what remains of such
+// a listing gets one warning. Throws analysis::InputError, at the second input's profile
+// header, when two inputs state a profile's State or Firewall Policy differently.
 Collected merge(std::vector<Collected> inputs);
 
 }  // namespace flowgap::parsers::netsh

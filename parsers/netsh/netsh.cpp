@@ -31,7 +31,8 @@ bool dashes(std::string_view line) {
 
 // A listing has a header line over a dashed line; a script `add rule ... name=` or `advfirewall
 // set ...profile` (a script may set only the profiles, the rules coming in another file); the JSON
-// export a "Direction" or "DefaultInboundAction" property; Format-List output `DisplayName :`.
+// export a "Direction" or "DefaultInboundAction" property; Format-List output `DisplayName :`
+// (Get-NetFirewallRule) or `DefaultInboundAction :` (Get-NetFirewallProfile).
 Recognized recognize(std::string_view text) {
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{') &&
@@ -54,7 +55,8 @@ Recognized recognize(std::string_view text) {
         bool set_profile =
             l.find("advfirewall set ") != std::string::npos && l.find("profile") != std::string::npos;
         if (!script.line && (add_rule || set_profile)) script = {Shape::script, number};
-        if (!format_list.line && l.starts_with("displayname") && l.find(" : ") != std::string::npos)
+        if (!format_list.line && (l.starts_with("displayname") || l.starts_with("defaultinboundaction")) &&
+            l.find(" : ") != std::string::npos)
             format_list = {Shape::format_list, number};
     }
     return script.line ? script : format_list;
@@ -82,17 +84,12 @@ Collected read_input(const Input& input, analysis::Firewall& fw) {
         case Shape::listing: read_listing(*text, in); break;
         case Shape::script: read_script(*text, in); break;
         case Shape::json: read_json(*text, in); break;
-        case Shape::format_list:
-            throw InputError(
-                {input.path, r.line, 1},
-                "this is PowerShell Format-List output of Get-NetFirewallRule: it has no addresses or "
-                "ports; export the rules with their filters as JSON instead (the command is in "
-                "docs/formats.md, section Windows)");
+        case Shape::format_list: read_format_list(*text, in); break;
         case Shape::none:
             throw InputError(
                 {input.path, 1, 1},
                 "no netsh rule listing (Rule Name: over a dashed line), profile settings, `add rule` "
-                "line or PowerShell JSON export found");
+                "line, PowerShell JSON export or Get-NetFirewallRule output found");
     }
     bool any_profile = in.profiles[0].seen || in.profiles[1].seen || in.profiles[2].seen;
     if (in.rules.empty() && in.skipped == 0 && !any_profile)

@@ -1,5 +1,6 @@
 // Windows Defender Firewall: netsh listings (`show rule name=all [verbose]`, `show allprofiles`),
-// `add rule` scripts and the PowerShell JSON export, in any encoding Windows writes and in English, German or French (more languages are
+// `add rule` scripts, the PowerShell JSON export and Get-NetFirewallRule/-Profile Format-List
+// output, in any encoding Windows writes and in English, German or French (more languages are
 // rows in vocabulary.cpp), from one file or several. Semantics: docs/formats.md.
 #pragma once
 
@@ -14,8 +15,7 @@
 
 namespace flowgap::parsers::netsh {
 
-// True when the raw bytes (any encoding) look like one of the inputs above, or like PowerShell
-// Format-List output of Get-NetFirewallRule (which parse() rejects with an explanation).
+// True when the raw bytes (any encoding) look like one of the inputs above.
 bool looks_like(std::string_view content);
 
 // Parses a whole file into an "inbound" and an "outbound" block-wins policy. Throws

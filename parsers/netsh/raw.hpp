@@ -37,6 +37,9 @@ struct RawRule {
     // Restrictions the model cannot evaluate (remote user/computer groups, fields this parser
     // does not know, values it did not understand): each makes the rule conditional.
     std::vector<std::string> conditions;
+    // Read from Get-NetFirewallRule's Format-List output, which shows no filters: the fields
+    // above are "any" only because the input does not say.
+    bool filters_unknown = false;
 };
 
 struct ProfileSettings {
@@ -57,6 +60,8 @@ struct Collected {
     std::array<ProfileSettings, 3> profiles;  // domain, private, public
     std::vector<analysis::Diagnostic> warnings;
     size_t skipped = 0;  // rules read but not usable (incomplete), still counted as written
+    // Get-NetFirewallRule Format-List output: the line of its first record (0: another input).
+    uint32_t format_list_line = 0;
 
     void warn(uint32_t line, std::string message, uint32_t column = 1) {
         warnings.push_back({analysis::Diagnostic::Severity::warning,
