@@ -173,3 +173,20 @@ TEST_CASE("netsh: Get-NetFirewallProfile output gives the profiles", "[netsh]") 
           Verdict::allowed);
     CHECK_FALSE(has_warning(priv, "Get-NetFirewallRule output"));
 }
+
+TEST_CASE("netsh: Get-NetFirewallRule records without Direction are skipped with few warnings", "[netsh]") {
+    std::string records;
+    for (int i = 0; i < 25; ++i)
+        records += "DisplayName : Rule " + std::to_string(i) + "\nEnabled     : True\n\n";
+    records +=
+        "DisplayName : Allow SSH\nDirection   : Inbound\nAction      : Allow\nEnabled     : True\n"
+        "Profile     : Any\n";
+    Firewall fw = parse_all({input("fl.txt", records)});
+    CHECK(fw.rule_count == 26);
+    CHECK(policy(fw, Direction::inbound).rules.size() == 1);
+    CHECK(has_warning(fw, "fl.txt:1:1: warning: a rule record without Direction or Action"));
+    CHECK(has_warning(fw, "fl.txt: warning: 5 more records skipped"));
+    CHECK(fw.warnings.size() == 20 + 1 + 1 + 1);  // 20 records, the count, no filters, no profiles
+    CHECK(verdict(fw, Direction::inbound, "10.20.1.1", "10.10.1.10", protocol::tcp, 22) ==
+          Verdict::conditional);
+}

@@ -68,6 +68,8 @@ class FormatListReader {
         close();
         if (garbage_ > kMaxGarbageWarnings)
             out_.warn(0, fmt::format("{} more lines not understood", garbage_ - kMaxGarbageWarnings));
+        if (odd_ > kMaxGarbageWarnings)
+            out_.warn(0, fmt::format("{} more records skipped", odd_ - kMaxGarbageWarnings));
     }
 
   private:
@@ -80,21 +82,31 @@ class FormatListReader {
                                              trim(lines_[i]).substr(0, 80)));
     }
 
+    // Records flowgap cannot use: the first few warned about where they are, then a count.
+    void odd(size_t i, std::string_view why) {
+        if (++odd_ <= kMaxGarbageWarnings) out_.warn(number(i), std::string(why));
+    }
+
     void close() {
         if (record_.empty()) return;
         const char* first = lines_[start_].data();
         std::string_view text(first, static_cast<size_t>(lines_[end_].data() + lines_[end_].size() - first));
         if (record_.contains("DefaultInboundAction")) {
             read_json_profile(record_, number(start_), out_);
-        } else if (record_.contains("DisplayName") || record_.contains("Direction")) {
+        } else if (!record_.contains("DisplayName") && !record_.contains("Direction")) {
+            odd(start_,
+                "a record that is neither a firewall rule (DisplayName, Direction, Action) nor a profile "
+                "(DefaultInboundAction); ignored");
+        } else if (!record_.contains("Direction") || !record_.contains("Action")) {
+            ++out_.skipped;  // a selection such as `Format-List DisplayName,Enabled`: one warning per record
+            odd(start_,
+                "a rule record without Direction or Action (left out of the Format-List selection?); "
+                "skipped");
+        } else {
             size_t before = out_.rules.size();
             read_json_rule(record_, number(start_), text, out_);
             if (out_.rules.size() > before) mark(out_.rules.back());
             if (!out_.format_list_line) out_.format_list_line = number(start_);
-        } else {
-            out_.warn(number(start_),
-                      "a record that is neither a firewall rule (DisplayName, Direction, "
-                      "Action) nor a profile (DefaultInboundAction); ignored");
         }
         record_ = json::object();
         last_.reset();
@@ -113,6 +125,7 @@ class FormatListReader {
     std::optional<std::string> last_;
     size_t start_ = 0, end_ = 0;
     size_t garbage_ = 0;
+    size_t odd_ = 0;
 };
 
 }  // namespace
