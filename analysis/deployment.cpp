@@ -142,6 +142,8 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
     }
 }
 
+FirewallSpec read_firewall_options(const Reader& r, const YAML::Node& n, FirewallSpec f);
+
 FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deployment& d) {
     r.expect_map(n, "a firewall entry");
     r.only_keys(n,
@@ -154,12 +156,17 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     if (!n["config"]) r.fail(n, "a firewall entry needs a `config` (the path of its configuration export)");
     f.name = r.text(n["name"], "name");
     f.config = r.text(n["config"], "config");
+    if (d.directory.empty()) return read_firewall_options(r, n, std::move(f));  // uploaded: no disk
     fs::path p(f.config);
     f.config_path = p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
     if (!fs::is_regular_file(f.config_path)) {
         r.fail(n["config"],
                fmt::format("config file '{}' not found (looked for {})", f.config, f.config_path));
     }
+    return read_firewall_options(r, n, std::move(f));
+}
+
+FirewallSpec read_firewall_options(const Reader& r, const YAML::Node& n, FirewallSpec f) {
     if (n["format"]) f.format = r.choice(n["format"], "format", {"iptables", "paloalto", "netsh"});
     if (n["host"]) f.host = union_of(r.addresses(n["host"], "host"));
     if (n["zones"]) f.zones = r.areas(n["zones"], "zones");
@@ -230,13 +237,11 @@ uint32_t Deployment::database_port() const {
     return database_engine == "postgresql" ? 5432 : 1433;
 }
 
-Deployment load_deployment(const std::string& path) {
-    Reader r(path);
+namespace {
+
+// `d.directory` empty: the deployment was uploaded, and its `config` names are not looked up.
+Deployment read_deployment(const Reader& r, Deployment d) {
     YAML::Node root = r.load("deployment file");
-    Deployment d;
-    d.path = path;
-    d.directory = fs::path(path).parent_path().string();
-    if (d.directory.empty()) d.directory = ".";
     d.location = SourceLocation{r.file(), 1, 1};
     if (!root.IsMap())
         r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
@@ -252,6 +257,22 @@ Deployment load_deployment(const std::string& path) {
         }
     }
     return d;
+}
+
+}  // namespace
+
+Deployment load_deployment(const std::string& path) {
+    Deployment d;
+    d.path = path;
+    d.directory = fs::path(path).parent_path().string();
+    if (d.directory.empty()) d.directory = ".";
+    return read_deployment(Reader(path), std::move(d));
+}
+
+Deployment parse_deployment(const std::string& name, const std::string& text) {
+    Deployment d;
+    d.path = name;
+    return read_deployment(Reader(name, text), std::move(d));
 }
 
 }  // namespace flowgap::analysis

@@ -1,6 +1,7 @@
 #include "analysis/waivers.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -144,6 +145,13 @@ std::vector<Waiver> load_waivers(const std::string& path) {
     for (const auto& item : list)
         out.push_back(read_waiver(r, item));
     return out;
+}
+
+std::vector<Waiver> default_waivers(const Deployment& d) {
+    if (d.directory.empty()) return {};
+    std::filesystem::path beside = std::filesystem::path(d.directory) / "flowgap-waivers.yaml";
+    if (!std::filesystem::is_regular_file(beside)) return {};
+    return load_waivers(beside.lexically_normal().string());
 }
 
 }  // namespace flowgap::analysis

@@ -38,7 +38,12 @@ std::string read_file(const std::string& path, const std::shared_ptr<const std::
 analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
                               const ParseOptions& options) {
     auto name = std::make_shared<const std::string>(display);
-    auto content = std::make_shared<const std::string>(read_file(path, name));
+    return parse_content(name, std::make_shared<const std::string>(read_file(path, name)), format, options);
+}
+
+analysis::Firewall parse_content(const std::shared_ptr<const std::string>& name,
+                                 const std::shared_ptr<const std::string>& content, std::string format,
+                                 const ParseOptions& options) {
     if (format.empty()) format = detect_format(*content);
     if (format == "iptables") return iptables::parse(name, content, options);
     if (format == "paloalto") return paloalto::parse(name, content, options);
@@ -52,7 +57,9 @@ analysis::Firewall parse_file(const std::string& path, const std::string& displa
                      "format '" + format + "' is not supported (known: iptables, paloalto, netsh)");
 }
 
-analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
+namespace {
+
+ParseOptions options_of(const analysis::FirewallSpec& spec) {
     ParseOptions o;
     o.interfaces = spec.interfaces;
     o.zones = spec.zones;
@@ -60,7 +67,18 @@ analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
     o.vsys = spec.vsys;
     o.profile = spec.profile;
     o.address_keywords = spec.address_keywords;
-    return parse_file(spec.config_path, spec.config_path, spec.format, o);
+    return o;
+}
+
+}  // namespace
+
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
+    return parse_file(spec.config_path, spec.config_path, spec.format, options_of(spec));
+}
+
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec, const std::string& name,
+                                  std::shared_ptr<const std::string> content) {
+    return parse_content(std::make_shared<const std::string>(name), content, spec.format, options_of(spec));
 }
 
 }  // namespace flowgap::parsers

@@ -19,8 +19,17 @@ std::string detect_format(std::string_view content);
 analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
                               const ParseOptions& options);
 
+// Parses `content` (held in memory, as `flowgap serve` holds uploads) as `format` (detected when
+// empty); locations name it `name`. The parsed rules point into `content`.
+analysis::Firewall parse_content(const std::shared_ptr<const std::string>& name,
+                                 const std::shared_ptr<const std::string>& content, std::string format,
+                                 const ParseOptions& options);
+
 // Parses one firewall of a deployment with the options its entry gives (zones, interfaces,
 // device group, profile, address keywords). Every command parses firewalls this way.
 analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec);
+// The same with the config given in memory (an upload called `name`) instead of spec.config_path.
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec, const std::string& name,
+                                  std::shared_ptr<const std::string> content);
 
 }  // namespace flowgap::parsers

@@ -68,11 +68,7 @@ Date today(const AuditOptions& o) {
 }
 
 std::vector<Waiver> waivers_for(const Deployment& d, const AuditOptions& o) {
-    if (!o.waivers.empty()) return load_waivers(o.waivers);
-    // The default file sits beside the deployment file, like the configs it names.
-    fs::path beside = fs::path(d.directory) / "flowgap-waivers.yaml";
-    if (!fs::is_regular_file(beside)) return {};
-    return load_waivers(beside.lexically_normal().string());
+    return o.waivers.empty() ? default_waivers(d) : load_waivers(o.waivers);
 }
 
 std::string utc_now() {
@@ -96,21 +92,7 @@ bool use_color(const AuditOptions& o, const Target& t) {
 void render(Target& t, const Report& base, const AuditOptions& o) {
     Report r = base;
     r.options.color = use_color(o, t);
-    std::ostringstream s;
-    if (t.format == "json") {
-        write_audit_json(s, r);
-    } else if (t.format == "html") {
-        write_audit_html(s, r);
-    } else if (t.format == "sarif") {
-        write_audit_sarif(s, r);
-    } else if (t.format == "junit") {
-        write_audit_junit(s, r);
-    } else if (t.format == "markdown") {
-        write_audit_markdown(s, r);
-    } else {
-        write_audit_text(s, r);
-    }
-    t.rendered = s.str();
+    t.rendered = render_audit(t.format, r);
 }
 
 // Each file is written beside its target and renamed into place only when every file was
@@ -146,6 +128,24 @@ void write_all(const std::vector<Target>& all) {
 }
 
 }  // namespace
+
+std::string render_audit(const std::string& format, const Report& r) {
+    std::ostringstream s;
+    if (format == "json") {
+        write_audit_json(s, r);
+    } else if (format == "html") {
+        write_audit_html(s, r);
+    } else if (format == "sarif") {
+        write_audit_sarif(s, r);
+    } else if (format == "junit") {
+        write_audit_junit(s, r);
+    } else if (format == "markdown") {
+        write_audit_markdown(s, r);
+    } else {
+        write_audit_text(s, r);
+    }
+    return s.str();
+}
 
 void add_audit_options(CLI::App* audit, AuditOptions& o) {
     audit->add_option("--format", o.formats, "Output format, repeatable with one --output each")

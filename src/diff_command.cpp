@@ -29,13 +29,10 @@ Firewall parse(const FirewallSpec& spec) {
     return parsers::parse_firewall(spec);
 }
 
-// The waivers `flowgap audit` would apply: --waivers, else flowgap-waivers.yaml beside the
-// deployment. Both sides get the same ones, so a waiver added with the change counts.
+// The waivers `flowgap audit` would apply: --waivers, else the deployment's default file. Both
+// sides get the same ones, so a waiver added with the change counts.
 std::vector<Waiver> waivers_for(const Deployment& d, const std::string& file) {
-    if (!file.empty()) return load_waivers(file);
-    std::filesystem::path beside = std::filesystem::path(d.directory) / "flowgap-waivers.yaml";
-    if (!std::filesystem::is_regular_file(beside)) return {};
-    return load_waivers(beside.lexically_normal().string());
+    return file.empty() ? default_waivers(d) : load_waivers(file);
 }
 
 Date today() {
@@ -134,6 +131,13 @@ void emit(const DiffOptions& o, const Diff& d, const DiffGate& g) {
 }
 
 }  // namespace
+
+Diff diff_audits(const Deployment& before, const std::vector<Firewall>& before_firewalls,
+                 const Deployment& after, const std::vector<Firewall>& after_firewalls,
+                 const std::vector<Waiver>& waivers) {
+    return compare_reports(report_of(before, before_firewalls, waivers), before.path,
+                           report_of(after, after_firewalls, waivers), after.path + " with the candidates");
+}
 
 CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
     auto* cmd = app.add_subcommand(

@@ -7,6 +7,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analysis/deployment.hpp"
+#include "analysis/waivers.hpp"
+#include "src/diff.hpp"
+
 namespace flowgap::cli {
 
 struct DiffOptions {
@@ -24,5 +28,11 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& options);
 // Exit code: 0 nothing got worse, 1 a required flow got worse or a finding at or above
 // --fail-on appeared, 2 bad input (analysis::InputError, turned into 2 by main).
 int run_diff(const DiffOptions& options);
+
+// The config form's comparison for a caller that parsed both sides itself (`flowgap serve`):
+// `after` is `before` with some firewalls' configs replaced. Both sides get the same waivers.
+Diff diff_audits(const analysis::Deployment& before, const std::vector<analysis::Firewall>& before_firewalls,
+                 const analysis::Deployment& after, const std::vector<analysis::Firewall>& after_firewalls,
+                 const std::vector<analysis::Waiver>& waivers);
 
 }  // namespace flowgap::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "src/redact.hpp"
 #include "src/report_html.hpp"
 #include "src/report_items.hpp"
 
@@ -169,7 +170,8 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     if (!v.example.empty())
         fmt::print(out, "<dt>example packet</dt><dd><code>{}</code></dd>\n", e(v.example));
     // Remediation slot: filled once the model carries remediation text (report_items.hpp).
-    if (!v.remediation.empty()) fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
+    if (!v.remediation.empty())
+        fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
     if (item.waived) fmt::print(out, "<dt>waiver</dt><dd>{}</dd>\n", e(v.waiver));
     fmt::print(out, "</dl>\n</article>\n");
 }
@@ -196,7 +198,8 @@ void write_firewalls(std::ostream& out, const Report& r) {
         const Firewall& fw = r.firewalls[fi];
         std::string warnings;
         for (const auto& w : fw.warnings)
-            warnings += fmt::format("<div><code>{}</code> {}</div>", e(w.location.str()), e(w.message));
+            warnings +=
+                fmt::format("<div><code>{}</code> {}</div>", e(w.location.str()), e(mask_secrets(w.message)));
         fmt::print(
             out, "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             e(spec.name), e(fw.format), e(spec.config_path), fw.rule_count,

@@ -1,4 +1,5 @@
 #include "src/report_items.hpp"
+#include "src/redact.hpp"
 
 #include "src/remediation.hpp"
 
@@ -28,7 +29,7 @@ void flow_view(const Report& r, const GateItem& item, ItemView& v) {
     v.example = example;
     if (d) {
         v.location = d->rule->location;
-        v.text = std::string(d->rule->text);
+        v.text = mask_secrets(d->rule->text);
     }
     std::string how = res.blocked.empty() ? "depends on a condition" : "is blocked";
     std::string by = d ? fmt::format(" by {}", d->rule->name) : std::string();
@@ -42,7 +43,7 @@ void finding_view(const Report& r, const GateItem& item, ItemView& v) {
     v.subject = f.rule->name;
     v.location = f.rule->location;
     v.message = f.message;
-    v.text = std::string(f.rule->text);
+    v.text = mask_secrets(f.rule->text);
     v.example = example_of(f.excess.empty() ? f.needed : f.excess);
     v.remediation = finding_remedy(r, f);
 }

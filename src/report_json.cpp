@@ -2,6 +2,7 @@
 // inputs give byte-identical output.
 #include <nlohmann/json.hpp>
 
+#include "src/redact.hpp"
 #include "src/remediation.hpp"
 #include "src/report.hpp"
 #include "src/report_items.hpp"
@@ -39,7 +40,7 @@ ordered_json decision_json(const Decision& d, const Policy& policy) {
     j["policy"] = policy.name;
     j["conditional"] = d.conditional;
     j["example"] = example(d.space);
-    j["text"] = std::string(d.rule->text);
+    j["text"] = mask_secrets(d.rule->text);
     if (d.conditional) j["conditions"] = d.rule->conditions;
     return j;
 }
@@ -112,7 +113,7 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["example"] = example(f.excess.empty() ? f.needed : f.excess);
     j["flows"] = f.flows;
     j["remediation"] = remedies_json(remedies(r, f));
-    j["text"] = std::string(f.rule->text);
+    j["text"] = mask_secrets(f.rule->text);
     gate_fields(j, r, r.gate ? r.gate->item_for(f) : nullptr);
     return j;
 }
@@ -177,7 +178,7 @@ ordered_json firewall_json(const FirewallSpec& spec, const Firewall& fw) {
     j["rules"] = fw.rule_count;
     ordered_json warnings = ordered_json::array();
     for (const auto& w : fw.warnings)
-        warnings.push_back({{"location", w.location.str()}, {"message", w.message}});
+        warnings.push_back({{"location", w.location.str()}, {"message", mask_secrets(w.message)}});
     j["warnings"] = warnings;
     return j;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "src/redact.hpp"
 #include "src/remediation.hpp"
 #include "src/report.hpp"
 #include "src/report_items.hpp"
@@ -89,7 +90,7 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_path, fw.rule_count,
                where);
     for (const auto& w : fw.warnings)
-        fmt::print(out, "  {}\n", w.str());
+        fmt::print(out, "  {}\n", mask_secrets(w.str()));
     bool any = false;
     for (const auto& res : r.audit.results) {
         if (res.firewall != fi) continue;

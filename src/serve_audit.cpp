@@ -1,0 +1,227 @@
+#include "src/serve_audit.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "analysis/audit.hpp"
+#include "analysis/gate.hpp"
+#include "parsers/parse.hpp"
+#include "src/audit_outputs.hpp"
+#include "src/diff_command.hpp"
+
+namespace flowgap::cli {
+
+using namespace flowgap::analysis;
+
+namespace {
+
+[[noreturn]] void bad_upload(const std::string& where, const std::string& what) {
+    throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
+}
+
+constexpr std::string_view candidate_prefix = "candidate:";
+
+// The configs one request supplies for each firewall of the deployment, by index.
+struct Assignment {
+    std::map<size_t, const Upload*> current, candidate;
+};
+
+std::string base_name(const std::string& path) {
+    size_t slash = path.find_last_of("/\\");
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string stem(const std::string& name) {
+    size_t dot = name.find('.');
+    return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+size_t firewall_named(const Deployment& d, const std::string& name, const Upload& u) {
+    for (size_t i = 0; i < d.firewalls.size(); ++i)
+        if (d.firewalls[i].name == name) return i;
+    bad_upload(display_name(u),
+               fmt::format("the upload field '{}' names no firewall of {}", u.field, d.path));
+}
+
+// The format a firewall's config has: declared, else detected from the server's copy on disk.
+std::string known_format(const FirewallSpec& spec) {
+    if (!spec.format.empty() || spec.config_path.empty()) return spec.format;
+    std::ifstream in(spec.config_path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    return parsers::detect_format(head);
+}
+
+// An upload that names no firewall: the firewall whose config has its file name (or whose name
+// is the file's stem), else the one firewall still without a config whose format it has.
+size_t match(const Deployment& d, const Upload& u, const std::map<size_t, const Upload*>& taken) {
+    std::string file = display_name(u);
+    std::vector<size_t> by_name, by_format;
+    std::string format = parsers::detect_format(*u.content);
+    for (size_t i = 0; i < d.firewalls.size(); ++i) {
+        const FirewallSpec& f = d.firewalls[i];
+        if (taken.count(i)) continue;
+        if (base_name(f.config) == file || f.name == stem(file)) by_name.push_back(i);
+        if (!format.empty() && known_format(f) == format) by_format.push_back(i);
+    }
+    if (by_name.size() == 1) return by_name[0];
+    if (by_format.size() == 1) return by_format[0];
+    bad_upload(file, fmt::format("cannot tell which firewall this file is ({} firewalls could be): "
+                                 "name the upload field after the firewall",
+                                 by_name.empty() ? by_format.size() : by_name.size()));
+}
+
+void claim(std::map<size_t, const Upload*>& side, size_t i, const Upload& u, const Deployment& d) {
+    if (!side.emplace(i, &u).second)
+        bad_upload(display_name(u), fmt::format("a second config for firewall '{}' ({} is the first): "
+                                                "upload one file per firewall",
+                                                d.firewalls[i].name, display_name(*side[i])));
+}
+
+Assignment assign(const Deployment& d, const std::vector<Upload>& uploads) {
+    Assignment a;
+    std::vector<std::pair<const Upload*, bool>> unnamed;  // (upload, is a candidate)
+    for (const auto& u : uploads) {
+        if (u.field == "deployment") continue;
+        bool candidate = u.field.rfind(candidate_prefix, 0) == 0 || u.field == "candidate";
+        std::string name =
+            u.field.rfind(candidate_prefix, 0) == 0 ? u.field.substr(candidate_prefix.size()) : u.field;
+        bool names_one = std::any_of(d.firewalls.begin(), d.firewalls.end(),
+                                     [&](const FirewallSpec& f) { return f.name == name; });
+        if (names_one || (candidate && !name.empty() && name != "candidate")) {
+            claim(candidate ? a.candidate : a.current, firewall_named(d, name, u), u, d);
+        } else {
+            unnamed.emplace_back(&u, candidate);
+        }
+    }
+    for (const auto& [u, candidate] : unnamed) {
+        auto& side = candidate ? a.candidate : a.current;
+        claim(side, match(d, *u, side), *u, d);
+    }
+    return a;
+}
+
+Deployment deployment_of(const ServeContext& c, const std::vector<Upload>& uploads, bool& uploaded) {
+    const Upload* found = nullptr;
+    for (const auto& u : uploads) {
+        if (u.field != "deployment") continue;
+        if (found) bad_upload(display_name(u), "a second deployment file: upload one");
+        found = &u;
+    }
+    uploaded = found != nullptr;
+    if (found) return parse_deployment(display_name(*found), *found->content);
+    if (c.deployment) return *c.deployment;
+    bad_upload("request",
+               "no deployment: upload one in the field `deployment` (this server was started "
+               "without --deployment)");
+}
+
+// Parses every firewall: from its upload, else (the server's own deployment) from disk.
+std::vector<Firewall> parse_all(Deployment& d, const std::map<size_t, const Upload*>& uploads, bool uploaded,
+                                const Progress& progress, size_t& step, size_t steps) {
+    std::vector<Firewall> out;
+    for (size_t i = 0; i < d.firewalls.size(); ++i) {
+        FirewallSpec& spec = d.firewalls[i];
+        auto it = uploads.find(i);
+        if (it == uploads.end() && uploaded)
+            bad_upload(d.path, fmt::format("no config uploaded for firewall '{}': upload it in a field named "
+                                           "'{}'",
+                                           spec.name, spec.name));
+        std::string name = it == uploads.end() ? spec.config_path : display_name(*it->second);
+        progress(fmt::format("parsing {} ({})", name, spec.name), step++, steps);
+        if (it == uploads.end()) {
+            out.push_back(parsers::parse_firewall(spec));
+            continue;
+        }
+        spec.config = spec.config_path = name;
+        out.push_back(parsers::parse_firewall(spec, name, it->second->content));
+    }
+    return out;
+}
+
+const std::vector<Waiver>& waivers_of(const ServeContext& c, bool uploaded) {
+    static const std::vector<Waiver> none;
+    return uploaded ? none : c.waivers;
+}
+
+Outcome audit(const ServeContext& c, Deployment d, bool uploaded, const Assignment& a,
+              const Progress& progress) {
+    if (!a.candidate.empty())
+        bad_upload(display_name(*a.candidate.begin()->second),
+                   "candidate configs go to a diff, not an audit");
+    size_t step = 0, steps = d.firewalls.size() + 3;
+    std::vector<Firewall> firewalls = parse_all(d, a.current, uploaded, progress, step, steps);
+    progress("evaluating the Tanium flows", step++, steps);
+    Audit result = run_audit(d, firewalls);
+    progress("running the checks", step++, steps);
+    std::vector<Finding> findings = run_checks(d, firewalls, result);
+    Gate gate = run_gate(d, result, findings, waivers_of(c, uploaded), c.fail_on, Date::today_utc());
+    progress("writing the reports", step++, steps);
+    Outcome out;
+    out.passed = gate.passed();
+    Report report{d, firewalls, result, findings, &gate, {}};
+    for (const char* format : {"json", "html", "sarif", "markdown", "junit", "text"})
+        out.reports[format] = render_audit(format, report);
+    return out;
+}
+
+Outcome diff(const ServeContext& c, Deployment d, bool uploaded, const Assignment& a,
+             const Progress& progress) {
+    if (a.candidate.empty())
+        bad_upload("request",
+                   "a diff needs a candidate config: upload it in a field named 'candidate:FIREWALL'");
+    size_t step = 0, steps = d.firewalls.size() + a.candidate.size() + 2;
+    std::vector<Firewall> before = parse_all(d, a.current, uploaded, progress, step, steps);
+    Deployment after_d = d;
+    std::vector<Firewall> after;
+    for (size_t i = 0; i < d.firewalls.size(); ++i) {
+        auto it = a.candidate.find(i);
+        if (it == a.candidate.end()) {
+            after.push_back(before[i]);
+            continue;
+        }
+        FirewallSpec& spec = after_d.firewalls[i];
+        spec.config = spec.config_path = display_name(*it->second);
+        progress(fmt::format("parsing candidate {} ({})", spec.config, spec.name), step++, steps);
+        after.push_back(parsers::parse_firewall(spec, spec.config, it->second->content));
+    }
+    progress("auditing both sides", step++, steps);
+    Diff result = diff_audits(d, before, after_d, after, waivers_of(c, uploaded));
+    DiffGate gate = gate_of(result, c.fail_on);
+    progress("writing the reports", step++, steps);
+    Outcome out;
+    out.passed = !gate.failed();
+    std::ostringstream json, markdown, text;
+    write_diff_json(json, result, gate);
+    write_diff_markdown(markdown, result, gate);
+    write_diff_text(text, result, gate);
+    out.reports = {{"json", json.str()}, {"markdown", markdown.str()}, {"text", text.str()}};
+    return out;
+}
+
+}  // namespace
+
+std::string display_name(const Upload& u) {
+    std::string name = base_name(u.filename);
+    name.erase(
+        std::remove_if(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }),
+        name.end());
+    return name.empty() ? u.field : name;
+}
+
+Outcome run_uploads(const ServeContext& c, const std::vector<Upload>& uploads, Job job,
+                    const Progress& progress) {
+    bool uploaded = false;
+    Deployment d = deployment_of(c, uploads, uploaded);
+    Assignment a = assign(d, uploads);
+    return job == Job::audit ? audit(c, std::move(d), uploaded, a, progress)
+                             : diff(c, std::move(d), uploaded, a, progress);
+}
+
+}  // namespace flowgap::cli
