@@ -34,7 +34,7 @@ void gate_fields(ordered_json& j, const Report& r, const GateItem* item) {
 
 ordered_json decision_json(const Decision& d, const Policy& policy) {
     ordered_json j;
-    j["rule"] = d.rule->name;
+    j["rule"] = mask_secrets(d.rule->name);
     j["action"] = to_string(d.rule->action);
     j["location"] = d.rule->location.str();
     j["policy"] = policy.name;
@@ -103,7 +103,7 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["check"] = f.check;
     j["severity"] = to_string(f.severity);
     j["firewall"] = r.deployment.firewalls[f.firewall].name;
-    j["rule"] = f.rule->name;
+    j["rule"] = mask_secrets(f.rule->name);
     j["location"] = f.rule->location.str();
     j["policy"] = f.policy->name;
     j["conditional"] = f.conditional;

@@ -71,8 +71,8 @@ void write_decisions(std::ostream& out, const FlowAtFirewall& res) {
             auto example = d.space.example();
             std::string verb = d.conditional ? fmt::format("may {}", to_string(d.rule->action))
                                              : std::string(to_string(d.rule->action));
-            fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, d.rule->name, d.rule->location.str(),
-                       example ? example->str() : "-");
+            fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, mask_secrets(d.rule->name),
+                       d.rule->location.str(), example ? example->str() : "-");
             if (d.conditional) {
                 for (const auto& c : d.rule->conditions)
                     fmt::print(out, "                    if {}\n", c);

@@ -88,7 +88,7 @@ Assignment assign(const Deployment& d, const std::vector<Upload>& uploads) {
     Assignment a;
     std::vector<std::pair<const Upload*, bool>> unnamed;  // (upload, is a candidate)
     for (const auto& u : uploads) {
-        if (u.field == "deployment") continue;
+        if (u.field == "deployment" || u.field == "waivers") continue;
         bool candidate = u.field.rfind(candidate_prefix, 0) == 0 || u.field == "candidate";
         std::string name =
             u.field.rfind(candidate_prefix, 0) == 0 ? u.field.substr(candidate_prefix.size()) : u.field;
@@ -145,13 +145,20 @@ std::vector<Firewall> parse_all(Deployment& d, const std::map<size_t, const Uplo
     return out;
 }
 
-const std::vector<Waiver>& waivers_of(const ServeContext& c, bool uploaded) {
-    static const std::vector<Waiver> none;
-    return uploaded ? none : c.waivers;
+// An uploaded waiver file, else the server's own (which belong to its deployment only).
+std::vector<Waiver> waivers_of(const ServeContext& c, const std::vector<Upload>& uploads, bool uploaded) {
+    const Upload* found = nullptr;
+    for (const auto& u : uploads) {
+        if (u.field != "waivers") continue;
+        if (found) bad_upload(display_name(u), "a second waiver file: upload one");
+        found = &u;
+    }
+    if (found) return parse_waivers(display_name(*found), *found->content);
+    return uploaded ? std::vector<Waiver>{} : c.waivers;
 }
 
-Outcome audit(const ServeContext& c, Deployment d, bool uploaded, const Assignment& a,
-              const Progress& progress) {
+Outcome audit(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, const Assignment& a,
+              Severity fail_on, const Progress& progress) {
     if (!a.candidate.empty())
         bad_upload(display_name(*a.candidate.begin()->second),
                    "candidate configs go to a diff, not an audit");
@@ -161,7 +168,7 @@ Outcome audit(const ServeContext& c, Deployment d, bool uploaded, const Assignme
     Audit result = run_audit(d, firewalls);
     progress("running the checks", step++, steps);
     std::vector<Finding> findings = run_checks(d, firewalls, result);
-    Gate gate = run_gate(d, result, findings, waivers_of(c, uploaded), c.fail_on, Date::today_utc());
+    Gate gate = run_gate(d, result, findings, waivers, fail_on, Date::today_utc());
     progress("writing the reports", step++, steps);
     Outcome out;
     out.passed = gate.passed();
@@ -171,8 +178,8 @@ Outcome audit(const ServeContext& c, Deployment d, bool uploaded, const Assignme
     return out;
 }
 
-Outcome diff(const ServeContext& c, Deployment d, bool uploaded, const Assignment& a,
-             const Progress& progress) {
+Outcome diff(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, const Assignment& a,
+             Severity fail_on, const Progress& progress) {
     if (a.candidate.empty())
         bad_upload("request",
                    "a diff needs a candidate config: upload it in a field named 'candidate:FIREWALL'");
@@ -192,8 +199,8 @@ Outcome diff(const ServeContext& c, Deployment d, bool uploaded, const Assignmen
         after.push_back(parsers::parse_firewall(spec, spec.config, it->second->content));
     }
     progress("auditing both sides", step++, steps);
-    Diff result = diff_audits(d, before, after_d, after, waivers_of(c, uploaded));
-    DiffGate gate = gate_of(result, c.fail_on);
+    Diff result = diff_audits(d, before, after_d, after, waivers);
+    DiffGate gate = gate_of(result, fail_on);
     progress("writing the reports", step++, steps);
     Outcome out;
     out.passed = !gate.failed();
@@ -220,8 +227,9 @@ Outcome run_uploads(const ServeContext& c, const std::vector<Upload>& uploads, J
     bool uploaded = false;
     Deployment d = deployment_of(c, uploads, uploaded);
     Assignment a = assign(d, uploads);
-    return job == Job::audit ? audit(c, std::move(d), uploaded, a, progress)
-                             : diff(c, std::move(d), uploaded, a, progress);
+    std::vector<Waiver> waivers = waivers_of(c, uploads, uploaded);
+    return job == Job::audit ? audit(std::move(d), waivers, uploaded, a, c.fail_on, progress)
+                             : diff(std::move(d), waivers, uploaded, a, c.fail_on, progress);
 }
 
 }  // namespace flowgap::cli

@@ -19,7 +19,8 @@ namespace flowgap::cli {
 
 // One uploaded file, held in memory and never written to disk.
 struct Upload {
-    // The form field: "deployment"; a firewall's name; "candidate:NAME"; anything else means
+    // The form field: "deployment"; "waivers" (a waiver file; else the server's own, which go
+    // with its deployment only); a firewall's name; "candidate:NAME"; anything else means
     // "match me by file name, then by detected format" ("candidate" alone: the same, as a candidate).
     std::string field;
     std::string filename;  // as the client sent it; reports name the file by it
