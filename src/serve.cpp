@@ -2,6 +2,8 @@
 // src/serve_audit.cpp; the page is src/serve_page.cpp.
 #include "src/serve.hpp"
 
+#include <sys/socket.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -370,6 +372,22 @@ void add_guards(httplib::Server& server, const std::shared_ptr<State>& s, size_t
     });
 }
 
+// cpp-httplib 0.11 listens with a backlog of 5: a burst of clients (a CI matrix uploading at
+// once) overflows it, and a connection whose handshake the kernel dropped can send its request
+// only after retransmissions that outlast the keep-alive wait, and then gets no answer. Linux
+// lets listen() be called again to raise the backlog, on the socket the options hook hands us.
+int bind(httplib::Server& server, const Endpoint& at) {
+    int fd = -1;
+    server.set_socket_options([&fd](socket_t sock) {
+        httplib::default_socket_options(sock);
+        fd = sock;
+    });
+    int port = at.port == 0 ? server.bind_to_any_port(at.host)
+                            : (server.bind_to_port(at.host, at.port) ? at.port : -1);
+    if (port >= 0 && fd >= 0) ::listen(fd, SOMAXCONN);
+    return port;
+}
+
 std::string token_of(const ServeOptions& o) {
     if (!o.token.empty()) return o.token;
     const char* env = std::getenv("FLOWGAP_TOKEN");
@@ -414,14 +432,17 @@ int run_serve(const ServeOptions& o) {
         s->context.waivers = default_waivers(*s->context.deployment);
     }
     httplib::Server server;
+    // Threads beyond the audit slots: requests waiting for a slot hold one each, and the page's
+    // progress polls must still get through.
+    size_t threads = std::max<size_t>(32, 4 * slots);
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_payload_max_length(o.max_upload);
     server.set_read_timeout(static_cast<time_t>(o.timeout), 0);
     server.set_write_timeout(static_cast<time_t>(o.timeout), 0);
     server.set_keep_alive_timeout(5);
     add_guards(server, s, o.max_upload);
     add_routes(server, s);
-    int port = at.port == 0 ? server.bind_to_any_port(at.host)
-                            : (server.bind_to_port(at.host, at.port) ? at.port : -1);
+    int port = bind(server, at);
     if (port < 0) bad_option("cannot listen on " + o.listen);
     std::string shown = at.host.find(':') == std::string::npos ? at.host : "[" + at.host + "]";
     std::cout << fmt::format("flowgap serve: listening on http://{}:{}/\n", shown, port) << std::flush;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,8 +25,10 @@ class ServeProcess {
         pid_ = fork();
         if (pid_ == 0) {
             dup2(out[1], STDOUT_FILENO);
-            FILE* null = std::fopen("/dev/null", "w");
-            if (null) dup2(fileno(null), STDERR_FILENO);
+            // The server logs each request on stderr: FLOWGAP_SERVE_LOG=FILE keeps it for debugging.
+            const char* log = std::getenv("FLOWGAP_SERVE_LOG");
+            FILE* err = std::fopen(log ? log : "/dev/null", "a");
+            if (err) dup2(fileno(err), STDERR_FILENO);
             close(out[0]);
             if (chdir(FLOWGAP_SOURCE_DIR) != 0) _exit(127);
             for (auto& e : env)

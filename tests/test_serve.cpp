@@ -1,9 +1,7 @@
 // `flowgap serve` through HTTP: the server runs as a child process on a free loopback port and
 // these tests are its clients (cpp-httplib's client, the library the server uses).
-#include <fstream>
 #include <future>
 #include <map>
-#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -19,10 +17,7 @@ using nlohmann::json;
 namespace {
 
 std::string slurp(const std::string& relative) {
-    std::ifstream in(source_path(relative), std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return flowgap::testing::read_file(source_path(relative));
 }
 
 httplib::MultipartFormData part(const std::string& field, const std::string& filename,
@@ -207,12 +202,13 @@ TEST_CASE("serve: 20 concurrent audits are all answered, each with its own repor
             items[2].filename = "core-router-" + std::to_string(i) + ".rules";
             if (i % 2) items[2].content = without_client_rule();
             auto res = server.client().Post("/api/audit", items);
-            return res ? std::make_pair(res->status, res->body) : std::make_pair(0, std::string());
+            return res ? std::make_pair(res->status, res->body)
+                       : std::make_pair(0, "no answer: " + httplib::to_string(res.error()));
         }));
     }
     for (int i = 0; i < 20; ++i) {
         auto [status, body] = answers[i].get();
-        INFO("request " << i);
+        INFO("request " << i << ": " << body.substr(0, 200));
         REQUIRE(status == 200);
         json report = json::parse(body);
         CHECK(report.at("firewalls").at(0).at("config") == "core-router-" + std::to_string(i) + ".rules");
