@@ -12,10 +12,13 @@ namespace flowgap::cli {
 struct DiffOptions {
     std::vector<std::string> inputs;      // DEPLOYMENT, or BEFORE.json AFTER.json
     std::vector<std::string> candidates;  // FIREWALL=FILE
-    std::string format = "text";          // text | json | markdown
-    std::string output;
+    // text | json | markdown | html | sarif | junit, paired in order with `outputs` as for
+    // `flowgap audit`; one format may go to standard output (no --output).
+    std::vector<std::string> formats;
+    std::vector<std::string> outputs;
     std::string fail_on = "high";  // a severity, or "none"
     std::string waivers;           // config form only; empty: the audit's default file
+    bool timestamp = false;
 };
 
 // Adds the `diff` subcommand to `app`, filling `options` when it is parsed.
