@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -13,6 +12,7 @@
 #include "parsers/parse.hpp"
 #include "src/diff.hpp"
 #include "src/report.hpp"
+#include "src/report_files.hpp"
 
 namespace flowgap::cli {
 
@@ -111,26 +111,26 @@ std::optional<Severity> fail_on_of(const std::string& s) {
     bad_input("command line", "--fail-on '" + s + "' must be info, low, medium, high, critical or none");
 }
 
-// Writes the whole output to a string first, so that a failure never leaves a partial file.
-void emit(const DiffOptions& o, const Diff& d, const DiffGate& g) {
+}  // namespace
+
+std::string render_diff(const std::string& format, const Diff& d, const DiffGate& g,
+                        const DiffReportOptions& options) {
     std::ostringstream s;
-    if (o.format == "json") {
+    if (format == "json") {
         write_diff_json(s, d, g);
-    } else if (o.format == "markdown") {
+    } else if (format == "markdown") {
         write_diff_markdown(s, d, g);
+    } else if (format == "html") {
+        write_diff_html(s, d, g, options);
+    } else if (format == "sarif") {
+        write_diff_sarif(s, d, g, options);
+    } else if (format == "junit") {
+        write_diff_junit(s, d, g, options);
     } else {
         write_diff_text(s, d, g);
     }
-    if (o.output.empty()) {
-        std::cout << s.str() << std::flush;
-        return;
-    }
-    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
-    if (!file) bad_input(o.output, "cannot write the report");
-    file << s.str();
+    return s.str();
 }
-
-}  // namespace
 
 Diff diff_audits(const Deployment& before, const std::vector<Firewall>& before_firewalls,
                  const Deployment& after, const std::vector<Firewall>& after_firewalls,
@@ -146,20 +146,20 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
         "or BEFORE.json AFTER.json (two saved audit reports)");
     cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")->required()->expected(1, 2);
     cmd->add_option("--candidate", o.candidates, "FIREWALL=FILE: audit with this firewall's config replaced");
-    cmd->add_option("--format", o.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "markdown"}));
-    cmd->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");
+    add_format_options(cmd, o.formats, o.outputs, {"text", "json", "markdown", "html", "sarif", "junit"});
     cmd->add_option(
         "--fail-on", o.fail_on,
         "Exit 1 when a finding at or above this severity appears (info|low|medium|high|critical|none; "
         "default high)");
     cmd->add_option("--waivers", o.waivers,
                     "Waiver file for both sides (default: flowgap-waivers.yaml beside the deployment)");
+    cmd->add_flag("--timestamp", o.timestamp, "Stamp the reports with the time they were made (UTC)");
     return cmd;
 }
 
 int run_diff(const DiffOptions& o) {
     std::optional<Severity> fail_on = fail_on_of(o.fail_on);
+    std::vector<ReportTarget> targets = report_targets(o.formats, o.outputs);
     Diff d;
     if (o.inputs.size() == 2) {
         if (!o.candidates.empty())
@@ -171,7 +171,11 @@ int run_diff(const DiffOptions& o) {
         d = diff_candidates(o.inputs[0], o);
     }
     DiffGate g = gate_of(d, fail_on);
-    emit(o, d, g);
+    DiffReportOptions options;
+    if (o.timestamp) options.timestamp = utc_now();
+    for (auto& t : targets)
+        t.rendered = render_diff(t.format, d, g, options);
+    write_report_targets(targets);
     return g.failed() ? 1 : 0;
 }
 

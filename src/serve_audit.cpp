@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -204,11 +203,8 @@ Outcome diff(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, co
     progress("writing the reports", step++, steps);
     Outcome out;
     out.passed = !gate.failed();
-    std::ostringstream json, markdown, text;
-    write_diff_json(json, result, gate);
-    write_diff_markdown(markdown, result, gate);
-    write_diff_text(text, result, gate);
-    out.reports = {{"json", json.str()}, {"markdown", markdown.str()}, {"text", text.str()}};
+    for (const char* format : {"json", "html", "sarif", "markdown", "junit", "text"})
+        out.reports[format] = render_diff(format, result, gate, {});
     return out;
 }
 

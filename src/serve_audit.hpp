@@ -39,7 +39,7 @@ struct ServeContext {
 enum class Job { audit, diff };
 
 // The reports of one request, rendered once: "json" (the API's answer), "html", "sarif",
-// "markdown", "junit", "text". A diff has no "sarif"/"junit"/"html" until those writers exist.
+// "markdown", "junit", "text", for an audit and a diff alike.
 struct Outcome {
     bool passed = true;  // the gate: false where `flowgap audit`/`diff` would exit 1
     std::map<std::string, std::string> reports;

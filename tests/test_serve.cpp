@@ -114,6 +114,13 @@ TEST_CASE("serve: a diff names the removed rule and fails the gate", "[serve]") 
     CHECK(broken);
     CHECK(res->body.find("BRANCH_IN#2 (Tanium clients)") != std::string::npos);
 
+    // SARIF holds only the new problem, located at the rule that now decides the flow.
+    auto sarif = server.client().Post("/api/diff?format=sarif", items);
+    REQUIRE(sarif);
+    json results = json::parse(sarif->body).at("runs").at(0).at("results");
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].at("message").at("text").get<std::string>().find("client-to-server") != std::string::npos);
+
     // The server's own configs against themselves: nothing changes, and the gate passes.
     items[0].content = slurp("fixtures/demo/core-router.rules");
     auto same = server.client().Post("/api/diff", items);
