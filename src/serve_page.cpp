@@ -11,6 +11,7 @@ std::string_view serve_page() {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>flowgap: audit firewall exports for Tanium</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
 :root{--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--pass:#1a7f37;--fail:#b42318;--accent:#0969da}
 *{box-sizing:border-box}
@@ -216,6 +217,12 @@ start();
 </body>
 </html>
 )html";
+}
+
+// Two blocks and the gap between them: a firewall with a hole in it.
+std::string_view serve_icon() {
+    return R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0969da"/><path d="M3 4h4v8H3zM9 4h4v8H9z" fill="#fff"/></svg>
+)svg";
 }
 
 }  // namespace flowgap::cli
