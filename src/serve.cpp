@@ -24,6 +24,7 @@ using namespace flowgap::analysis;
 using nlohmann::json;
 
 std::string_view serve_page();  // src/serve_page.cpp
+std::string_view serve_icon();
 
 namespace {
 
@@ -310,7 +311,8 @@ void page(const State& s, const httplib::Request& req, httplib::Response& res) {
     if (!authorized(s, req)) {
         res.status = 401;
         res.set_content(
-            "<!doctype html><title>flowgap</title><p>This flowgap server needs its token: open "
+            "<!doctype html><title>flowgap</title><link rel=\"icon\" href=\"/favicon.svg\">"
+            "<p>This flowgap server needs its token: open "
             "<code>/?token=TOKEN</code> once.</p>\n",
             "text/html; charset=utf-8");
         return;
@@ -321,8 +323,17 @@ void page(const State& s, const httplib::Request& req, httplib::Response& res) {
     res.set_content(std::string(serve_page()), "text/html; charset=utf-8");
 }
 
+// Answered without the token: the page (which asks for it) and its icon, which browsers fetch
+// for every page, the 401 page and the report tab included.
+bool public_path(const std::string& path) {
+    return path == "/" || path == "/favicon.svg" || path == "/favicon.ico";
+}
+
 void add_routes(httplib::Server& server, const std::shared_ptr<State>& s) {
     server.Get("/", [s](const httplib::Request& req, httplib::Response& res) { page(*s, req, res); });
+    server.Get(R"(/favicon\.(svg|ico))", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(serve_icon()), "image/svg+xml");
+    });
     server.Get("/api/info",
                [s](const httplib::Request&, httplib::Response& res) { send_json(res, 200, info_json(*s)); });
     server.Post("/api/audit",
@@ -342,11 +353,11 @@ void add_routes(httplib::Server& server, const std::shared_ptr<State>& s) {
                [s](const httplib::Request& req, httplib::Response& res) { job_report(*s, req, res); });
 }
 
-// Every request but the page itself needs the token; the page answers for itself (it takes
-// the token in its URL once).
+// Every request but public_path() needs the token; the page answers for itself (it takes the
+// token in its URL once).
 void add_guards(httplib::Server& server, const std::shared_ptr<State>& s, size_t max_upload) {
     server.set_pre_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
-        if (req.path == "/" || authorized(*s, req)) return httplib::Server::HandlerResponse::Unhandled;
+        if (public_path(req.path) || authorized(*s, req)) return httplib::Server::HandlerResponse::Unhandled;
         res.set_header("WWW-Authenticate", "Bearer");
         send_json(res, 401, error_body("this server needs `Authorization: Bearer TOKEN`"));
         return httplib::Server::HandlerResponse::Handled;

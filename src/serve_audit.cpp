@@ -23,7 +23,7 @@ namespace {
     throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
 }
 
-constexpr std::string_view candidate_prefix = "candidate:";
+constexpr std::string_view candidate_prefix = "candidate:", config_prefix = "config:";
 
 // The configs one request supplies for each firewall of the deployment, by index.
 struct Assignment {
@@ -41,10 +41,13 @@ std::string stem(const std::string& name) {
 }
 
 size_t firewall_named(const Deployment& d, const std::string& name, const Upload& u) {
-    for (size_t i = 0; i < d.firewalls.size(); ++i)
+    std::vector<std::string> names;
+    for (size_t i = 0; i < d.firewalls.size(); ++i) {
         if (d.firewalls[i].name == name) return i;
-    bad_upload(display_name(u),
-               fmt::format("the upload field '{}' names no firewall of {}", u.field, d.path));
+        names.push_back(d.firewalls[i].name);
+    }
+    bad_upload(display_name(u), fmt::format("'{}' is no firewall of {} (its firewalls: {})", name, d.path,
+                                            fmt::join(names, ", ")));
 }
 
 // The format a firewall's config has: declared, else detected from the server's copy on disk.
@@ -71,9 +74,10 @@ size_t match(const Deployment& d, const Upload& u, const std::map<size_t, const 
     }
     if (by_name.size() == 1) return by_name[0];
     if (by_format.size() == 1) return by_format[0];
-    bad_upload(file, fmt::format("cannot tell which firewall this file is ({} firewalls could be): "
-                                 "name the upload field after the firewall",
-                                 by_name.empty() ? by_format.size() : by_name.size()));
+    size_t could = by_name.empty() ? by_format.size() : by_name.size();
+    bad_upload(file, fmt::format("cannot tell which firewall this file is ({}): name its firewall",
+                                 could == 0 ? "no firewall still without a config has its file name or format"
+                                            : fmt::format("{} firewalls could be", could)));
 }
 
 void claim(std::map<size_t, const Upload*>& side, size_t i, const Upload& u, const Deployment& d) {
@@ -83,20 +87,33 @@ void claim(std::map<size_t, const Upload*>& side, size_t i, const Upload& u, con
                                                 d.firewalls[i].name, display_name(*side[i])));
 }
 
+// What a form field says of its file: config or candidate, and the firewall it names ("" when it
+// names none). "config:NAME" and "candidate:NAME" must name a firewall; a bare field counts as a
+// name only when some firewall has it.
+struct Field {
+    bool candidate = false;
+    std::string name;
+};
+
+Field field_of(const Deployment& d, const std::string& field) {
+    for (auto [prefix, candidate] : {std::pair{candidate_prefix, true}, std::pair{config_prefix, false}})
+        if (field.starts_with(prefix)) return {candidate, field.substr(prefix.size())};
+    if (field == "candidate") return {true, ""};
+    bool names_one = std::any_of(d.firewalls.begin(), d.firewalls.end(),
+                                 [&](const FirewallSpec& f) { return f.name == field; });
+    return {false, names_one ? field : ""};
+}
+
 Assignment assign(const Deployment& d, const std::vector<Upload>& uploads) {
     Assignment a;
     std::vector<std::pair<const Upload*, bool>> unnamed;  // (upload, is a candidate)
     for (const auto& u : uploads) {
         if (u.field == "deployment" || u.field == "waivers") continue;
-        bool candidate = u.field.rfind(candidate_prefix, 0) == 0 || u.field == "candidate";
-        std::string name =
-            u.field.rfind(candidate_prefix, 0) == 0 ? u.field.substr(candidate_prefix.size()) : u.field;
-        bool names_one = std::any_of(d.firewalls.begin(), d.firewalls.end(),
-                                     [&](const FirewallSpec& f) { return f.name == name; });
-        if (names_one || (candidate && !name.empty() && name != "candidate")) {
-            claim(candidate ? a.candidate : a.current, firewall_named(d, name, u), u, d);
+        Field f = field_of(d, u.field);
+        if (f.name.empty()) {
+            unnamed.emplace_back(&u, f.candidate);
         } else {
-            unnamed.emplace_back(&u, candidate);
+            claim(f.candidate ? a.candidate : a.current, firewall_named(d, f.name, u), u, d);
         }
     }
     for (const auto& [u, candidate] : unnamed) {

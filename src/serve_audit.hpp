@@ -20,8 +20,9 @@ namespace flowgap::cli {
 // One uploaded file, held in memory and never written to disk.
 struct Upload {
     // The form field: "deployment"; "waivers" (a waiver file; else the server's own, which go
-    // with its deployment only); a firewall's name; "candidate:NAME"; anything else means
-    // "match me by file name, then by detected format" ("candidate" alone: the same, as a candidate).
+    // with its deployment only); a firewall's name; "config:NAME" or "candidate:NAME" (NAME must
+    // be a firewall: the page sends what its firewall boxes say so); anything else means "match
+    // me by file name, then by detected format" ("candidate" alone: the same, as a candidate).
     std::string field;
     std::string filename;  // as the client sent it; reports name the file by it
     std::shared_ptr<const std::string> content;

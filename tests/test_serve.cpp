@@ -98,6 +98,45 @@ TEST_CASE("serve: files without a firewall name are matched by file name, then b
     CHECK(json::parse(unknown->body)["error"]["file"] == "export-1.txt");
 }
 
+TEST_CASE("serve: config:NAME must name a firewall, and the error lists them", "[serve]") {
+    ServeProcess server({});
+    auto items = demo_upload();
+    items[2].name = "config:core-router";
+    auto named = server.client().Post("/api/audit", items);
+    REQUIRE(named);
+    CHECK(named->status == 200);
+
+    // The page sends what a firewall box says as config:NAME; a typo must not fall back to
+    // matching by file name, which would audit the file as whatever firewall it resembles.
+    items[2].name = "config:core-routr";
+    auto typo = server.client().Post("/api/audit", items);
+    REQUIRE(typo);
+    CHECK(typo->status == 400);
+    json e = json::parse(typo->body).at("error");
+    CHECK(e.at("file") == "core-router.rules");
+    CHECK(e.at("message") ==
+          "'core-routr' is no firewall of deployment.yaml (its firewalls: core-router, branch-linux-37)");
+
+    items[2].name = "candidate:core-routr";
+    auto candidate = server.client().Post("/api/diff", items);
+    REQUIRE(candidate);
+    CHECK(candidate->status == 400);
+    CHECK(candidate->body.find("'core-routr' is no firewall") != std::string::npos);
+}
+
+TEST_CASE("serve: the page's icon is served without the token", "[serve]") {
+    ServeProcess server({}, {"FLOWGAP_TOKEN=s3cret"});
+    auto c = server.client();
+    for (const char* path : {"/favicon.svg", "/favicon.ico"}) {
+        auto icon = c.Get(path);
+        REQUIRE(icon);
+        CHECK(icon->status == 200);
+        CHECK(icon->get_header_value("Content-Type") == "image/svg+xml");
+        CHECK(icon->body.rfind("<svg", 0) == 0);
+    }
+    CHECK(c.Get("/api/info")->status == 401);
+}
+
 TEST_CASE("serve: a diff names the removed rule and fails the gate", "[serve]") {
     ServeProcess server({"--deployment", "fixtures/demo/deployment.yaml"});
     httplib::MultipartFormDataItems items = {

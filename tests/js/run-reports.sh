@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ctest driver for the Node-based report tests (tests/CMakeLists.txt).
 #
-#   run-reports.sh schema|browser FLOWGAP_BINARY SOURCE_DIR
+#   run-reports.sh schema|browser|serve FLOWGAP_BINARY SOURCE_DIR
 #
 # schema:  the JSON report of every fixture deployment (with active, expired and stale waivers
 #          too) against docs/flowgap-report-1.schema.json, and the SARIF of those audits and of
@@ -9,6 +9,8 @@
 #          in tests/schemas; a tampered copy of each kind must be rejected.
 # browser: the demo's HTML report and each vendor's diff HTML for a breaking candidate in
 #          headless Chromium (tests/js/browser.mjs).
+# serve:   the page of `flowgap serve` in headless Chromium: the demo uploaded, audited and
+#          diffed through the form (tests/js/serve.mjs).
 #
 # Without node, tests/js/node_modules or Chromium it exits 77 (ctest: skipped), except under
 # CI=true, where a skipped check would hide a missing install step, so it fails.
@@ -57,6 +59,11 @@ diff_reports() {
     diff_report netsh-fixed $c/netsh/peering.yaml endpoint-52=$c/netsh/endpoint-52.fixed.cmd
 }
 
+need_chromium() {
+    [ -x "${FLOWGAP_CHROMIUM:-/usr/bin/chromium}" ] || skip "chromium is not installed (Debian package chromium)"
+    [ -d "$js/node_modules/playwright-core" ] || skip "playwright-core is missing (run scripts/install-test-js.sh)"
+}
+
 case "$mode" in
 schema)
     cat > "$tmp/waivers.yaml" <<'YAML'
@@ -95,9 +102,17 @@ YAML
     done
     echo "reports.schema: all reports valid, tampered copies rejected"
     ;;
+serve)
+    need_chromium
+    shot=()
+    if [ -n "${FLOWGAP_SCREENSHOT_SERVE:-}" ]; then shot=(--screenshot "$FLOWGAP_SCREENSHOT_SERVE"); fi
+    rc=0
+    node "$js/serve.mjs" "$flowgap" "$src" "${shot[@]}" || rc=$?
+    if [ "$rc" -eq 77 ]; then skip "the serve page test could not start"; fi
+    exit "$rc"
+    ;;
 browser)
-    [ -x "${FLOWGAP_CHROMIUM:-/usr/bin/chromium}" ] || skip "chromium is not installed (Debian package chromium)"
-    [ -d "$js/node_modules/playwright-core" ] || skip "playwright-core is missing (run scripts/install-test-js.sh)"
+    need_chromium
     report demo fixtures/demo/deployment.yaml
     shot=()
     if [ -n "${FLOWGAP_SCREENSHOT:-}" ]; then shot=(--screenshot "$FLOWGAP_SCREENSHOT"); fi
@@ -111,5 +126,5 @@ browser)
     done
     ;;
 *)
-    echo "usage: run-reports.sh schema|browser FLOWGAP_BINARY SOURCE_DIR" >&2; exit 2 ;;
+    echo "usage: run-reports.sh schema|browser|serve FLOWGAP_BINARY SOURCE_DIR" >&2; exit 2 ;;
 esac
