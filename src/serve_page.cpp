@@ -37,7 +37,6 @@ progress{width:100%;height:14px}
 fieldset p{margin:0 0 4px}#server-deployment{margin-bottom:10px}fieldset p.hint{margin-bottom:10px}fieldset p.hint:last-child{margin-bottom:0}
 .links a{margin-right:14px}
 iframe{width:100%;height:80vh;border:1px solid var(--line);border-radius:8px;margin-top:10px}
-pre{white-space:pre-wrap;background:#f6f8fa;padding:10px;border-radius:8px;font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
 [hidden]{display:none!important}
 </style>
 </head>
@@ -79,7 +78,6 @@ waivers; the server's deployment keeps its own.</p>
 <div id="gate" class="banner"><strong id="gate-title"></strong><span id="gate-detail"></span></div>
 <p class="links" id="links"></p>
 <iframe id="report" title="flowgap report" hidden></iframe>
-<pre id="text" hidden></pre>
 </section>
 <section id="failure" class="error" hidden></section>
 <script>
@@ -188,12 +186,8 @@ function showResult(job) {
     if (format === "html") a.target = "_blank";
     links.append(a);
   }
-  if (job.reports.html) {
-    $("report").src = job.reports.html;
-    $("report").hidden = false;
-  } else {
-    fetch(job.reports.text).then((r) => r.text()).then((t) => { $("text").textContent = t; $("text").hidden = false; });
-  }
+  $("report").src = job.reports.html;
+  $("report").hidden = false;
 }
 
 async function follow(id) {
@@ -217,7 +211,7 @@ function submit(event) {
   addFiles(data, $("configs"), $("configs-table"), "config:", "config");
   addFiles(data, $("candidates"), $("candidates-table"), "candidate:", "candidate");
   const kind = $("candidates").files.length ? "diff" : "audit";
-  $("result").hidden = $("failure").hidden = $("report").hidden = $("text").hidden = true;
+  $("result").hidden = $("failure").hidden = $("report").hidden = true;
   $("status").hidden = false;
   $("run").disabled = true;
   const xhr = new XMLHttpRequest();

@@ -339,14 +339,21 @@ async function diffRun(browser, base, scratch) {
   const why = await page.locator('#gate-detail').textContent();
   check(expected.gate.broken_flows.length > 0 && expected.gate.broken_flows.every((f) => why.includes(f)),
     `the banner names the broken flows (${why})`);
-  await page.locator('#text:not([hidden])').waitFor({ timeout: WAIT });
-  const text = await page.textContent('#text');
-  check(/FAIL: .*got worse/.test(text) && text.includes('client-to-server'),
-    'the text report says client-to-server got worse');
+  // The diff's HTML report in the frame: client-to-server broken at core-router, the removed
+  // rule on the before side.
+  await page.locator('#report:not([hidden])').waitFor({ timeout: WAIT });
+  const report = page.frameLocator('#report');
+  const broken = report.locator('article[data-change="broken"][data-firewall="core-router"]');
+  await broken.first().waitFor({ timeout: WAIT });
+  const item = await broken.first().textContent();
+  check(item.includes('client-to-server'), 'the diff report shows client-to-server broken at core-router');
+  const removed = await broken.first().locator('.side.before li.removed').textContent();
+  check(removed.includes('BRANCH_IN#2 (Tanium clients)') && removed.includes('--dport 17472'),
+    `the before side marks the removed rule, as written (${removed.slice(0, 80)})`);
 
   const links = await downloadLinks(page);
-  check(same(Object.keys(links).sort(), ['JSON', 'Markdown', 'Text']),
-    `a diff offers JSON, Markdown, text (${Object.keys(links)})`);
+  check(same(Object.keys(links).sort(), ['HTML', 'JSON', 'JUnit', 'Markdown', 'SARIF', 'Text']),
+    `a diff offers every format (${Object.keys(links)})`);
   const json = JSON.parse(await download(page, 'JSON'));
   check(same(diffChanges(json), diffChanges(expected)),
     `the downloaded diff has the CLI's changes (${diffChanges(json).join('; ')})`);
