@@ -143,9 +143,14 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
 }
 
 // `config:` is one path or a list of them; each must name an existing file, and none twice.
+// An uploaded deployment (no directory) keeps the names as written and never looks at the disk.
 void read_configs(const Reader& r, const YAML::Node& n, const Deployment& d, FirewallSpec& f) {
     auto one = [&](const YAML::Node& item) {
         std::string written = r.text(item, "config");
+        if (d.directory.empty()) {
+            f.configs.push_back(written);
+            return;
+        }
         fs::path p(written);
         std::string path =
             p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
@@ -253,13 +258,11 @@ uint32_t Deployment::database_port() const {
     return database_engine == "postgresql" ? 5432 : 1433;
 }
 
-Deployment load_deployment(const std::string& path) {
-    Reader r(path);
+namespace {
+
+// `d.directory` empty: the deployment was uploaded, and its `config` names are not looked up.
+Deployment read_deployment(const Reader& r, Deployment d) {
     YAML::Node root = r.load("deployment file");
-    Deployment d;
-    d.path = path;
-    d.directory = fs::path(path).parent_path().string();
-    if (d.directory.empty()) d.directory = ".";
     d.location = SourceLocation{r.file(), 1, 1};
     if (!root.IsMap())
         r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
@@ -275,6 +278,22 @@ Deployment load_deployment(const std::string& path) {
         }
     }
     return d;
+}
+
+}  // namespace
+
+Deployment load_deployment(const std::string& path) {
+    Deployment d;
+    d.path = path;
+    d.directory = fs::path(path).parent_path().string();
+    if (d.directory.empty()) d.directory = ".";
+    return read_deployment(Reader(path), std::move(d));
+}
+
+Deployment parse_deployment(const std::string& name, const std::string& text) {
+    Deployment d;
+    d.path = name;
+    return read_deployment(Reader(name, text), std::move(d));
 }
 
 }  // namespace flowgap::analysis

@@ -48,7 +48,7 @@ struct Ports {
 
 struct Deployment {
     std::string path;
-    std::string directory;  // where relative config paths start
+    std::string directory;  // where relative config paths start; empty for an uploaded file
     Platform platform = Platform::windows;
     bool active_active = false;
     bool airgapped = false;
@@ -71,6 +71,11 @@ struct Deployment {
 // Reads and validates a deployment file. Throws InputError (file:line:column) for YAML errors,
 // unknown keys, bad values and bad addresses.
 Deployment load_deployment(const std::string& path);
+
+// Reads a deployment file that came without its folder (an upload to `flowgap serve`): the same
+// checks, except that `config` names are kept as written and never looked up on disk, since the
+// uploads supply the configs. `directory` and every `config_paths` stay empty.
+Deployment parse_deployment(const std::string& name, const std::string& text);
 
 // The role names the file may declare, in a stable order.
 const std::vector<std::string>& known_roles();

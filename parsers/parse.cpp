@@ -106,7 +106,9 @@ analysis::Firewall parse_files(const std::vector<std::string>& paths, const std:
     return parse_inputs(inputs, format, options, entry);
 }
 
-analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
+namespace {
+
+ParseOptions options_of(const analysis::FirewallSpec& spec) {
     ParseOptions o;
     o.interfaces = spec.interfaces;
     o.zones = spec.zones;
@@ -114,7 +116,17 @@ analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
     o.vsys = spec.vsys;
     o.profile = spec.profile;
     o.address_keywords = spec.address_keywords;
-    return parse_files(spec.config_paths, spec.format, o, spec.location);
+    return o;
+}
+
+}  // namespace
+
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
+    return parse_files(spec.config_paths, spec.format, options_of(spec), spec.location);
+}
+
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec, const std::vector<Input>& uploads) {
+    return parse_inputs(uploads, spec.format, options_of(spec), spec.location);
 }
 
 }  // namespace flowgap::parsers

@@ -31,5 +31,8 @@ analysis::Firewall parse_files(const std::vector<std::string>& paths, const std:
 // Parses one firewall of a deployment with the options its entry gives (zones, interfaces,
 // device group, profile, address keywords). Every command parses firewalls this way.
 analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec);
+// The same with the configs held in memory (uploads to `flowgap serve`, each named as uploaded)
+// instead of spec.config_paths. The parsed rules point into the inputs' contents.
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec, const std::vector<Input>& uploads);
 
 }  // namespace flowgap::parsers

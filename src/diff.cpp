@@ -304,22 +304,30 @@ Diff compare_reports(const json& before, const std::string& before_name, const j
     return d;
 }
 
+bool got_worse(const FlowDiff& f) {
+    return f.required() && (f.change == FlowChange::broken || f.change == FlowChange::worse);
+}
+
+bool is_new_problem(const FindingDiff& f) {
+    bool appears = f.change == FindingChange::added || f.change == FindingChange::raised;
+    return appears && !f.after->waived;
+}
+
+bool fails_gate(const FindingDiff& f, std::optional<Severity> fail_on) {
+    return fail_on && is_new_problem(f) && f.after->severity >= *fail_on;
+}
+
 DiffGate gate_of(const Diff& d, std::optional<Severity> fail_on) {
     DiffGate g;
     g.fail_on = fail_on;
-    auto worse = [](const FlowDiff& f) {
-        return f.required() && (f.change == FlowChange::broken || f.change == FlowChange::worse);
-    };
     for (const auto& f : d.flows) {
-        if (worse(f)) g.broken_flows.push_back(f.flow + " at " + f.firewall);
+        if (got_worse(f)) g.broken_flows.push_back(f.flow + " at " + f.firewall);
     }
     for (const auto& f : d.end_to_end) {
-        if (worse(f)) g.broken_flows.push_back(f.flow + " end to end");
+        if (got_worse(f)) g.broken_flows.push_back(f.flow + " end to end");
     }
-    if (!fail_on) return g;
     for (const auto& f : d.findings) {
-        bool counts = f.change == FindingChange::added || f.change == FindingChange::raised;
-        if (!counts || f.after->severity < *fail_on || f.after->waived) continue;
+        if (!fails_gate(f, fail_on)) continue;
         g.new_findings.push_back(std::string(analysis::to_string(f.after->severity)) + " " + f.check +
                                  " at " + f.firewall);
     }

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -14,6 +13,7 @@
 #include "parsers/parse.hpp"
 #include "src/diff.hpp"
 #include "src/report.hpp"
+#include "src/report_files.hpp"
 
 namespace flowgap::cli {
 
@@ -30,13 +30,10 @@ Firewall parse(const FirewallSpec& spec) {
     return parsers::parse_firewall(spec);
 }
 
-// The waivers `flowgap audit` would apply: --waivers, else flowgap-waivers.yaml beside the
-// deployment. Both sides get the same ones, so a waiver added with the change counts.
+// The waivers `flowgap audit` would apply: --waivers, else the deployment's default file. Both
+// sides get the same ones, so a waiver added with the change counts.
 std::vector<Waiver> waivers_for(const Deployment& d, const std::string& file) {
-    if (!file.empty()) return load_waivers(file);
-    std::filesystem::path beside = std::filesystem::path(d.directory) / "flowgap-waivers.yaml";
-    if (!std::filesystem::is_regular_file(beside)) return {};
-    return load_waivers(beside.lexically_normal().string());
+    return file.empty() ? default_waivers(d) : load_waivers(file);
 }
 
 Date today() {
@@ -118,26 +115,33 @@ std::optional<Severity> fail_on_of(const std::string& s) {
     bad_input("command line", "--fail-on '" + s + "' must be info, low, medium, high, critical or none");
 }
 
-// Writes the whole output to a string first, so that a failure never leaves a partial file.
-void emit(const DiffOptions& o, const Diff& d, const DiffGate& g) {
+}  // namespace
+
+std::string render_diff(const std::string& format, const Diff& d, const DiffGate& g,
+                        const DiffReportOptions& options) {
     std::ostringstream s;
-    if (o.format == "json") {
+    if (format == "json") {
         write_diff_json(s, d, g);
-    } else if (o.format == "markdown") {
+    } else if (format == "markdown") {
         write_diff_markdown(s, d, g);
+    } else if (format == "html") {
+        write_diff_html(s, d, g, options);
+    } else if (format == "sarif") {
+        write_diff_sarif(s, d, g, options);
+    } else if (format == "junit") {
+        write_diff_junit(s, d, g, options);
     } else {
         write_diff_text(s, d, g);
     }
-    if (o.output.empty()) {
-        std::cout << s.str() << std::flush;
-        return;
-    }
-    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
-    if (!file) bad_input(o.output, "cannot write the report");
-    file << s.str();
+    return s.str();
 }
 
-}  // namespace
+Diff diff_audits(const Deployment& before, const std::vector<Firewall>& before_firewalls,
+                 const Deployment& after, const std::vector<Firewall>& after_firewalls,
+                 const std::vector<Waiver>& waivers) {
+    return compare_reports(report_of(before, before_firewalls, waivers), before.path,
+                           report_of(after, after_firewalls, waivers), after.path + " with the candidates");
+}
 
 CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
     auto* cmd = app.add_subcommand(
@@ -147,22 +151,21 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
     cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")->required()->expected(1, 2);
     cmd->add_option("--candidate", o.candidates,
                     "FIREWALL=FILE: audit with this firewall's config replaced (repeat it for a firewall "
-                    "read from several "
-                    "files)");
-    cmd->add_option("--format", o.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "markdown"}));
-    cmd->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");
+                    "read from several files)");
+    add_format_options(cmd, o.formats, o.outputs, {"text", "json", "markdown", "html", "sarif", "junit"});
     cmd->add_option(
         "--fail-on", o.fail_on,
         "Exit 1 when a finding at or above this severity appears (info|low|medium|high|critical|none; "
         "default high)");
     cmd->add_option("--waivers", o.waivers,
                     "Waiver file for both sides (default: flowgap-waivers.yaml beside the deployment)");
+    cmd->add_flag("--timestamp", o.timestamp, "Stamp the reports with the time they were made (UTC)");
     return cmd;
 }
 
 int run_diff(const DiffOptions& o) {
     std::optional<Severity> fail_on = fail_on_of(o.fail_on);
+    std::vector<ReportTarget> targets = report_targets(o.formats, o.outputs);
     Diff d;
     if (o.inputs.size() == 2) {
         if (!o.candidates.empty())
@@ -174,7 +177,11 @@ int run_diff(const DiffOptions& o) {
         d = diff_candidates(o.inputs[0], o);
     }
     DiffGate g = gate_of(d, fail_on);
-    emit(o, d, g);
+    DiffReportOptions options;
+    if (o.timestamp) options.timestamp = utc_now();
+    for (auto& t : targets)
+        t.rendered = render_diff(t.format, d, g, options);
+    write_report_targets(targets);
     return g.failed() ? 1 : 0;
 }
 
