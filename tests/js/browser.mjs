@@ -8,12 +8,9 @@
 //
 // Exit 0: pass; 1: a check failed; 77: Chromium or playwright-core is missing (ctest reports
 // that as skipped, except under CI=true where run-node.sh turns it into a failure).
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const CHROMIUM = process.env.FLOWGAP_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { check, finish, launchChromium } from './harness.mjs';
 
 const [report, ...rest] = process.argv.slice(2);
 const shotIndex = rest.indexOf('--screenshot');
@@ -22,24 +19,6 @@ const diff = rest.includes('--diff');
 if (!report) {
   console.error('usage: node browser.mjs REPORT.html [--diff] [--screenshot OUT.png]');
   process.exit(2);
-}
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error(`SKIP: playwright-core is not installed (${e.message}); run scripts/install-test-js.sh`);
-  process.exit(77);
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`SKIP: ${CHROMIUM} not found (Debian package chromium; scripts/install-deps.sh installs it)`);
-  process.exit(77);
-}
-
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-  if (!ok) failures.push(what);
 }
 
 const visibleCount = async (page, selector) => {
@@ -104,7 +83,7 @@ async function checkDiff(page) {
   check(await page.locator('.side.after li.removed').count() === 0, 'the after side marks no rule as removed');
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
   const errors = [];
@@ -136,7 +115,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
+finish();

@@ -16,13 +16,12 @@
 // Exit 0: pass; 1: a check failed; 77: Chromium or playwright-core is missing (ctest: skipped,
 // except under CI=true where run-reports.sh turns it into a failure).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CHROMIUM = process.env.FLOWGAP_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { check, finish, launchChromium } from './harness.mjs';
+
 const TOKEN = 'flowgap-browser-test-token';
 const WAIT = 60_000;  // ms for one audit of the demo, with room for a loaded CI machine
 
@@ -36,24 +35,6 @@ if (!flowgap || !src) {
 const demo = join(src, 'fixtures/demo');
 const configs = [join(demo, 'core-router.rules'), join(demo, 'branch-linux-37.rules')];
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error(`SKIP: playwright-core is not installed (${e.message}); run scripts/install-test-js.sh`);
-  process.exit(77);
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`SKIP: ${CHROMIUM} not found (Debian package chromium; scripts/install-deps.sh installs it)`);
-  process.exit(77);
-}
-
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-  if (!ok) failures.push(what);
-  return ok;
-}
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // ---- the servers: started here, killed on every way out --------------------------------------
@@ -364,7 +345,7 @@ async function diffRun(browser, base, scratch) {
 
 // ---- main -------------------------------------------------------------------------------------
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+const browser = await launchChromium();
 let current = null;
 try {
   current = startServer([]);
@@ -384,7 +365,4 @@ try {
   await browser.close();
   killAll();
 }
-if (failures.length) {
-  console.error(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
+finish();
