@@ -123,7 +123,7 @@ TEST_CASE("FQDN, dynamic groups and EDLs are conditional with the object named",
         CHECK(find_rule(p, r)->match.empty());
 }
 
-TEST_CASE("App-ID rules are conditional; application-default narrows by the default-port table",
+TEST_CASE("App-ID rules are conditional, and application-default narrows by the default-port table",
           "[paloalto]") {
     std::string rules =
         rule("web", basic("trust", "untrust", "any", "any", "application-default", "allow", "ag-web")) +
@@ -164,7 +164,7 @@ TEST_CASE("rule types, disabled rules and overridden default rules", "[paloalto]
     CHECK(find_rule(p, "intrazone-default")->location.line == 27);
 }
 
-TEST_CASE("zones from the deployment replace inference; unknown zones are conditional", "[paloalto]") {
+TEST_CASE("zones from the deployment replace inference, and unknown zones are conditional", "[paloalto]") {
     flowgap::parsers::ParseOptions o;
     o.zones = {{"trust", *AddressSet::parse("10.1.0.0/16")}, {"dmz", *AddressSet::parse("172.16.0.0/16")}};
     auto fw =
