@@ -33,11 +33,14 @@ test-sanitize:
 	@$(MAKE) --no-print-directory test BUILD=build-sanitize \
 	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DFLOWGAP_SANITIZE=ON -DFLOWGAP_NODE_TESTS=OFF $(CMAKE_FLAGS)"
 
-# Re-takes docs/demo-report.png, the README's screenshot of the demo's HTML report.
+# Re-takes docs/demo-report.png, the README's screenshot of the demo's HTML report, and
+# docs/serve-page.png, docs/serve.md's screenshot of the upload page after a demo audit.
 screenshot: build
 	@./scripts/install-test-js.sh
 	@FLOWGAP_SCREENSHOT=$(CURDIR)/docs/demo-report.png \
 	  bash tests/js/run-reports.sh browser $(CURDIR)/$(BUILD)/flowgap $(CURDIR)
+	@FLOWGAP_SCREENSHOT_SERVE=$(CURDIR)/docs/serve-page.png \
+	  bash tests/js/run-reports.sh serve $(CURDIR)/$(BUILD)/flowgap $(CURDIR)
 
 # Benchmarks (docs/performance.md): a generated 200,000-rule dump audited end to end.
 bench-iptables: build

@@ -160,8 +160,8 @@ void exposure_findings(size_t fi, const std::vector<Filtered>& filtered, const P
         f.rule = a.rule;
         f.conditional = (a.certain - probe.needed).empty();
         f.needed = admits & probe.needed;
-        f.message = fmt::format("{} {}admits {} beyond what Tanium needs", a.rule->name,
-                                f.conditional ? "may " : "", describe(excess));
+        f.message = fmt::format("{} {} {} beyond what Tanium needs", a.rule->name,
+                                f.conditional ? "may admit" : "admits", describe(excess));
         f.excess = std::move(excess);
         out.push_back(std::move(f));
     }

@@ -142,6 +142,36 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
     }
 }
 
+// `config:` is one path or a list of them; each must name an existing file, and none twice.
+// An uploaded deployment (no directory) keeps the names as written and never looks at the disk.
+void read_configs(const Reader& r, const YAML::Node& n, const Deployment& d, FirewallSpec& f) {
+    auto one = [&](const YAML::Node& item) {
+        std::string written = r.text(item, "config");
+        if (d.directory.empty()) {
+            f.configs.push_back(written);
+            return;
+        }
+        fs::path p(written);
+        std::string path =
+            p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
+        if (!fs::is_regular_file(path))
+            r.fail(item, fmt::format("config file '{}' not found (looked for {})", written, path));
+        if (std::find(f.config_paths.begin(), f.config_paths.end(), path) != f.config_paths.end())
+            r.fail(item, fmt::format("config file '{}' is listed twice", written));
+        f.configs.push_back(written);
+        f.config_paths.push_back(path);
+    };
+    if (n.IsSequence()) {
+        for (const auto& item : n)
+            one(item);
+        if (f.configs.empty()) r.fail(n, "config must name at least one file");
+    } else if (n.IsScalar()) {
+        one(n);
+    } else {
+        r.fail(n, "config must be a path or a list of paths");
+    }
+}
+
 FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deployment& d) {
     r.expect_map(n, "a firewall entry");
     r.only_keys(n,
@@ -153,13 +183,7 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     if (!n["name"]) r.fail(n, "a firewall entry needs a `name`");
     if (!n["config"]) r.fail(n, "a firewall entry needs a `config` (the path of its configuration export)");
     f.name = r.text(n["name"], "name");
-    f.config = r.text(n["config"], "config");
-    fs::path p(f.config);
-    f.config_path = p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
-    if (!fs::is_regular_file(f.config_path)) {
-        r.fail(n["config"],
-               fmt::format("config file '{}' not found (looked for {})", f.config, f.config_path));
-    }
+    read_configs(r, n["config"], d, f);
     if (n["format"]) f.format = r.choice(n["format"], "format", {"iptables", "paloalto", "netsh"});
     if (n["host"]) f.host = union_of(r.addresses(n["host"], "host"));
     if (n["zones"]) f.zones = r.areas(n["zones"], "zones");
@@ -225,18 +249,20 @@ AddressSet Deployment::role(const std::string& name) const {
     return {};
 }
 
+std::string FirewallSpec::config_text() const {
+    return fmt::format("{}", fmt::join(config_paths, " + "));
+}
+
 uint32_t Deployment::database_port() const {
     if (ports.database) return *ports.database;
     return database_engine == "postgresql" ? 5432 : 1433;
 }
 
-Deployment load_deployment(const std::string& path) {
-    Reader r(path);
+namespace {
+
+// `d.directory` empty: the deployment was uploaded, and its `config` names are not looked up.
+Deployment read_deployment(const Reader& r, Deployment d) {
     YAML::Node root = r.load("deployment file");
-    Deployment d;
-    d.path = path;
-    d.directory = fs::path(path).parent_path().string();
-    if (d.directory.empty()) d.directory = ".";
     d.location = SourceLocation{r.file(), 1, 1};
     if (!root.IsMap())
         r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
@@ -252,6 +278,22 @@ Deployment load_deployment(const std::string& path) {
         }
     }
     return d;
+}
+
+}  // namespace
+
+Deployment load_deployment(const std::string& path) {
+    Deployment d;
+    d.path = path;
+    d.directory = fs::path(path).parent_path().string();
+    if (d.directory.empty()) d.directory = ".";
+    return read_deployment(Reader(path), std::move(d));
+}
+
+Deployment parse_deployment(const std::string& name, const std::string& text) {
+    Deployment d;
+    d.path = name;
+    return read_deployment(Reader(name, text), std::move(d));
 }
 
 }  // namespace flowgap::analysis

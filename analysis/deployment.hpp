@@ -16,10 +16,12 @@ enum class Platform { appliance, windows };
 
 struct FirewallSpec {
     std::string name;
-    std::string config;              // as written in the deployment file
-    std::string config_path;         // resolved against the deployment file's folder
-    std::string format;              // empty: detect from content
-    std::optional<AddressSet> host;  // set for host firewalls: the addresses whose traffic it filters
+    // The configuration files, one or more (a Windows host's `show allprofiles` output and its
+    // rule listing, an iptables-save and an ip6tables-save dump), in the order written.
+    std::vector<std::string> configs;       // as written in the deployment file
+    std::vector<std::string> config_paths;  // each resolved against the deployment file's folder
+    std::string format;                     // empty: detect from each file's content
+    std::optional<AddressSet> host;         // set for host firewalls: the addresses whose traffic it filters
     // Resolved by longest prefix (analysis/zones.hpp), so each map's sets are disjoint.
     std::map<std::string, AddressSet> zones;
     std::map<std::string, AddressSet> interfaces;
@@ -29,6 +31,9 @@ struct FirewallSpec {
     // Windows: what host-dependent address keywords in its rules stand for (lowercase keys).
     std::map<std::string, AddressSet> address_keywords;
     SourceLocation location;  // of the list entry
+
+    // The resolved paths as reports show them: "a.txt", or "a.txt + b.txt" for several.
+    std::string config_text() const;
 };
 
 // Ports that Tanium lets an administrator change, by their deployment-file names.
@@ -43,7 +48,7 @@ struct Ports {
 
 struct Deployment {
     std::string path;
-    std::string directory;  // where relative config paths start
+    std::string directory;  // where relative config paths start; empty for an uploaded file
     Platform platform = Platform::windows;
     bool active_active = false;
     bool airgapped = false;
@@ -66,6 +71,11 @@ struct Deployment {
 // Reads and validates a deployment file. Throws InputError (file:line:column) for YAML errors,
 // unknown keys, bad values and bad addresses.
 Deployment load_deployment(const std::string& path);
+
+// Reads a deployment file that came without its folder (an upload to `flowgap serve`): the same
+// checks, except that `config` names are kept as written and never looked up on disk, since the
+// uploads supply the configs. `directory` and every `config_paths` stay empty.
+Deployment parse_deployment(const std::string& name, const std::string& text);
 
 // The role names the file may declare, in a stable order.
 const std::vector<std::string>& known_roles();

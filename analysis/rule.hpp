@@ -92,7 +92,7 @@ struct Policy {
     // once built (decisions point at them), and a parser can free its own structures while it
     // fills this one piece by piece, so the two never occupy memory at once.
     std::deque<Rule> rules;
-    Rule default_rule;        // decides what no rule matched; its match is every packet
+    Rule default_rule;  // decides what no rule matched; its match is every packet
 };
 
 // One parsed configuration file.

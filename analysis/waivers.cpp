@@ -1,6 +1,7 @@
 #include "analysis/waivers.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -126,8 +127,9 @@ Date Date::today_utc() {
                 static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
-std::vector<Waiver> load_waivers(const std::string& path) {
-    Reader r(path);
+namespace {
+
+std::vector<Waiver> read_waivers(const Reader& r) {
     YAML::Node root = r.load("waiver file");
     std::vector<Waiver> out;
     if (root.IsNull()) return out;  // an empty file waives nothing
@@ -144,6 +146,23 @@ std::vector<Waiver> load_waivers(const std::string& path) {
     for (const auto& item : list)
         out.push_back(read_waiver(r, item));
     return out;
+}
+
+}  // namespace
+
+std::vector<Waiver> load_waivers(const std::string& path) {
+    return read_waivers(Reader(path));
+}
+
+std::vector<Waiver> parse_waivers(const std::string& name, const std::string& text) {
+    return read_waivers(Reader(name, text));
+}
+
+std::vector<Waiver> default_waivers(const Deployment& d) {
+    if (d.directory.empty()) return {};
+    std::filesystem::path beside = std::filesystem::path(d.directory) / "flowgap-waivers.yaml";
+    if (!std::filesystem::is_regular_file(beside)) return {};
+    return load_waivers(beside.lexically_normal().string());
 }
 
 }  // namespace flowgap::analysis

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/deployment.hpp"
 #include "analysis/rule.hpp"
 
 namespace flowgap::analysis {
@@ -39,5 +40,12 @@ inline constexpr std::string_view kRequiredFlowCheck = "required-flow";
 // Reads a waiver file. Throws InputError (file:line:column) for YAML errors, unknown keys,
 // missing fields, unknown check or flow ids and bad dates.
 std::vector<Waiver> load_waivers(const std::string& path);
+// The same for a waiver file held in memory (an upload), called `name` in errors.
+std::vector<Waiver> parse_waivers(const std::string& name, const std::string& text);
+
+// The waivers that go with a deployment when none are named: flowgap-waivers.yaml beside the
+// deployment file, like the configs it names; none when there is no such file (or the
+// deployment was uploaded, with no folder).
+std::vector<Waiver> default_waivers(const Deployment& d);
 
 }  // namespace flowgap::analysis

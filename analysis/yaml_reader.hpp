@@ -14,11 +14,14 @@ namespace flowgap::analysis {
 class YamlReader {
   public:
     explicit YamlReader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
+    // Reads `text` (an upload) instead of the file; `name` is what locations call it.
+    YamlReader(const std::string& name, const std::string& text)
+        : file_(std::make_shared<const std::string>(name)), text_(&text) {}
 
     // Loads the file; `what` names it in the error when it cannot be opened ("deployment file").
     YAML::Node load(const std::string& what) const {
         try {
-            return YAML::LoadFile(*file_);
+            return text_ ? YAML::Load(*text_) : YAML::LoadFile(*file_);
         } catch (const YAML::BadFile&) {
             throw InputError(SourceLocation{file_}, "cannot open the " + what);
         } catch (const YAML::ParserException& e) {
@@ -39,6 +42,7 @@ class YamlReader {
 
   private:
     std::shared_ptr<const std::string> file_;
+    const std::string* text_ = nullptr;
 };
 
 }  // namespace flowgap::analysis

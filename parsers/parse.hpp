@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/deployment.hpp"
 #include "analysis/rule.hpp"
+#include "parsers/input.hpp"
 #include "parsers/options.hpp"
 
 namespace flowgap::parsers {
@@ -19,8 +21,18 @@ std::string detect_format(std::string_view content);
 analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
                               const ParseOptions& options);
 
+// Reads several files of one firewall and parses them as one (a Windows host's profile settings
+// and its rule listing, a host's iptables-save and ip6tables-save dumps); each file's format is
+// detected on its own unless `format` names it. Files of different vendors, and several Palo
+// Alto exports, are InputErrors; `entry` locates errors about the list as a whole.
+analysis::Firewall parse_files(const std::vector<std::string>& paths, const std::string& format,
+                               const ParseOptions& options, const analysis::SourceLocation& entry = {});
+
 // Parses one firewall of a deployment with the options its entry gives (zones, interfaces,
 // device group, profile, address keywords). Every command parses firewalls this way.
 analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec);
+// The same with the configs held in memory (uploads to `flowgap serve`, each named as uploaded)
+// instead of spec.config_paths. The parsed rules point into the inputs' contents.
+analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec, const std::vector<Input>& uploads);
 
 }  // namespace flowgap::parsers

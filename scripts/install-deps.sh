@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make libboost-dev libpugixml-dev libcli11-dev catch2 libyaml-cpp-dev libfmt-dev
-          nlohmann-json3-dev chromium)
+          nlohmann-json3-dev libcpp-httplib-dev pkg-config chromium)
 # The report tests run in Node (tests/js). A machine may already have Node.js from elsewhere,
 # with its own npm: installing Debian's npm beside it would conflict, so only add both if missing.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi

@@ -2,13 +2,8 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -16,6 +11,7 @@
 
 #include "analysis/gate.hpp"
 #include "src/report.hpp"
+#include "src/report_files.hpp"
 
 namespace flowgap::cli {
 
@@ -27,31 +23,6 @@ namespace fs = std::filesystem;
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
     throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
-}
-
-struct Target {
-    std::string format;
-    std::string path;  // empty: standard output
-    std::string rendered;
-};
-
-std::vector<Target> targets(const AuditOptions& o) {
-    std::vector<std::string> formats = o.formats.empty() ? std::vector<std::string>{"text"} : o.formats;
-    std::vector<Target> out;
-    if (o.outputs.empty() && formats.size() == 1) return {Target{formats[0], "", ""}};
-    if (o.outputs.size() != formats.size()) {
-        bad("command line", fmt::format("give each --format its own --output ({} formats, {} outputs); "
-                                        "only a single format may go to standard output",
-                                        formats.size(), o.outputs.size()));
-    }
-    std::set<std::string> seen;
-    for (size_t i = 0; i < formats.size(); ++i) {
-        if (!seen.insert(o.outputs[i]).second)
-            bad("command line", "--output '" + o.outputs[i] + "' given twice");
-        // "-" is standard output, so that one format can go to the terminal beside report files.
-        out.push_back(Target{formats[i], o.outputs[i] == "-" ? "" : o.outputs[i], ""});
-    }
-    return out;
 }
 
 Date today(const AuditOptions& o) {
@@ -68,24 +39,11 @@ Date today(const AuditOptions& o) {
 }
 
 std::vector<Waiver> waivers_for(const Deployment& d, const AuditOptions& o) {
-    if (!o.waivers.empty()) return load_waivers(o.waivers);
-    // The default file sits beside the deployment file, like the configs it names.
-    fs::path beside = fs::path(d.directory) / "flowgap-waivers.yaml";
-    if (!fs::is_regular_file(beside)) return {};
-    return load_waivers(beside.lexically_normal().string());
-}
-
-std::string utc_now() {
-    std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buf;
+    return o.waivers.empty() ? default_waivers(d) : load_waivers(o.waivers);
 }
 
 // NO_COLOR (no-color.org) wins over everything: a user who set it never wants escapes.
-bool use_color(const AuditOptions& o, const Target& t) {
+bool use_color(const AuditOptions& o, const ReportTarget& t) {
     const char* no_color = std::getenv("NO_COLOR");
     if (no_color && *no_color) return false;
     if (o.color == "always") return true;
@@ -93,68 +51,34 @@ bool use_color(const AuditOptions& o, const Target& t) {
     return t.path.empty() && isatty(STDOUT_FILENO);
 }
 
-void render(Target& t, const Report& base, const AuditOptions& o) {
+void render(ReportTarget& t, const Report& base, const AuditOptions& o) {
     Report r = base;
     r.options.color = use_color(o, t);
-    std::ostringstream s;
-    if (t.format == "json") {
-        write_audit_json(s, r);
-    } else if (t.format == "html") {
-        write_audit_html(s, r);
-    } else if (t.format == "sarif") {
-        write_audit_sarif(s, r);
-    } else if (t.format == "junit") {
-        write_audit_junit(s, r);
-    } else if (t.format == "markdown") {
-        write_audit_markdown(s, r);
-    } else {
-        write_audit_text(s, r);
-    }
-    t.rendered = s.str();
-}
-
-// Each file is written beside its target and renamed into place only when every file was
-// written, so an error never leaves some reports new and others old or half written.
-void write_all(const std::vector<Target>& all) {
-    std::vector<std::pair<std::string, std::string>> staged;
-    auto discard = [&] {
-        std::error_code ec;
-        for (const auto& [tmp, path] : staged)
-            fs::remove(tmp, ec);
-    };
-    for (const auto& t : all) {
-        if (t.path.empty()) continue;
-        std::string tmp = t.path + ".flowgap-tmp";
-        std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-        if (file) staged.emplace_back(tmp, t.path);
-        if (!file || !(file << t.rendered) || !file.flush()) {
-            discard();
-            bad(t.path, "cannot write the report");
-        }
-    }
-    for (const auto& [tmp, path] : staged) {
-        std::error_code ec;
-        fs::rename(tmp, path, ec);
-        if (ec) {
-            discard();
-            bad(path, "cannot write the report: " + ec.message());
-        }
-    }
-    for (const auto& t : all) {
-        if (t.path.empty()) std::cout << t.rendered << std::flush;
-    }
+    t.rendered = render_audit(t.format, r);
 }
 
 }  // namespace
 
+std::string render_audit(const std::string& format, const Report& r) {
+    std::ostringstream s;
+    if (format == "json") {
+        write_audit_json(s, r);
+    } else if (format == "html") {
+        write_audit_html(s, r);
+    } else if (format == "sarif") {
+        write_audit_sarif(s, r);
+    } else if (format == "junit") {
+        write_audit_junit(s, r);
+    } else if (format == "markdown") {
+        write_audit_markdown(s, r);
+    } else {
+        write_audit_text(s, r);
+    }
+    return s.str();
+}
+
 void add_audit_options(CLI::App* audit, AuditOptions& o) {
-    audit->add_option("--format", o.formats, "Output format, repeatable with one --output each")
-        ->check(CLI::IsMember({"text", "json", "html", "sarif", "junit", "markdown"}))
-        ->take_all()
-        ->allow_extra_args(false);
-    audit->add_option("-o,--output", o.outputs, "Write the report of the matching --format to this file")
-        ->take_all()
-        ->allow_extra_args(false);
+    add_format_options(audit, o.formats, o.outputs, {"text", "json", "html", "sarif", "junit", "markdown"});
     audit
         ->add_option("--fail-on", o.fail_on,
                      "Exit 1 when anything at or above this severity remains (default high)")
@@ -171,7 +95,7 @@ void add_audit_options(CLI::App* audit, AuditOptions& o) {
 
 int write_audit_reports(const Deployment& d, const std::vector<Firewall>& firewalls, const Audit& audit,
                         const std::vector<Finding>& findings, const AuditOptions& o) {
-    std::vector<Target> all = targets(o);
+    std::vector<ReportTarget> all = report_targets(o.formats, o.outputs);
     auto fail_on = parse_severity(o.fail_on);
     if (!fail_on)
         bad("--fail-on",
@@ -183,7 +107,7 @@ int write_audit_reports(const Deployment& d, const std::vector<Firewall>& firewa
     if (o.timestamp) report.options.timestamp = utc_now();
     for (auto& t : all)
         render(t, report, o);
-    write_all(all);
+    write_report_targets(all);
     return gate.passed() ? 0 : 1;
 }
 

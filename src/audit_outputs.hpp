@@ -8,6 +8,7 @@
 #include "analysis/audit.hpp"
 #include "analysis/checks.hpp"
 #include "src/commands.hpp"
+#include "src/report.hpp"
 
 namespace CLI {
 class App;
@@ -17,6 +18,9 @@ namespace flowgap::cli {
 
 // The audit command's options: --format/--output pairs, --fail-on, --waivers, --quiet, ...
 void add_audit_options(CLI::App* audit, AuditOptions& o);
+
+// One report in one format (text, json, html, sarif, junit, markdown; anything else: text).
+std::string render_audit(const std::string& format, const Report& r);
 
 // Returns the exit code: 0 when the gate passes, 1 when it fails. Throws InputError for bad
 // options, a bad waiver file, or a report that cannot be written.

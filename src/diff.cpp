@@ -24,6 +24,17 @@ std::string str(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A firewall's config files as one text: "configs" joined with " + " (as the text report shows
+// them), or "config" in reports written before a firewall could have several.
+std::string config_of(const json& fw) {
+    auto it = fw.find("configs");
+    if (it == fw.end() || !it->is_array() || it->empty()) return str(fw, "config");
+    std::string out;
+    for (const auto& c : *it)
+        out += (out.empty() ? "" : " + ") + (c.is_string() ? c.get<std::string>() : std::string());
+    return out;
+}
+
 // How much of a flow a verdict may lose; -1 for not-applicable.
 int rank(const std::string& verdict) {
     if (verdict == "allowed") return 0;
@@ -53,7 +64,7 @@ class Reader {
         s.deployment = str(report_, "deployment");
         for (const auto& fw : report_["firewalls"]) {
             s.firewalls.push_back(
-                {str(fw, "name"), str(fw, "format"), str(fw, "config"), fw.value("rules", size_t{0})});
+                {str(fw, "name"), str(fw, "format"), config_of(fw), fw.value("rules", size_t{0})});
         }
         if (auto it = report_.find("summary"); it != report_.end() && it->is_object()) {
             s.required_flows = it->value("required_flows", size_t{0});
@@ -293,22 +304,30 @@ Diff compare_reports(const json& before, const std::string& before_name, const j
     return d;
 }
 
+bool got_worse(const FlowDiff& f) {
+    return f.required() && (f.change == FlowChange::broken || f.change == FlowChange::worse);
+}
+
+bool is_new_problem(const FindingDiff& f) {
+    bool appears = f.change == FindingChange::added || f.change == FindingChange::raised;
+    return appears && !f.after->waived;
+}
+
+bool fails_gate(const FindingDiff& f, std::optional<Severity> fail_on) {
+    return fail_on && is_new_problem(f) && f.after->severity >= *fail_on;
+}
+
 DiffGate gate_of(const Diff& d, std::optional<Severity> fail_on) {
     DiffGate g;
     g.fail_on = fail_on;
-    auto worse = [](const FlowDiff& f) {
-        return f.required() && (f.change == FlowChange::broken || f.change == FlowChange::worse);
-    };
     for (const auto& f : d.flows) {
-        if (worse(f)) g.broken_flows.push_back(f.flow + " at " + f.firewall);
+        if (got_worse(f)) g.broken_flows.push_back(f.flow + " at " + f.firewall);
     }
     for (const auto& f : d.end_to_end) {
-        if (worse(f)) g.broken_flows.push_back(f.flow + " end to end");
+        if (got_worse(f)) g.broken_flows.push_back(f.flow + " end to end");
     }
-    if (!fail_on) return g;
     for (const auto& f : d.findings) {
-        bool counts = f.change == FindingChange::added || f.change == FindingChange::raised;
-        if (!counts || f.after->severity < *fail_on || f.after->waived) continue;
+        if (!fails_gate(f, fail_on)) continue;
         g.new_findings.push_back(std::string(analysis::to_string(f.after->severity)) + " " + f.check +
                                  " at " + f.firewall);
     }

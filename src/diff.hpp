@@ -130,6 +130,14 @@ std::vector<const DiffDecision*> only_in(const VerdictState& in, const VerdictSt
 Diff compare_reports(const nlohmann::json& before, const std::string& before_name,
                      const nlohmann::json& after, const std::string& after_name);
 
+// A required flow whose verdict got worse (broken or worse): it fails the gate, and it is what
+// SARIF and JUnit report as a new problem.
+bool got_worse(const FlowDiff& f);
+// A finding the change adds or raises that no active waiver covers, whatever its severity.
+bool is_new_problem(const FindingDiff& f);
+// A new problem at or above `fail_on` (none: findings never fail).
+bool fails_gate(const FindingDiff& f, std::optional<analysis::Severity> fail_on);
+
 // What makes `flowgap diff` exit 1: a required flow that got worse somewhere, or a finding that
 // appears (or rises) at or above `fail_on` and is not waived. No fail_on: findings never fail it.
 struct DiffGate {
@@ -140,11 +148,20 @@ struct DiffGate {
 };
 DiffGate gate_of(const Diff& d, std::optional<analysis::Severity> fail_on);
 
-// Writers: each formats the same Diff and DiffGate. TODO(issue 6): html (before/after side by side
-// with DiffDecision::text) and sarif (only FindingChange::added/raised and broken flows) writers
-// go here once the audit's HTML and SARIF writers exist; the model above carries what they need.
+// How a diff is presented; never what it says.
+struct DiffReportOptions {
+    std::optional<std::string> timestamp;  // --timestamp: when the report was made (UTC, ISO 8601)
+};
+
+// Writers: each formats the same Diff and DiffGate (docs/change-windows.md, "Output formats").
 void write_diff_text(std::ostream& out, const Diff& d, const DiffGate& g);
 void write_diff_json(std::ostream& out, const Diff& d, const DiffGate& g);
 void write_diff_markdown(std::ostream& out, const Diff& d, const DiffGate& g);
+// The before and after of every changed verdict side by side, with the deciding rules as written.
+void write_diff_html(std::ostream& out, const Diff& d, const DiffGate& g, const DiffReportOptions& o);
+// Only the new problems (got_worse flows, is_new_problem findings), located in the candidate.
+void write_diff_sarif(std::ostream& out, const Diff& d, const DiffGate& g, const DiffReportOptions& o);
+// A test case per changed required verdict and per new finding at or above --fail-on.
+void write_diff_junit(std::ostream& out, const Diff& d, const DiffGate& g, const DiffReportOptions& o);
 
 }  // namespace flowgap::cli

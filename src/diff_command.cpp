@@ -1,11 +1,11 @@
 // `flowgap diff`: both forms end in compare_reports() over two flowgap-report/1 documents.
 #include "src/diff_command.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
-#include <set>
+#include <map>
 #include <sstream>
 
 #include "analysis/audit.hpp"
@@ -13,6 +13,7 @@
 #include "parsers/parse.hpp"
 #include "src/diff.hpp"
 #include "src/report.hpp"
+#include "src/report_files.hpp"
 
 namespace flowgap::cli {
 
@@ -29,13 +30,10 @@ Firewall parse(const FirewallSpec& spec) {
     return parsers::parse_firewall(spec);
 }
 
-// The waivers `flowgap audit` would apply: --waivers, else flowgap-waivers.yaml beside the
-// deployment. Both sides get the same ones, so a waiver added with the change counts.
+// The waivers `flowgap audit` would apply: --waivers, else the deployment's default file. Both
+// sides get the same ones, so a waiver added with the change counts.
 std::vector<Waiver> waivers_for(const Deployment& d, const std::string& file) {
-    if (!file.empty()) return load_waivers(file);
-    std::filesystem::path beside = std::filesystem::path(d.directory) / "flowgap-waivers.yaml";
-    if (!std::filesystem::is_regular_file(beside)) return {};
-    return load_waivers(beside.lexically_normal().string());
+    return file.empty() ? default_waivers(d) : load_waivers(file);
 }
 
 Date today() {
@@ -58,11 +56,11 @@ json report_of(const Deployment& d, const std::vector<Firewall>& firewalls,
     return json::parse(s.str());
 }
 
-// FIREWALL=FILE pairs, each naming a firewall of the deployment once.
-std::vector<std::pair<size_t, std::string>> candidates_of(const Deployment& d,
-                                                          const std::vector<std::string>& args) {
-    std::vector<std::pair<size_t, std::string>> out;
-    std::set<size_t> seen;
+// FIREWALL=FILE pairs by firewall: naming a firewall again adds a file to its candidate configs
+// (a Windows host's profile settings and rule listing, a host's IPv4 and IPv6 dumps).
+std::map<size_t, std::vector<std::string>> candidates_of(const Deployment& d,
+                                                         const std::vector<std::string>& args) {
+    std::map<size_t, std::vector<std::string>> out;
     for (const auto& arg : args) {
         size_t eq = arg.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
@@ -74,8 +72,11 @@ std::vector<std::pair<size_t, std::string>> candidates_of(const Deployment& d,
         if (i == d.firewalls.size())
             bad_input("command line",
                       "--candidate names '" + name + "', which is not a firewall of " + d.path);
-        if (!seen.insert(i).second) bad_input("command line", "--candidate names '" + name + "' twice");
-        out.emplace_back(i, arg.substr(eq + 1));
+        std::vector<std::string>& files = out[i];
+        std::string file = arg.substr(eq + 1);
+        if (std::find(files.begin(), files.end(), file) != files.end())
+            bad_input("command line", "--candidate names " + file + " for '" + name + "' twice");
+        files.push_back(file);
     }
     return out;
 }
@@ -89,9 +90,9 @@ Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
         firewalls.push_back(parse(spec));
     json before = report_of(d, firewalls, waivers);
     // Only the named firewalls are read again; the rest keep their parsed model.
-    for (const auto& [i, file] : candidates) {
-        d.firewalls[i].config = file;
-        d.firewalls[i].config_path = file;
+    for (const auto& [i, files] : candidates) {
+        d.firewalls[i].configs = files;
+        d.firewalls[i].config_paths = files;
         firewalls[i] = parse(d.firewalls[i]);
     }
     json after = report_of(d, firewalls, waivers);
@@ -114,26 +115,33 @@ std::optional<Severity> fail_on_of(const std::string& s) {
     bad_input("command line", "--fail-on '" + s + "' must be info, low, medium, high, critical or none");
 }
 
-// Writes the whole output to a string first, so that a failure never leaves a partial file.
-void emit(const DiffOptions& o, const Diff& d, const DiffGate& g) {
+}  // namespace
+
+std::string render_diff(const std::string& format, const Diff& d, const DiffGate& g,
+                        const DiffReportOptions& options) {
     std::ostringstream s;
-    if (o.format == "json") {
+    if (format == "json") {
         write_diff_json(s, d, g);
-    } else if (o.format == "markdown") {
+    } else if (format == "markdown") {
         write_diff_markdown(s, d, g);
+    } else if (format == "html") {
+        write_diff_html(s, d, g, options);
+    } else if (format == "sarif") {
+        write_diff_sarif(s, d, g, options);
+    } else if (format == "junit") {
+        write_diff_junit(s, d, g, options);
     } else {
         write_diff_text(s, d, g);
     }
-    if (o.output.empty()) {
-        std::cout << s.str() << std::flush;
-        return;
-    }
-    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
-    if (!file) bad_input(o.output, "cannot write the report");
-    file << s.str();
+    return s.str();
 }
 
-}  // namespace
+Diff diff_audits(const Deployment& before, const std::vector<Firewall>& before_firewalls,
+                 const Deployment& after, const std::vector<Firewall>& after_firewalls,
+                 const std::vector<Waiver>& waivers) {
+    return compare_reports(report_of(before, before_firewalls, waivers), before.path,
+                           report_of(after, after_firewalls, waivers), after.path + " with the candidates");
+}
 
 CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
     auto* cmd = app.add_subcommand(
@@ -141,21 +149,23 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
         "What a candidate configuration changes for Tanium: DEPLOYMENT --candidate FIREWALL=FILE, "
         "or BEFORE.json AFTER.json (two saved audit reports)");
     cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")->required()->expected(1, 2);
-    cmd->add_option("--candidate", o.candidates, "FIREWALL=FILE: audit with this firewall's config replaced");
-    cmd->add_option("--format", o.format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "markdown"}));
-    cmd->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");
+    cmd->add_option("--candidate", o.candidates,
+                    "FIREWALL=FILE: audit with this firewall's config replaced (repeat it for a firewall "
+                    "read from several files)");
+    add_format_options(cmd, o.formats, o.outputs, {"text", "json", "markdown", "html", "sarif", "junit"});
     cmd->add_option(
         "--fail-on", o.fail_on,
         "Exit 1 when a finding at or above this severity appears (info|low|medium|high|critical|none; "
         "default high)");
     cmd->add_option("--waivers", o.waivers,
                     "Waiver file for both sides (default: flowgap-waivers.yaml beside the deployment)");
+    cmd->add_flag("--timestamp", o.timestamp, "Stamp the reports with the time they were made (UTC)");
     return cmd;
 }
 
 int run_diff(const DiffOptions& o) {
     std::optional<Severity> fail_on = fail_on_of(o.fail_on);
+    std::vector<ReportTarget> targets = report_targets(o.formats, o.outputs);
     Diff d;
     if (o.inputs.size() == 2) {
         if (!o.candidates.empty())
@@ -167,7 +177,11 @@ int run_diff(const DiffOptions& o) {
         d = diff_candidates(o.inputs[0], o);
     }
     DiffGate g = gate_of(d, fail_on);
-    emit(o, d, g);
+    DiffReportOptions options;
+    if (o.timestamp) options.timestamp = utc_now();
+    for (auto& t : targets)
+        t.rendered = render_diff(t.format, d, g, options);
+    write_report_targets(targets);
     return g.failed() ? 1 : 0;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/ostream.h>
 
 #include "src/diff.hpp"
+#include "src/diff_items.hpp"
 
 namespace flowgap::cli {
 
@@ -12,10 +13,6 @@ namespace {
 
 // Long decision lists (a flow split over hundreds of rules) stay readable; the JSON has them all.
 constexpr size_t kMaxDecisions = 8;
-
-std::string count(size_t n, const char* noun) {
-    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-}
 
 void write_firewalls(std::ostream& out, const Diff& d) {
     for (const auto& b : d.before.firewalls) {
@@ -103,23 +100,7 @@ void write_finding(std::ostream& out, const FindingDiff& f) {
 }
 
 void write_gate(std::ostream& out, const Diff& d, const DiffGate& g) {
-    if (!g.failed()) {
-        size_t fixed = std::count_if(d.end_to_end.begin(), d.end_to_end.end(),
-                                     [](const FlowDiff& f) { return f.change == FlowChange::fixed; });
-        fmt::print(
-            out, "\nPASS: no required flow got worse{}{}\n",
-            g.fail_on ? fmt::format(", no new finding at or above {}", analysis::to_string(*g.fail_on)) : "",
-            fixed ? fmt::format("; {} fixed end to end", count(fixed, "flow")) : "");
-        return;
-    }
-    std::vector<std::string> why;
-    if (!g.broken_flows.empty())
-        why.push_back(fmt::format("{} got worse ({})", count(g.broken_flows.size(), "required flow verdict"),
-                                  fmt::join(g.broken_flows, ", ")));
-    if (!g.new_findings.empty())
-        why.push_back(fmt::format("{} at or above {} ({})", count(g.new_findings.size(), "new finding"),
-                                  analysis::to_string(*g.fail_on), fmt::join(g.new_findings, ", ")));
-    fmt::print(out, "\nFAIL: {}\n", fmt::join(why, "; "));
+    fmt::print(out, "\n{}: {}\n", g.failed() ? "FAIL" : "PASS", gate_summary(d, g));
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ void trace(std::ostream& out, const Policy& policy, const Packet& p, const Conte
 
 void write_explain(std::ostream& out, const FirewallSpec& spec, const Firewall& fw, const Packet& p,
                    const std::string& program) {
-    fmt::print(out, "packet {} through {} ({}, {})\n", p.str(), spec.name, fw.format, spec.config_path);
+    fmt::print(out, "packet {} through {} ({}, {})\n", p.str(), spec.name, fw.format, spec.config_text());
     FlowSpace one =
         FlowSpace::of(AddressSet::host(p.src), AddressSet::host(p.dst), ProtocolSet::single(p.proto),
                       PortSet::single(p.dport), PortSet::single(p.sport));

@@ -7,6 +7,7 @@
 #include "src/audit_outputs.hpp"
 #include "src/commands.hpp"
 #include "src/diff_command.hpp"
+#include "src/serve.hpp"
 
 namespace {
 
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
 
     flowgap::cli::DiffOptions diff_options;
     auto* diff = flowgap::cli::add_diff_command(app, diff_options);
+    flowgap::cli::ServeOptions serve_options;
+    auto* serve = flowgap::cli::add_serve_command(app, serve_options);
 
     try {
         app.parse(argc, argv);
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
         if (flows->parsed()) return flowgap::cli::run_flows(deployment, flows_out);
         if (explain->parsed()) return flowgap::cli::run_explain(deployment, explain_options);
         if (diff->parsed()) return flowgap::cli::run_diff(diff_options);
+        if (serve->parsed()) return flowgap::cli::run_serve(serve_options);
         return flowgap::cli::run_audit(deployment, audit_options);
     } catch (const flowgap::analysis::InputError& e) {
         std::cerr << "flowgap: " << e.what() << "\n";

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "src/redact.hpp"
+
 namespace flowgap::cli {
 
 using namespace flowgap::analysis;
@@ -259,11 +261,25 @@ Remedy remedy_for(const Finding& finding, const std::string& format) {
     return r;
 }
 
+namespace {
+
+// Remedies name rules, and a rule named after its comment may quote a secret: reports mask it,
+// like the rule text (src/redact.hpp), at the price of a command to edit by hand.
+Remedy masked(Remedy r) {
+    r.summary = mask_secrets(r.summary);
+    for (auto& c : r.commands)
+        c = mask_secrets(c);
+    r.xml = mask_secrets(r.xml);
+    return r;
+}
+
+}  // namespace
+
 std::vector<Remedy> remedies(const Report& r, const FlowAtFirewall& res) {
     std::vector<Remedy> out;
     for (const auto& fix : plan_fixes(r.audit)) {
         if (fix.flow != res.flow || fix.firewall != res.firewall) continue;
-        out.push_back(remedy_for(fix, r.audit.flows[fix.flow], r.firewalls[fix.firewall].format));
+        out.push_back(masked(remedy_for(fix, r.audit.flows[fix.flow], r.firewalls[fix.firewall].format)));
     }
     return out;
 }
@@ -271,7 +287,7 @@ std::vector<Remedy> remedies(const Report& r, const FlowAtFirewall& res) {
 std::vector<Remedy> remedies(const Report& r, const Finding& f) {
     Remedy one = remedy_for(f, r.firewalls[f.firewall].format);
     if (one.commands.empty()) return {};
-    return {one};
+    return {masked(std::move(one))};
 }
 
 namespace {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "src/html_page.hpp"
+#include "src/redact.hpp"
 #include "src/report_html.hpp"
 #include "src/report_items.hpp"
 
@@ -13,54 +15,6 @@ using namespace flowgap::analysis;
 namespace {
 
 // clang-format off
-constexpr std::string_view kStyle = R"css(
-:root{--allowed:#1a7f37;--blocked:#c62828;--partial:#d97706;--conditional:#7c3aed;--not-applicable:#8c959f;
---critical:#7f1d1d;--high:#c62828;--medium:#d97706;--low:#0e7490;--info:#57606a;--ink:#1f2328;--muted:#57606a;--line:#d0d7de}
-*{box-sizing:border-box}
-body{margin:0 auto;max-width:1100px;padding:24px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink)}
-h1{font-size:20px;margin:0}h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
-code,pre{font:12px/1.4 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace}
-.banner{display:flex;flex-wrap:wrap;gap:20px;align-items:center;padding:16px 20px;border-radius:10px;color:#fff}
-.banner.fail{background:#b42318}.banner.pass{background:#1a7f37}
-.banner .verdict{font-size:30px;font-weight:800;letter-spacing:1px;padding-right:20px;border-right:2px solid rgba(255,255,255,.5)}
-.banner p{margin:4px 0 0;opacity:.92}.banner .meta{flex:1}
-.counts{display:flex;gap:8px;list-style:none;margin:0;padding:0}
-.counts li{background:rgba(255,255,255,.16);border-radius:8px;padding:6px 10px;text-align:center;min-width:64px;font-size:12px}
-.counts b{display:block;font-size:20px}
-.filter{display:flex;flex-wrap:wrap;gap:16px;align-items:center;margin:16px 0;padding:10px 14px;background:#f6f8fa;border:1px solid var(--line);border-radius:8px}
-.filter label{white-space:nowrap}.filter select{font:inherit}
-.diagram{width:100%;height:auto;border:1px solid var(--line);border-radius:8px;background:#fbfcfd}
-.node rect{fill:#fff;stroke:#24292f;stroke-width:1.5}.node-name{font-weight:700;font-size:15px;text-anchor:middle}
-.node-addr{font-size:12px;fill:var(--muted);text-anchor:middle}
-.flow{fill:none;stroke-width:3}.flow-label{font-size:12px;font-weight:600;text-anchor:middle;paint-order:stroke;stroke:#fbfcfd;stroke-width:5px}
-.badge text{font-size:10px;fill:#fff;text-anchor:middle;font-weight:600}
-.e-allowed{stroke:var(--allowed)}.e-blocked{stroke:var(--blocked)}.e-partial{stroke:var(--partial)}
-.e-conditional{stroke:var(--conditional)}.e-not-applicable{stroke:var(--not-applicable);stroke-dasharray:6 5}
-.v-allowed{fill:var(--allowed)}.v-blocked{fill:var(--blocked)}.v-partial{fill:var(--partial)}
-.v-conditional{fill:var(--conditional)}.v-not-applicable{fill:var(--not-applicable)}
-.legend{display:flex;flex-wrap:wrap;gap:14px;margin:8px 0 0;padding:0;list-style:none;font-size:12px;color:var(--muted)}
-.legend i{display:inline-block;width:18px;height:4px;border-radius:2px;vertical-align:middle;margin-right:5px}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#f6f8fa;font-weight:600}
-.pill{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
-.pill.allowed{background:var(--allowed)}.pill.blocked{background:var(--blocked)}.pill.partial{background:var(--partial)}
-.pill.conditional{background:var(--conditional)}.pill.not-applicable{background:var(--not-applicable)}
-.pill.critical{background:var(--critical)}.pill.high{background:var(--high)}.pill.medium{background:var(--medium)}
-.pill.low{background:var(--low)}.pill.info{background:var(--info)}.none{color:var(--muted)}
-.item{border:1px solid var(--line);border-left:5px solid var(--info);border-radius:8px;padding:10px 14px;margin:10px 0;break-inside:avoid}
-.item.critical{border-left-color:var(--critical)}.item.high{border-left-color:var(--high)}.item.medium{border-left-color:var(--medium)}
-.item.low{border-left-color:var(--low)}.item.waived{opacity:.8;border-left-style:dashed}
-.item h3{font-size:14px;margin:0 0 4px;display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-.status{margin-left:auto;font-size:12px;font-weight:600}.status.fails{color:var(--blocked)}.status.passes,.status.waived{color:var(--muted)}
-.item p{margin:4px 0}.item dl{display:grid;grid-template-columns:130px 1fr;gap:3px 10px;margin:8px 0 0}
-.item dt{color:var(--muted)}.item dd{margin:0}.item dd.fix{white-space:pre-wrap}pre{margin:0;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:4px 6px;border-radius:4px}
-footer{margin-top:30px;color:var(--muted);font-size:12px}
-@page{size:A4;margin:12mm}
-@media print{body{max-width:none;padding:0;font-size:10pt}.filter{display:none}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{break-after:avoid}tr,.diagram{break-inside:avoid}
-table{font-size:9pt}.counts li{min-width:44px;padding:4px 6px}}
-)css";
-
 // The filter: severity checkboxes and a firewall choice hide findings, matrix columns and
 // diagram badges. Plain DOM script, so the file works from disk with no server.
 constexpr std::string_view kScript = R"js(
@@ -90,19 +44,17 @@ std::string e(std::string_view s) {
 void write_banner(std::ostream& out, const Report& r) {
     const Gate& g = *r.gate;
     SeverityCounts c = count(g);
-    fmt::print(out, "<header class=\"banner {}\">\n<div class=\"verdict\">{}</div>\n<div class=\"meta\">",
-               g.passed() ? "pass" : "fail", g.passed() ? "PASS" : "FAIL");
-    fmt::print(out,
-               "<h1>Tanium firewall gap report</h1>\n<p><code>{}</code>: {} firewalls, {} Tanium flows</p>\n",
-               e(r.deployment.path), r.firewalls.size(), r.audit.flows.size());
+    HtmlBanner b{g.passed(), "Tanium firewall gap report", {}, {}};
+    b.lines.push_back(fmt::format("<code>{}</code>: {} firewalls, {} Tanium flows", e(r.deployment.path),
+                                  r.firewalls.size(), r.audit.flows.size()));
     std::string gate = g.passed() ? "nothing at or above " + std::string(to_string(g.fail_on)) + " remains"
                                   : fmt::format("{} item{} at or above {}", g.failing(),
                                                 g.failing() == 1 ? "" : "s", to_string(g.fail_on));
-    fmt::print(out, "<p>Gate (<code>--fail-on {}</code>): {}</p></div>\n<ul class=\"counts\">",
-               to_string(g.fail_on), gate);
+    b.lines.push_back(fmt::format("Gate (<code>--fail-on {}</code>): {}", to_string(g.fail_on), gate));
     for (Severity s : severities_descending())
-        fmt::print(out, "<li><b>{}</b>{}</li>", c.open[static_cast<size_t>(s)], to_string(s));
-    fmt::print(out, "<li><b>{}</b>waived</li></ul>\n</header>\n", c.waived);
+        b.counts.emplace_back(c.open[static_cast<size_t>(s)], std::string(to_string(s)));
+    b.counts.emplace_back(c.waived, "waived");
+    write_html_banner(out, b);
 }
 
 void write_filter(std::ostream& out, const Report& r) {
@@ -126,10 +78,6 @@ void write_legend(std::ostream& out) {
         out, "<li>Arrow: the flow end to end. Badges: its verdict at each firewall it crosses.</li></ul>\n");
 }
 
-std::string pill(std::string_view cls, std::string_view text) {
-    return fmt::format("<span class=\"pill {}\">{}</span>", cls, e(text));
-}
-
 void write_matrix(std::ostream& out, const Report& r) {
     fmt::print(out, "<table class=\"matrix\">\n<thead><tr><th>flow</th><th>level</th><th>service</th>");
     for (const auto& spec : r.deployment.firewalls)
@@ -143,13 +91,14 @@ void write_matrix(std::ostream& out, const Report& r) {
             std::string cell = "<span class=\"none\">not crossed</span>";
             for (const auto& res : r.audit.results) {
                 if (res.flow == end.flow && res.firewall == fi) {
-                    cell = pill(verdict_color_class(res.verdict), to_string(res.verdict));
+                    cell = html_pill(verdict_color_class(res.verdict), to_string(res.verdict));
                 }
             }
             fmt::print(out, "<td class=\"fw-scoped\" data-firewall=\"{}\">{}</td>", e(firewall_name(r, fi)),
                        cell);
         }
-        fmt::print(out, "<td>{}</td></tr>\n", pill(verdict_color_class(end.verdict), to_string(end.verdict)));
+        fmt::print(out, "<td>{}</td></tr>\n",
+                   html_pill(verdict_color_class(end.verdict), to_string(end.verdict)));
     }
     fmt::print(out, "</tbody></table>\n");
 }
@@ -161,7 +110,7 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     fmt::print(out, "<article class=\"item {}{}\" data-severity=\"{}\" data-firewall=\"{}\">\n", v.severity,
                item.waived ? " waived" : "", v.severity, e(v.firewall));
     fmt::print(out, "<h3>{} <code>{}</code> {} <span class=\"status {}\">{}</span></h3>\n",
-               pill(v.severity, v.severity), e(v.check),
+               html_pill(v.severity, v.severity), e(v.check),
                e(v.firewall.empty() ? v.subject : v.firewall + ": " + v.subject), status_class, status);
     fmt::print(out, "<p>{}</p>\n<dl>\n<dt>location</dt><dd><code>{}</code></dd>\n", e(v.message),
                e(v.location.str()));
@@ -169,7 +118,8 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     if (!v.example.empty())
         fmt::print(out, "<dt>example packet</dt><dd><code>{}</code></dd>\n", e(v.example));
     // Remediation slot: filled once the model carries remediation text (report_items.hpp).
-    if (!v.remediation.empty()) fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
+    if (!v.remediation.empty())
+        fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
     if (item.waived) fmt::print(out, "<dt>waiver</dt><dd>{}</dd>\n", e(v.waiver));
     fmt::print(out, "</dl>\n</article>\n");
 }
@@ -196,10 +146,11 @@ void write_firewalls(std::ostream& out, const Report& r) {
         const Firewall& fw = r.firewalls[fi];
         std::string warnings;
         for (const auto& w : fw.warnings)
-            warnings += fmt::format("<div><code>{}</code> {}</div>", e(w.location.str()), e(w.message));
+            warnings +=
+                fmt::format("<div><code>{}</code> {}</div>", e(w.location.str()), e(mask_secrets(w.message)));
         fmt::print(
             out, "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            e(spec.name), e(fw.format), e(spec.config_path), fw.rule_count,
+            e(spec.name), e(fw.format), e(spec.config_text()), fw.rule_count,
             spec.host ? "host " + e(spec.host->str()) : std::string("network"),
             warnings.empty() ? "<span class=\"none\">none</span>" : warnings);
     }
@@ -209,11 +160,7 @@ void write_firewalls(std::ostream& out, const Report& r) {
 }  // namespace
 
 void write_audit_html(std::ostream& out, const Report& r) {
-    fmt::print(out,
-               "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    fmt::print(out, "<title>flowgap gap report: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-               e(r.deployment.path), kStyle);
+    write_html_head(out, "flowgap gap report: " + r.deployment.path);
     write_banner(out, r);
     write_filter(out, r);
     fmt::print(out, "<section id=\"deployment\">\n<h2>Deployment and required flows</h2>\n");
@@ -225,11 +172,8 @@ void write_audit_html(std::ostream& out, const Report& r) {
     write_items(out, r);
     fmt::print(out, "</section>\n<section id=\"firewalls\">\n<h2>Firewalls audited</h2>\n");
     write_firewalls(out, r);
-    std::string stamp = r.options.timestamp ? ", generated " + e(*r.options.timestamp) : "";
-    fmt::print(out,
-               "</section>\n<footer>flowgap 0.1.0{}. Verdicts are about the first packet of new connections; "
-               "see docs/checks.md.</footer>\n<script>{}</script>\n</body>\n</html>\n",
-               stamp, kScript);
+    fmt::print(out, "</section>\n");
+    write_html_foot(out, r.options.timestamp, kScript);
 }
 
 }  // namespace flowgap::cli

@@ -1,4 +1,5 @@
 #include "src/report_items.hpp"
+#include "src/redact.hpp"
 
 #include "src/remediation.hpp"
 
@@ -28,10 +29,10 @@ void flow_view(const Report& r, const GateItem& item, ItemView& v) {
     v.example = example;
     if (d) {
         v.location = d->rule->location;
-        v.text = std::string(d->rule->text);
+        v.text = mask_secrets(d->rule->text);
     }
     std::string how = res.blocked.empty() ? "depends on a condition" : "is blocked";
-    std::string by = d ? fmt::format(" by {}", d->rule->name) : std::string();
+    std::string by = d ? fmt::format(" by {}", mask_secrets(d->rule->name)) : std::string();
     v.message = fmt::format("{} ({}) is {} at {}: e.g. {} {}{}", v.subject, flow.service,
                             to_string(res.verdict), v.firewall, example.empty() ? "-" : example, how, by);
     v.remediation = flow_remedy(r, res);
@@ -39,10 +40,10 @@ void flow_view(const Report& r, const GateItem& item, ItemView& v) {
 
 void finding_view(const Report& r, const GateItem& item, ItemView& v) {
     const Finding& f = *item.finding;
-    v.subject = f.rule->name;
+    v.subject = mask_secrets(f.rule->name);
     v.location = f.rule->location;
     v.message = f.message;
-    v.text = std::string(f.rule->text);
+    v.text = mask_secrets(f.rule->text);
     v.example = example_of(f.excess.empty() ? f.needed : f.excess);
     v.remediation = finding_remedy(r, f);
 }

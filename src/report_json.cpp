@@ -2,6 +2,7 @@
 // inputs give byte-identical output.
 #include <nlohmann/json.hpp>
 
+#include "src/redact.hpp"
 #include "src/remediation.hpp"
 #include "src/report.hpp"
 #include "src/report_items.hpp"
@@ -33,13 +34,13 @@ void gate_fields(ordered_json& j, const Report& r, const GateItem* item) {
 
 ordered_json decision_json(const Decision& d, const Policy& policy) {
     ordered_json j;
-    j["rule"] = d.rule->name;
+    j["rule"] = mask_secrets(d.rule->name);
     j["action"] = to_string(d.rule->action);
     j["location"] = d.rule->location.str();
     j["policy"] = policy.name;
     j["conditional"] = d.conditional;
     j["example"] = example(d.space);
-    j["text"] = std::string(d.rule->text);
+    j["text"] = mask_secrets(d.rule->text);
     if (d.conditional) j["conditions"] = d.rule->conditions;
     return j;
 }
@@ -102,7 +103,7 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["check"] = f.check;
     j["severity"] = to_string(f.severity);
     j["firewall"] = r.deployment.firewalls[f.firewall].name;
-    j["rule"] = f.rule->name;
+    j["rule"] = mask_secrets(f.rule->name);
     j["location"] = f.rule->location.str();
     j["policy"] = f.policy->name;
     j["conditional"] = f.conditional;
@@ -112,7 +113,7 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["example"] = example(f.excess.empty() ? f.needed : f.excess);
     j["flows"] = f.flows;
     j["remediation"] = remedies_json(remedies(r, f));
-    j["text"] = std::string(f.rule->text);
+    j["text"] = mask_secrets(f.rule->text);
     gate_fields(j, r, r.gate ? r.gate->item_for(f) : nullptr);
     return j;
 }
@@ -172,12 +173,13 @@ ordered_json firewall_json(const FirewallSpec& spec, const Firewall& fw) {
     ordered_json j;
     j["name"] = spec.name;
     j["format"] = fw.format;
-    j["config"] = spec.config_path;
+    j["config"] = spec.config_paths.front();  // the first: a string, as before several were allowed
+    j["configs"] = spec.config_paths;
     j["host"] = spec.host ? ordered_json(spec.host->cidrs()) : ordered_json(nullptr);
     j["rules"] = fw.rule_count;
     ordered_json warnings = ordered_json::array();
     for (const auto& w : fw.warnings)
-        warnings.push_back({{"location", w.location.str()}, {"message", w.message}});
+        warnings.push_back({{"location", w.location.str()}, {"message", mask_secrets(w.message)}});
     j["warnings"] = warnings;
     return j;
 }

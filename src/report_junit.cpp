@@ -1,38 +1,19 @@
 // JUnit XML for CI dashboards: one test case per (flow, firewall) and per finding, failed when
 // it fails the gate, skipped when waived; expired and stale waivers are test cases too.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include "src/report.hpp"
 #include "src/report_items.hpp"
+#include "src/report_junit.hpp"
 
 namespace flowgap::cli {
 
 using namespace flowgap::analysis;
 
 namespace {
-
-struct Case {
-    std::string classname;
-    std::string name;
-    std::string failure_type;     // set: failed
-    std::string failure_message;  // one line
-    std::string details;          // failure body or system-out
-    std::string skipped;          // set: skipped (waived)
-};
-
-struct Suite {
-    std::string name;
-    std::vector<Case> cases;
-    size_t failures() const {
-        return static_cast<size_t>(
-            std::count_if(cases.begin(), cases.end(), [](const Case& c) { return !c.failure_type.empty(); }));
-    }
-    size_t skipped() const {
-        return static_cast<size_t>(
-            std::count_if(cases.begin(), cases.end(), [](const Case& c) { return !c.skipped.empty(); }));
-    }
-};
 
 std::string details_of(const ItemView& v) {
     std::string out = fmt::format("{}\nat {}", v.message, v.location.str());
@@ -43,7 +24,7 @@ std::string details_of(const ItemView& v) {
 }
 
 // The gate's word on a case: failed, skipped (waived), or passed with the facts as output.
-void judge(Case& c, const Report& r, const GateItem* item, const std::string& passed_note) {
+void judge(JunitCase& c, const Report& r, const GateItem* item, const std::string& passed_note) {
     if (!item) {
         c.details = passed_note;
         return;
@@ -60,13 +41,13 @@ void judge(Case& c, const Report& r, const GateItem* item, const std::string& pa
     }
 }
 
-std::vector<Suite> suites(const Report& r) {
-    std::vector<Suite> out;
+std::vector<JunitSuite> suites(const Report& r) {
+    std::vector<JunitSuite> out;
     for (size_t fi = 0; fi < r.firewalls.size(); ++fi) {
-        Suite s{"flows at " + firewall_name(r, fi), {}};
+        JunitSuite s{"flows at " + firewall_name(r, fi), {}};
         for (const auto& res : r.audit.results) {
             if (res.firewall != fi) continue;
-            Case c{"flowgap.flows." + firewall_name(r, fi), flow_id(r, res), "", "", "", ""};
+            JunitCase c{"flowgap.flows." + firewall_name(r, fi), flow_id(r, res), "", "", "", ""};
             const Flow& f = r.audit.flows[res.flow];
             judge(c, r, r.gate->item_for(res),
                   fmt::format("{} ({}, {}) is {}", f.entry->id, to_string(f.entry->level), f.service,
@@ -75,19 +56,19 @@ std::vector<Suite> suites(const Report& r) {
         }
         out.push_back(std::move(s));
     }
-    Suite findings{"findings", {}};
-    Suite waivers{"waivers", {}};
+    JunitSuite findings{"findings", {}};
+    JunitSuite waivers{"waivers", {}};
     for (const auto& item : r.gate->items) {
         if (item.kind == GateItem::Kind::flow) continue;
         ItemView v = view(r, item);
         bool waiver = item.kind == GateItem::Kind::waiver;
-        Case c{fmt::format("flowgap.{}.{}", waiver ? "waivers" : "findings",
-                           v.firewall.empty() ? "-" : v.firewall),
-               fmt::format("{} {} ({})", v.check, v.subject, v.location.str()),
-               "",
-               "",
-               "",
-               ""};
+        JunitCase c{fmt::format("flowgap.{}.{}", waiver ? "waivers" : "findings",
+                                v.firewall.empty() ? "-" : v.firewall),
+                    fmt::format("{} {} ({})", v.check, v.subject, v.location.str()),
+                    "",
+                    "",
+                    "",
+                    ""};
         judge(c, r, &item, "");
         (waiver ? waivers : findings).cases.push_back(std::move(c));
     }
@@ -99,7 +80,21 @@ std::vector<Suite> suites(const Report& r) {
 }  // namespace
 
 void write_audit_junit(std::ostream& out, const Report& r) {
-    std::vector<Suite> all = suites(r);
+    write_junit(out, "flowgap audit " + r.deployment.path, suites(r), r.options.timestamp);
+}
+
+size_t JunitSuite::failures() const {
+    return static_cast<size_t>(std::count_if(cases.begin(), cases.end(),
+                                             [](const JunitCase& c) { return !c.failure_type.empty(); }));
+}
+
+size_t JunitSuite::skipped() const {
+    return static_cast<size_t>(
+        std::count_if(cases.begin(), cases.end(), [](const JunitCase& c) { return !c.skipped.empty(); }));
+}
+
+void write_junit(std::ostream& out, const std::string& name, const std::vector<JunitSuite>& all,
+                 const std::optional<std::string>& timestamp) {
     size_t tests = 0, failures = 0, skipped = 0;
     for (const auto& s : all) {
         tests += s.cases.size();
@@ -107,12 +102,11 @@ void write_audit_junit(std::ostream& out, const Report& r) {
         skipped += s.skipped();
     }
     auto e = [](std::string_view s) { return escape_markup(s); };
+    std::string stamp = timestamp ? fmt::format(" timestamp=\"{}\"", e(*timestamp)) : "";
     fmt::print(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fmt::print(out, "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-               e("flowgap audit " + r.deployment.path), tests, failures, skipped);
+               e(name), tests, failures, skipped);
     for (const auto& s : all) {
-        std::string stamp =
-            r.options.timestamp ? fmt::format(" timestamp=\"{}\"", e(*r.options.timestamp)) : "";
         fmt::print(out,
                    "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\"{}>\n",
                    e(s.name), s.cases.size(), s.failures(), s.skipped(), stamp);

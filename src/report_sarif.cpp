@@ -7,16 +7,14 @@
 
 #include "src/report.hpp"
 #include "src/report_items.hpp"
+#include "src/report_sarif.hpp"
 
 namespace flowgap::cli {
 
 using nlohmann::ordered_json;
 using namespace flowgap::analysis;
 
-namespace {
-
-// SARIF levels: what code scanning shows as error, warning or note.
-std::string_view level(Severity s) {
+std::string_view sarif_level(Severity s) {
     switch (s) {
         case Severity::critical:
         case Severity::high: return "error";
@@ -26,6 +24,8 @@ std::string_view level(Severity s) {
     }
     return "note";
 }
+
+namespace {
 
 // GitHub reads properties.security-severity (0.0-10.0) to rank security results.
 std::string_view security_severity(Severity s) {
@@ -63,13 +63,21 @@ std::vector<CheckInfo> all_checks() {
     return out;
 }
 
+std::optional<size_t> rule_index(std::string_view check) {
+    const auto& rules = sarif_rules();
+    for (size_t i = 0; i < rules.size(); ++i) {
+        if (rules[i].id == check) return i;
+    }
+    return std::nullopt;
+}
+
 ordered_json rule_json(const CheckInfo& c) {
     ordered_json j;
     j["id"] = c.id;
     j["name"] = c.id;
     j["shortDescription"] = {{"text", c.summary}};
     j["fullDescription"] = {{"text", c.summary}};
-    j["defaultConfiguration"] = {{"level", level(c.severity)}};
+    j["defaultConfiguration"] = {{"level", sarif_level(c.severity)}};
     j["properties"] = {{"tags", {"security", "firewall", "tanium"}},
                        {"security-severity", security_severity(c.severity)}};
     return j;
@@ -86,18 +94,13 @@ ordered_json location_json(const SourceLocation& loc) {
     return {{"physicalLocation", physical}};
 }
 
-ordered_json result_json(const Report& r, const GateItem& item, size_t rule_index) {
+ordered_json result_json(const Report& r, const GateItem& item) {
     ItemView v = view(r, item);
-    ordered_json j;
-    j["ruleId"] = v.check;
-    j["ruleIndex"] = rule_index;
-    j["level"] = level(item.severity);
     std::string text = v.message;
     if (!v.remediation.empty()) text += ". Fix: " + v.remediation;
-    j["message"] = {{"text", text}};
-    j["locations"] = ordered_json::array({location_json(v.location)});
     // Stable across runs and line moves: what the item is about, not where it sits.
-    j["partialFingerprints"] = {{"flowgapItem/v1", v.check + "|" + v.firewall + "|" + v.subject}};
+    ordered_json j =
+        sarif_result(v.check, item.severity, text, v.location, v.check + "|" + v.firewall + "|" + v.subject);
     ordered_json props;
     props["severity"] = v.severity;
     props["firewall"] = v.firewall;
@@ -114,33 +117,49 @@ ordered_json result_json(const Report& r, const GateItem& item, size_t rule_inde
 
 }  // namespace
 
-void write_audit_sarif(std::ostream& out, const Report& r) {
-    std::vector<CheckInfo> checks = all_checks();
+const std::vector<CheckInfo>& sarif_rules() {
+    static const std::vector<CheckInfo> all = all_checks();
+    return all;
+}
+
+ordered_json sarif_result(std::string_view check, Severity severity, const std::string& message,
+                          const SourceLocation& location, const std::string& fingerprint) {
+    ordered_json j;
+    j["ruleId"] = check;
+    if (auto index = rule_index(check)) j["ruleIndex"] = *index;
+    j["level"] = sarif_level(severity);
+    j["message"] = {{"text", message}};
+    j["locations"] = ordered_json::array({location_json(location)});
+    j["partialFingerprints"] = {{"flowgapItem/v1", fingerprint}};
+    return j;
+}
+
+ordered_json sarif_log(ordered_json results, int exit_code, const std::optional<std::string>& timestamp) {
     ordered_json driver;
     driver["name"] = "flowgap";
     driver["version"] = "0.1.0";
     driver["rules"] = ordered_json::array();
-    for (const auto& c : checks)
+    for (const auto& c : sarif_rules())
         driver["rules"].push_back(rule_json(c));
-    ordered_json results = ordered_json::array();
-    for (const auto& item : r.gate->items) {
-        size_t index = 0;
-        while (index < checks.size() && checks[index].id != item.check)
-            ++index;
-        results.push_back(result_json(r, item, index));
-    }
     ordered_json run;
     run["tool"] = {{"driver", driver}};
-    ordered_json invocation = {{"executionSuccessful", true}, {"exitCode", r.gate->passed() ? 0 : 1}};
-    if (r.options.timestamp) invocation["endTimeUtc"] = *r.options.timestamp;
+    ordered_json invocation = {{"executionSuccessful", true}, {"exitCode", exit_code}};
+    if (timestamp) invocation["endTimeUtc"] = *timestamp;
     run["invocations"] = ordered_json::array({invocation});
-    run["results"] = results;
+    run["results"] = std::move(results);
     run["columnKind"] = "unicodeCodePoints";
     ordered_json j;
     j["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
     j["version"] = "2.1.0";
     j["runs"] = ordered_json::array({run});
-    out << j.dump(2) << "\n";
+    return j;
+}
+
+void write_audit_sarif(std::ostream& out, const Report& r) {
+    ordered_json results = ordered_json::array();
+    for (const auto& item : r.gate->items)
+        results.push_back(result_json(r, item));
+    out << sarif_log(std::move(results), r.gate->passed() ? 0 : 1, r.options.timestamp).dump(2) << "\n";
 }
 
 }  // namespace flowgap::cli

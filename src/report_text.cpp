@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "src/redact.hpp"
 #include "src/remediation.hpp"
 #include "src/report.hpp"
 #include "src/report_items.hpp"
@@ -70,8 +71,8 @@ void write_decisions(std::ostream& out, const FlowAtFirewall& res) {
             auto example = d.space.example();
             std::string verb = d.conditional ? fmt::format("may {}", to_string(d.rule->action))
                                              : std::string(to_string(d.rule->action));
-            fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, d.rule->name, d.rule->location.str(),
-                       example ? example->str() : "-");
+            fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, mask_secrets(d.rule->name),
+                       d.rule->location.str(), example ? example->str() : "-");
             if (d.conditional) {
                 for (const auto& c : d.rule->conditions)
                     fmt::print(out, "                    if {}\n", c);
@@ -86,10 +87,10 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     const FirewallSpec& spec = r.deployment.firewalls[fi];
     const Firewall& fw = r.firewalls[fi];
     std::string where = spec.host ? "host " + spec.host->str() : "network";
-    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_path, fw.rule_count,
+    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_text(), fw.rule_count,
                where);
     for (const auto& w : fw.warnings)
-        fmt::print(out, "  {}\n", w.str());
+        fmt::print(out, "  {}\n", mask_secrets(w.str()));
     bool any = false;
     for (const auto& res : r.audit.results) {
         if (res.firewall != fi) continue;

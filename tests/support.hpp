@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -39,6 +40,12 @@ class TempDir {
 
 inline std::string source_path(const std::string& relative) {
     return std::string(FLOWGAP_SOURCE_DIR) + "/" + relative;
+}
+
+// A whole file, as bytes ("" when it cannot be read).
+inline std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 struct RunResult {

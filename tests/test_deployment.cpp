@@ -42,7 +42,7 @@ TEST_CASE("the demo deployment loads with its roles, firewalls and interfaces", 
     CHECK(!router.interfaces.at("eth3").contains(*Address::parse("10.20.5.37")));
     CHECK(router.interfaces.at("eth1") == addr("10.20.0.0/16"));
     CHECK(d.firewalls[1].host == addr("10.20.5.37"));
-    CHECK(d.firewalls[1].config_path.ends_with("fixtures/demo/branch-linux-37.rules"));
+    CHECK(d.firewalls[1].config_paths.at(0).ends_with("fixtures/demo/branch-linux-37.rules"));
 }
 
 TEST_CASE("defaults follow the platform", "[deployment]") {
@@ -79,6 +79,41 @@ TEST_CASE("bad deployment files are located errors", "[deployment]") {
     CHECK(
         load_error("roles: {server: 10.0.0.1}\nfirewalls:\n  - {name: a, config: fw.rules, hots: 1.2.3.4}\n")
             .starts_with("d.yaml:3:33: unknown key 'hots' in a firewall entry"));
+}
+
+TEST_CASE("a firewall's config is a path or a list of paths", "[deployment]") {
+    TempDir dir;
+    dir.write("allprofiles.txt", "x");
+    dir.write("rules.txt", "x");
+    dir.write("fw.rules", "x");
+    Deployment d =
+        load_deployment(dir.write("d.yaml",
+                                  "roles: {server: 10.0.0.1}\nfirewalls:\n"
+                                  "  - {name: win, config: [allprofiles.txt, rules.txt], host: 10.0.0.1}\n"
+                                  "  - name: lin\n    config:\n      - fw.rules\n"
+                                  "  - {name: one, config: fw.rules}\n"));
+    REQUIRE(d.firewalls.size() == 3);
+    const FirewallSpec& win = d.firewalls[0];
+    CHECK(win.configs == std::vector<std::string>{"allprofiles.txt", "rules.txt"});
+    CHECK(win.config_paths == std::vector<std::string>{dir.path("allprofiles.txt"), dir.path("rules.txt")});
+    CHECK(win.config_text() == dir.path("allprofiles.txt") + " + " + dir.path("rules.txt"));
+    CHECK(d.firewalls[1].config_paths == std::vector<std::string>{dir.path("fw.rules")});  // a block list
+    CHECK(d.firewalls[2].configs == std::vector<std::string>{"fw.rules"});                 // the scalar form
+    CHECK(d.firewalls[2].config_text() == dir.path("fw.rules"));
+}
+
+TEST_CASE("a bad config list is a located error", "[deployment]") {
+    const std::string head = "roles: {server: 10.0.0.1}\nfirewalls:\n";
+    CHECK(load_error(head + "  - {name: a, config: [fw.rules, missing.txt]}\n")
+              .starts_with("d.yaml:3:34: config file 'missing.txt' not found"));
+    CHECK(load_error(head + "  - {name: a, config: [fw.rules, ./fw.rules]}\n") ==
+          "d.yaml:3:34: config file './fw.rules' is listed twice");
+    CHECK(load_error(head + "  - {name: a, config: []}\n") ==
+          "d.yaml:3:23: config must name at least one file");
+    CHECK(load_error(head + "  - {name: a, config: {v4: fw.rules}}\n") ==
+          "d.yaml:3:23: config must be a path or a list of paths");
+    CHECK(load_error(head + "  - {name: a, config: [[fw.rules]]}\n") ==
+          "d.yaml:3:24: config must be a single value");
 }
 
 TEST_CASE("a missing deployment file is an error naming it", "[deployment]") {

@@ -1,6 +1,7 @@
 // End to end through the binary: `flowgap diff BEFORE.json AFTER.json` gives what the config form
-// gives, the output formats, and bad input.
+// gives, the output formats and --format/--output pairs, and bad input.
 #include <fstream>
+#include <map>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,14 @@ void check_same_result(const Change& c) {
     }
     CHECK(r == k);
     CHECK(!(r["flows"].empty() && r["findings"].empty()));  // a comparison of something
+
+    // SARIF names no sources, only rules: the two forms write the same bytes.
+    auto sarif_reports =
+        run_flowgap("diff '" + dir.path("a.json") + "' '" + dir.path("b.json") + "' --format sarif");
+    auto sarif_configs = run_flowgap("diff '" + dir.path("deployment.yaml") + "' --candidate '" + c.firewall +
+                                     "=" + dir.path("candidate/" + c.config) + "' --format sarif");
+    CHECK(sarif_reports.out == sarif_configs.out);
+    CHECK(!json::parse(sarif_reports.out)["runs"][0]["results"].empty());
 }
 
 const std::string kDemo = "fixtures/demo/deployment.yaml";
@@ -133,6 +142,60 @@ TEST_CASE("diff writes JSON, Markdown and files, the same every run", "[diff]") 
           std::string::npos);
 }
 
+TEST_CASE("diff writes HTML, SARIF and JUnit like audit: paired outputs, same bytes every run", "[diff]") {
+    TempDir dir;
+    std::string args =
+        "diff " + kDemo + " --candidate core-router=fixtures/changes/iptables/core-router.no-clients.rules";
+    std::map<std::string, std::string> out;
+    for (const char* f : {"html", "sarif", "junit", "text"}) {
+        auto r = run_flowgap(args + " --format " + f);
+        CHECK(r.exit_code == 1);
+        CHECK(run_flowgap(args + " --format " + f).out == r.out);
+        out[f] = r.out;
+    }
+    auto all = run_flowgap(args + " --format html -o '" + dir.path("d.html") + "' --format sarif -o '" +
+                           dir.path("d.sarif") + "' --format junit -o '" + dir.path("d.xml") +
+                           "' --format text -o -");
+    CHECK(all.exit_code == 1);
+    CHECK(all.out == out["text"]);
+    CHECK(read(dir.path("d.html")) == out["html"]);
+    CHECK(read(dir.path("d.sarif")) == out["sarif"]);
+    CHECK(read(dir.path("d.xml")) == out["junit"]);
+    CHECK(!std::filesystem::exists(dir.path("d.html.flowgap-tmp")));
+
+    // Self-contained: nothing to fetch, no script, and the look of the audit's report.
+    const std::string& html = out["html"];
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    for (const char* external : {"src=", "href=", "<link", "<script", "@import", "url("})
+        CHECK(html.find(external) == std::string::npos);
+    CHECK(html.find("<header class=\"banner fail\">") != std::string::npos);
+    CHECK(html.find("<li><b>2</b>broken</li><li><b>0</b>fixed</li>") != std::string::npos);
+    CHECK(html.find("@page{size:A4") != std::string::npos);
+    std::string audit = run_flowgap("audit " + kDemo + " --format html --today 2026-11-27").out;
+    CHECK(audit.substr(audit.find("<style>"), 2000) == html.substr(html.find("<style>"), 2000));
+
+    json sarif = json::parse(out["sarif"]);
+    CHECK(sarif["version"] == "2.1.0");
+    CHECK(sarif["runs"][0]["tool"]["driver"]["rules"][0]["id"] == "required-flow");
+    CHECK(
+        out["junit"].find("<testsuites name=\"flowgap diff fixtures/demo/deployment.yaml -&gt; "
+                          "fixtures/demo/deployment.yaml with the candidates\" tests=\"3\" failures=\"2\"") !=
+        std::string::npos);
+
+    auto stamped = run_flowgap(args + " --format sarif --timestamp");
+    CHECK(json::parse(stamped.out)["runs"][0]["invocations"][0].contains("endTimeUtc"));
+    CHECK(run_flowgap(args + " --format html --timestamp").out.find(", generated 20") != std::string::npos);
+
+    auto unpaired = run_flowgap(args + " --format html --format sarif");
+    CHECK(unpaired.exit_code == 2);
+    CHECK(unpaired.err.find("give each --format its own --output (2 formats, 0 outputs)") !=
+          std::string::npos);
+    auto twice = run_flowgap(args + " --format html -o '" + dir.path("x") + "' --format sarif -o '" +
+                             dir.path("x") + "'");
+    CHECK(twice.exit_code == 2);
+    CHECK(!std::filesystem::exists(dir.path("x")));
+}
+
 TEST_CASE("diff rejects bad input with exit 2", "[diff]") {
     TempDir dir;
     std::string notes = dir.write("notes.json", "{\"schema\": \"something-else/1\"}");
@@ -152,7 +215,15 @@ TEST_CASE("diff rejects bad input with exit 2", "[diff]") {
     CHECK(r.exit_code == 2);
     r = run_flowgap("diff " + kDemo + c + c);
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("names 'core-router' twice") != std::string::npos);
+    CHECK(r.err.find("names fixtures/changes/iptables/core-router.reordered.rules for 'core-router' twice") !=
+          std::string::npos);
+    // Repeating --candidate gives a firewall several files: two IPv4 dumps contradict each other.
+    r = run_flowgap("diff " + kDemo + c + " --candidate core-router=fixtures/demo/core-router.rules");
+    CHECK(r.exit_code == 2);
+    CHECK(
+        r.err.find("fixtures/demo/core-router.rules:1:1: error: a second IPv4 (iptables-save) dump for this "
+                   "firewall (the first is fixtures/changes/iptables/core-router.reordered.rules)") !=
+        std::string::npos);
     r = run_flowgap("diff " + kDemo + " --candidate core-router=" + dir.path("missing.rules"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
@@ -205,10 +276,18 @@ TEST_CASE("the CI example's gate script fails a breaking pull request and passes
           std::string::npos);
     CHECK(json::parse(read(dir.path("reports/diff.json")))["gate"]["failed"] == true);
     CHECK(json::parse(read(dir.path("reports/base.json")))["schema"] == "flowgap-report/1");
+    // Code scanning gets the one thing the change broke, located in the head's config.
+    json sarif = json::parse(read(dir.path("reports/diff.sarif")));
+    REQUIRE(sarif["runs"][0]["results"].size() == 1);
+    CHECK(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+          "head/core-router.rules");
+    CHECK(read(dir.path("reports/diff.html")).find("<header class=\"banner fail\">") != std::string::npos);
+    CHECK(read(dir.path("reports/diff.xml")).find("failures=\"2\"") != std::string::npos);
 
     TempDir again;
     auto ok = run_gate_script(again, "iptables/core-router.reordered.rules");
     INFO(ok.out);
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.find("no change to Tanium flows") != std::string::npos);
+    CHECK(json::parse(read(again.path("reports/diff.sarif")))["runs"][0]["results"].empty());
 }

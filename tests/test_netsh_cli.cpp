@@ -132,17 +132,119 @@ TEST_CASE("netsh end to end: profile choice, unresolved keywords and other progr
     }
 }
 
-TEST_CASE("netsh end to end: bad input exits 2 with a location", "[netsh]") {
-    TempDir dir;
+TEST_CASE("netsh end to end: Get-NetFirewallRule output makes every flow it could touch conditional",
+          "[netsh]") {
     std::string ps = std::string(FLOWGAP_SOURCE_DIR) +
                      "/../shared/corpus/netsh/win_powershell_Get-NetFirewallRule_utf16le.txt";
-    if (std::filesystem::exists(ps)) {
-        dir.write("fl.txt", read(ps));
-        dir.write("d.yaml", std::string(kRoles) + "  - {name: fl, config: fl.txt, host: 10.10.1.10}\n");
+    if (!std::filesystem::exists(ps)) {
+        WARN("netsh corpus not found; skipped");
+        return;
+    }
+    TempDir dir;
+    dir.write("fl.txt", read(ps));
+    dir.write("d.yaml", std::string(kRoles) + "  - {name: fl, config: fl.txt, host: 10.10.1.10}\n");
+    auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    std::string s = section(r.out, "fl");
+    CHECK(s.find("fl (netsh, " + dir.path("fl.txt") + ", 522 rules, host 10.10.1.10)") != std::string::npos);
+    CHECK(s.find(dir.path("fl.txt") +
+                 ":3:1: warning: Get-NetFirewallRule output lists no address, port, protocol "
+                 "or program filters") != std::string::npos);
+    // Inbound, only rules that may match stand between the clients and the default block; the
+    // one block rule (block wins) may match too.
+    CHECK(s.find("conditional    client-to-server") != std::string::npos);
+    CHECK(s.find("may block     Block Telnet (" + dir.path("fl.txt") + ":3126:1)") != std::string::npos);
+    CHECK(
+        s.find("if its address, port, protocol and program filters (which Get-NetFirewallRule does not list) "
+               "match the packets") != std::string::npos);
+    CHECK(s.find("allowed        client-to-server") == std::string::npos);
+    CHECK(s.find("allowed        console-to-server") == std::string::npos);
+    // Outbound there is no block rule and AllowOutbound is the default: allowed whatever the filters.
+    CHECK(s.find("allowed        server-to-database") != std::string::npos);
+}
+
+TEST_CASE("netsh end to end: one server from a UTF-16LE rule listing and an allprofiles file", "[netsh]") {
+    auto r = run_flowgap("audit fixtures/netsh/split-exports.yaml");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    const std::string rules = "fixtures/netsh/split-tanium-server-rules.txt";
+    const std::string profiles = "fixtures/netsh/split-tanium-server-allprofiles.txt";
+    std::string s = section(r.out, "tanium-server");
+    CHECK(s.find("tanium-server (netsh, " + rules + " + " + profiles + ", 6 rules, host 10.10.1.10)") !=
+          std::string::npos);
+    CHECK(s.find("warning") == std::string::npos);  // the profiles are known: nothing assumed
+    CHECK(s.find("allowed        client-to-server") != std::string::npos);
+    CHECK(s.find("may allow     Tanium Server - Console (TCP-In) (" + rules + ":21:1)") != std::string::npos);
+    // BlockOutbound, from the second file, blocks what the rules alone would let out.
+    CHECK(s.find("blocked        server-to-database") != std::string::npos);
+    CHECK(
+        s.find("block         default (Domain profile: BlockOutbound; Private profile: BlockOutbound; Public "
+               "profile: BlockOutbound) (" +
+               profiles + ":2:1)") != std::string::npos);
+
+    auto j = run_flowgap("audit fixtures/netsh/split-exports.yaml --format json");
+    CHECK(j.out.find("\"config\": \"" + rules + "\",\n      \"configs\": [\n        \"" + rules +
+                     "\",\n        \"" + profiles + "\"\n      ]") != std::string::npos);
+    // SARIF locates each result in its own file.
+    auto sarif = run_flowgap("audit fixtures/netsh/split-exports.yaml --format sarif");
+    CHECK(sarif.out.find("\"uri\": \"" + profiles + "\"") != std::string::npos);
+    CHECK(sarif.out.find("\"uri\": \"" + rules + "\"") != std::string::npos);
+    auto x = run_flowgap(
+        "explain fixtures/netsh/split-exports.yaml --firewall tanium-server --from 10.10.1.10 --to "
+        "10.10.1.30 "
+        "--port tcp/1433");
+    CHECK(x.exit_code == 0);
+    CHECK(x.out.find("through tanium-server (netsh, " + rules + " + " + profiles + ")") != std::string::npos);
+    CHECK(x.out.find(profiles + ":2:1") != std::string::npos);
+}
+
+TEST_CASE("netsh end to end: several files that do not belong together exit 2", "[netsh]") {
+    TempDir dir;
+    std::string full = read(flowgap::testing::source_path("fixtures/netsh/tanium-server.txt"));
+    dir.write("full.txt", full);
+    dir.write("allprofiles.txt",
+              read(flowgap::testing::source_path("fixtures/netsh/split-tanium-server-allprofiles.txt")));
+    dir.write("fw.rules", read(flowgap::testing::source_path("fixtures/demo/core-router.rules")));
+    dir.write("a.xml", read(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml")));
+    dir.write("b.xml", read(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml")));
+    SECTION("two files state a profile's policy differently") {
+        dir.write("d.yaml", std::string(kRoles) +
+                                "  - {name: s, config: [full.txt, allprofiles.txt], host: 10.10.1.10}\n");
         auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
         CHECK(r.exit_code == 2);
-        CHECK(r.err.find("fl.txt:3:1: error: this is PowerShell Format-List output") != std::string::npos);
+        CHECK(r.out.empty());
+        CHECK(
+            r.err.find(dir.path("allprofiles.txt") +
+                       ":2:1: error: the Domain profile's Firewall Policy here (BlockInbound,BlockOutbound) "
+                       "contradicts " +
+                       dir.path("full.txt") + ":118 (BlockInbound,AllowOutbound)") != std::string::npos);
     }
+    SECTION("an iptables dump beside a netsh listing") {
+        dir.write("d.yaml",
+                  std::string(kRoles) + "  - {name: s, config: [full.txt, fw.rules], host: 10.10.1.10}\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        CHECK(r.exit_code == 2);
+        CHECK(
+            r.err.find(dir.path("fw.rules") + ":1:1: error: this is an iptables-save dump, but " +
+                       dir.path("full.txt") +
+                       " (an earlier config of the same firewall) is a Windows netsh/PowerShell export: one "
+                       "firewall's configs must all come from one vendor") != std::string::npos);
+    }
+    SECTION("two Palo Alto exports") {
+        dir.write("d.yaml", std::string(kRoles) + "  - {name: pa, config: [a.xml, b.xml]}\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(
+                  dir.path("d.yaml") +
+                  ":10:5: error: a Palo Alto firewall is read from one export (its whole configuration), "
+                  "but 2 files are given: " +
+                  dir.path("a.xml") + ", " + dir.path("b.xml")) != std::string::npos);
+    }
+}
+
+TEST_CASE("netsh end to end: bad input exits 2 with a location", "[netsh]") {
+    TempDir dir;
     dir.write("bad.json", "[{\"Direction\": 1, ");
     dir.write("d2.yaml", std::string(kRoles) + "  - {name: j, config: bad.json, host: 10.10.1.10}\n");
     auto r = run_flowgap("audit '" + dir.path("d2.yaml") + "'");

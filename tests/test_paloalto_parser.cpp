@@ -91,6 +91,25 @@ TEST_CASE("an undefined object warns with its line and makes the rule conditiona
     CHECK(decide(fw, packet("10.1.2.3", "172.16.1.1", tcp, 80)).verdict == Verdict::conditional);
 }
 
+TEST_CASE("lines are exact whether they are asked for in the order written or not", "[paloalto]") {
+    // `odd` is read (and warned about) only while the second rule is translated: its line, above
+    // the rules, is asked for after the first two rules' lines, and the third rule's after it.
+    std::string objects =
+        "\n      <address><entry name=\"odd\"><ip-netmask>not-an-address</ip-netmask>"
+        "</entry></address>\n";
+    std::string rules = rule("first", basic("trust", "dmz", "any", "any", "any", "allow")) +
+                        rule("second", basic("trust", "dmz", "any", "odd", "any", "allow")) +
+                        rule("third", basic("trust", "dmz", "any", "any", "any", "deny"));
+    auto fw = parse_text(firewall_xml(objects, rules));
+    REQUIRE(fw.warnings.size() == 1);
+    CHECK(fw.warnings[0].message == "address object 'odd' has no address this parser reads");
+    CHECK(fw.warnings[0].location.str() == "fw.xml:23");
+    const Policy& p = only_policy(fw);
+    CHECK(find_rule(p, "first")->location.str() == "fw.xml:26");
+    CHECK(find_rule(p, "second")->location.str() == "fw.xml:27");
+    CHECK(find_rule(p, "third")->location.str() == "fw.xml:28");
+}
+
 TEST_CASE("FQDN, dynamic groups and EDLs are conditional with the object named", "[paloalto]") {
     std::string rules = rule("fq", basic("trust", "dmz", "any", "updates", "any", "allow")) +
                         rule("dyn", basic("trust", "dmz", "any", "tagged", "any", "allow")) +
@@ -104,7 +123,7 @@ TEST_CASE("FQDN, dynamic groups and EDLs are conditional with the object named",
         CHECK(find_rule(p, r)->match.empty());
 }
 
-TEST_CASE("App-ID rules are conditional; application-default narrows by the default-port table",
+TEST_CASE("App-ID rules are conditional, and application-default narrows by the default-port table",
           "[paloalto]") {
     std::string rules =
         rule("web", basic("trust", "untrust", "any", "any", "application-default", "allow", "ag-web")) +
@@ -145,7 +164,7 @@ TEST_CASE("rule types, disabled rules and overridden default rules", "[paloalto]
     CHECK(find_rule(p, "intrazone-default")->location.line == 27);
 }
 
-TEST_CASE("zones from the deployment replace inference; unknown zones are conditional", "[paloalto]") {
+TEST_CASE("zones from the deployment replace inference, and unknown zones are conditional", "[paloalto]") {
     flowgap::parsers::ParseOptions o;
     o.zones = {{"trust", *AddressSet::parse("10.1.0.0/16")}, {"dmz", *AddressSet::parse("172.16.0.0/16")}};
     auto fw =

@@ -4,10 +4,13 @@
 #
 #   flowgap-gate.sh BASE_DEPLOYMENT HEAD_DEPLOYMENT [REPORT_DIR]
 #
-# Writes base.json, head.json, diff.json and diff.md to REPORT_DIR (default flowgap-reports),
-# prints the text diff, and exits with flowgap diff's code: 0 nothing got worse, 1 the change
-# breaks a required Tanium flow or opens a finding at or above FLOWGAP_FAIL_ON (default high),
-# 2 bad input. FLOWGAP names the flowgap binary (default: flowgap on the PATH).
+# Writes base.json, head.json and the diff as diff.json, diff.md (a pull-request comment),
+# diff.sarif (code scanning: only what the change made worse), diff.html (the change board) and
+# diff.xml (JUnit) to REPORT_DIR (default flowgap-reports), prints the text diff, and exits with
+# flowgap diff's code: 0 nothing got worse, 1 the change breaks a required Tanium flow or opens a
+# finding at or above FLOWGAP_FAIL_ON (default high), 2 bad input. FLOWGAP names the flowgap
+# binary (default: flowgap on the PATH). The SARIF locates the head's rules by the paths the head
+# audit read: give HEAD_DEPLOYMENT relative to the repository root for code scanning to match them.
 set -u
 if [ $# -lt 2 ]; then
     echo "usage: $0 BASE_DEPLOYMENT HEAD_DEPLOYMENT [REPORT_DIR]" >&2
@@ -31,9 +34,8 @@ audit() {
 audit "$1" "$out/base.json"
 audit "$2" "$out/head.json"
 
-run_diff() {
-    "$flowgap" diff "$out/base.json" "$out/head.json" --fail-on "$fail_on" "$@"
-}
-run_diff --format json --output "$out/diff.json"
-run_diff --format markdown --output "$out/diff.md"
-run_diff
+# One diff, every format: the files are written only if all of them could be.
+"$flowgap" diff "$out/base.json" "$out/head.json" --fail-on "$fail_on" \
+    --format json --output "$out/diff.json" --format markdown --output "$out/diff.md" \
+    --format sarif --output "$out/diff.sarif" --format html --output "$out/diff.html" \
+    --format junit --output "$out/diff.xml" --format text --output -

@@ -453,6 +453,11 @@ bool looks_like(std::string_view content) {
 
 analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
                          const ParseOptions& options) {
+    return parse_dump(std::move(path), std::move(content), options).firewall;
+}
+
+Dump parse_dump(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
+                const ParseOptions& options) {
     analysis::Firewall fw;
     fw.format = "iptables";
     fw.path = path;
@@ -494,7 +499,7 @@ analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_pt
                                  family == Family::v4 ? "0.0.0.0/0" : "::/0"));
         }
         reader.finish(last);
-        return fw;
+        return {std::move(fw), family};
     }
 }
 

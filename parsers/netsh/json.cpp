@@ -66,7 +66,9 @@ std::string security_text(const json& rule) {
     return fmt::format("authentication {}, encryption {}", auth, enc);
 }
 
-void read_rule(const json& j, uint32_t line, std::string_view text, Collected& out) {
+}  // namespace
+
+void read_json_rule(const json& j, uint32_t line, std::string_view text, Collected& out) {
     RawRule r;
     r.line = line;
     r.text = text;
@@ -115,7 +117,7 @@ void read_rule(const json& j, uint32_t line, std::string_view text, Collected& o
 
 // Get-NetFirewallProfile: Name, Enabled (GpoBoolean: False=0, True=1, NotConfigured=2) and the
 // default actions (NotConfigured=0, Allow=2, Block=4).
-void read_profile(const json& j, uint32_t line, Collected& out) {
+void read_json_profile(const json& j, uint32_t line, Collected& out) {
     std::string name = lower(text_of(j.value("Name", json(""))));
     size_t p = name == "domain" ? 0 : name == "private" ? 1 : name == "public" ? 2 : 3;
     if (p == 3) return out.warn(line, fmt::format("profile '{}' not understood; ignored", name));
@@ -123,8 +125,10 @@ void read_profile(const json& j, uint32_t line, Collected& out) {
     s = ProfileSettings{};
     s.seen = true;
     s.line = line;
-    if (j.contains("Enabled"))
+    if (j.contains("Enabled")) {
         s.on = lower(enum_text(j["Enabled"], {{0, "False"}, {1, "True"}, {2, "True"}})) != "false";
+        s.state_seen = true;
+    }
     auto action = [&](const char* key) {
         return j.contains(key) ? lower(enum_text(j[key], {{0, "NotConfigured"}, {2, "Allow"}, {4, "Block"}}))
                                : "";
@@ -134,6 +138,8 @@ void read_profile(const json& j, uint32_t line, Collected& out) {
     if (outb == "block") s.outbound = "blockoutbound";
     s.policy_seen = !in.empty() && in != "notconfigured" && !outb.empty() && outb != "notconfigured";
 }
+
+namespace {
 
 // The text span and line of each element of the array that opens at `open`: nlohmann's DOM
 // keeps no positions, so a small scanner finds them for the rules' locations.
@@ -201,19 +207,21 @@ void read_json(std::string_view text, Collected& out) {
                                    "invalid JSON (expected the PowerShell export of docs/formats.md)");
     if (doc.is_object() && doc.contains("Rules")) {
         if (doc.contains("Profiles") && doc["Profiles"].is_array())
-            each_element(text, doc["Profiles"], array_after_key(text, "Profiles"),
-                         [&](const json& p, uint32_t line, std::string_view) { read_profile(p, line, out); });
+            each_element(
+                text, doc["Profiles"], array_after_key(text, "Profiles"),
+                [&](const json& p, uint32_t line, std::string_view) { read_json_profile(p, line, out); });
         doc = doc["Rules"];
         if (!doc.is_array()) doc = json::array({doc});
-        each_element(text, doc, array_after_key(text, "Rules"),
-                     [&](const json& r, uint32_t line, std::string_view t) { read_rule(r, line, t, out); });
+        each_element(
+            text, doc, array_after_key(text, "Rules"),
+            [&](const json& r, uint32_t line, std::string_view t) { read_json_rule(r, line, t, out); });
         return;
     }
     if (doc.is_object()) doc = json::array({doc});  // ConvertTo-Json prints a single rule bare
     size_t open = text.find_first_not_of(" \t\r\n");
     if (open != std::string_view::npos && text[open] != '[') open = std::string_view::npos;
     each_element(text, doc, open,
-                 [&](const json& r, uint32_t line, std::string_view t) { read_rule(r, line, t, out); });
+                 [&](const json& r, uint32_t line, std::string_view t) { read_json_rule(r, line, t, out); });
 }
 
 }  // namespace flowgap::parsers::netsh

@@ -143,6 +143,7 @@ class ListingReader {
             case ProfileKey::state:
                 if (auto v = value_of(ValueKind::state, value)) {
                     p.on = *v == "on";
+                    p.state_seen = true;
                 } else {
                     out_.warn(number(i),
                               fmt::format("profile state '{}' not understood; assuming ON", value));

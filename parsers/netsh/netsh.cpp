@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "parsers/netsh/decode.hpp"
+#include "parsers/netsh/merge.hpp"
 #include "parsers/netsh/readers.hpp"
 #include "parsers/netsh/text.hpp"
 #include "parsers/netsh/translate.hpp"
@@ -28,8 +29,10 @@ bool dashes(std::string_view line) {
     return line.size() >= 10 && line.find_first_not_of('-') == std::string_view::npos;
 }
 
-// A listing has a header line over a dashed line; a script `add rule ... name=`; the JSON
-// export a "Direction" or "DefaultInboundAction" property; Format-List output `DisplayName :`.
+// A listing has a header line over a dashed line; a script `add rule ... name=` or `advfirewall
+// set ...profile` (a script may set only the profiles, the rules coming in another file); the JSON
+// export a "Direction" or "DefaultInboundAction" property; Format-List output `DisplayName :`
+// (Get-NetFirewallRule) or `DefaultInboundAction :` (Get-NetFirewallProfile).
 Recognized recognize(std::string_view text) {
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{') &&
@@ -48,24 +51,50 @@ Recognized recognize(std::string_view text) {
                 return {Shape::listing, number};
         }
         std::string l = lower(line);
-        if (!script.line && l.find("add rule") != std::string::npos && l.find("name=") != std::string::npos)
-            script = {Shape::script, number};
-        if (!format_list.line && l.starts_with("displayname") && l.find(" : ") != std::string::npos)
+        bool add_rule = l.find("add rule") != std::string::npos && l.find("name=") != std::string::npos;
+        bool set_profile =
+            l.find("advfirewall set ") != std::string::npos && l.find("profile") != std::string::npos;
+        if (!script.line && (add_rule || set_profile)) script = {Shape::script, number};
+        if (!format_list.line && (l.starts_with("displayname") || l.starts_with("defaultinboundaction")) &&
+            l.find(" : ") != std::string::npos)
             format_list = {Shape::format_list, number};
     }
     return script.line ? script : format_list;
 }
 
-void add_decode_problems(const Decoded& d, const std::shared_ptr<const std::string>& path,
-                         analysis::Firewall& fw) {
+void add_decode_problems(const Decoded& d, Collected& in) {
     constexpr size_t kMax = 20;
-    for (size_t i = 0; i < d.problems.size() && i < kMax; ++i) {
-        fw.warnings.push_back({analysis::Diagnostic::Severity::warning,
-                               SourceLocation{path, d.problems[i].line, 1}, d.problems[i].message});
-    }
+    for (size_t i = 0; i < d.problems.size() && i < kMax; ++i)
+        in.warn(d.problems[i].line, d.problems[i].message);
     if (d.problems.size() > kMax)
-        fw.warnings.push_back({analysis::Diagnostic::Severity::warning, SourceLocation{path},
-                               fmt::format("{} more encoding problems", d.problems.size() - kMax)});
+        in.warn(0, fmt::format("{} more encoding problems", d.problems.size() - kMax));
+}
+
+// One input decoded and read by its own shape. Its decoded text joins the firewall's sources,
+// which the rules' text points into.
+Collected read_input(const Input& input, analysis::Firewall& fw) {
+    Decoded decoded = decode(*input.content);
+    auto text = std::make_shared<const std::string>(std::move(decoded.text));
+    fw.sources.push_back(text);
+    Collected in;
+    in.path = input.path;
+    add_decode_problems(decoded, in);
+    Recognized r = recognize(*text);
+    switch (r.shape) {
+        case Shape::listing: read_listing(*text, in); break;
+        case Shape::script: read_script(*text, in); break;
+        case Shape::json: read_json(*text, in); break;
+        case Shape::format_list: read_format_list(*text, in); break;
+        case Shape::none:
+            throw InputError(
+                {input.path, 1, 1},
+                "no netsh rule listing (Rule Name: over a dashed line), profile settings, `add rule` "
+                "line, PowerShell JSON export or Get-NetFirewallRule output found");
+    }
+    bool any_profile = in.profiles[0].seen || in.profiles[1].seen || in.profiles[2].seen;
+    if (in.rules.empty() && in.skipped == 0 && !any_profile)
+        throw InputError({input.path, r.line, 1}, "no usable netsh rules or profile settings in the file");
+    return in;
 }
 
 }  // namespace
@@ -76,36 +105,17 @@ bool looks_like(std::string_view content) {
 
 analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
                          const ParseOptions& options) {
-    Decoded decoded = decode(*content);
-    auto text = std::make_shared<const std::string>(std::move(decoded.text));
+    return parse({Input{std::move(path), std::move(content)}}, options);
+}
+
+analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options) {
     analysis::Firewall fw;
     fw.format = "netsh";
-    fw.path = path;
-    fw.sources.push_back(text);
-    add_decode_problems(decoded, path, fw);
-
-    Collected in;
-    in.path = path;
-    Recognized r = recognize(*text);
-    switch (r.shape) {
-        case Shape::listing: read_listing(*text, in); break;
-        case Shape::script: read_script(*text, in); break;
-        case Shape::json: read_json(*text, in); break;
-        case Shape::format_list:
-            throw InputError(
-                {path, r.line, 1},
-                "this is PowerShell Format-List output of Get-NetFirewallRule: it has no addresses or "
-                "ports; export the rules with their filters as JSON instead (the command is in "
-                "docs/formats.md, section Windows)");
-        case Shape::none:
-            throw InputError(
-                {path, 1, 1},
-                "no netsh rule listing (Rule Name: over a dashed line), profile settings, `add rule` "
-                "line or PowerShell JSON export found");
-    }
-    bool any_profile = in.profiles[0].seen || in.profiles[1].seen || in.profiles[2].seen;
-    if (in.rules.empty() && in.skipped == 0 && !any_profile)
-        throw InputError({path, r.line, 1}, "no usable netsh rules or profile settings in the file");
+    fw.path = inputs.front().path;
+    std::vector<Collected> read;
+    for (const auto& input : inputs)
+        read.push_back(read_input(input, fw));
+    Collected in = merge(std::move(read));
     fw.rule_count = in.rules.size() + in.skipped;
     fw.warnings.insert(fw.warnings.end(), in.warnings.begin(), in.warnings.end());
     translate(in, options, fw);

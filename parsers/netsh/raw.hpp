@@ -19,8 +19,9 @@ constexpr std::array<std::string_view, 3> kProfileNames = {"Domain", "Private", 
 
 struct RawRule {
     std::string name;
-    uint32_t line = 0;      // of its `Rule Name:` line, `add rule` line or JSON object
-    std::string_view text;  // the rule as written, in the decoded text
+    std::shared_ptr<const std::string> file;  // set when the inputs are merged (merge.cpp)
+    uint32_t line = 0;                        // of its `Rule Name:` line, `add rule` line or JSON object
+    std::string_view text;                    // the rule as written, in the decoded text
     bool enabled = true;
     bool has_direction = false;
     bool inbound = true;
@@ -36,15 +37,20 @@ struct RawRule {
     // Restrictions the model cannot evaluate (remote user/computer groups, fields this parser
     // does not know, values it did not understand): each makes the rule conditional.
     std::vector<std::string> conditions;
+    // Read from Get-NetFirewallRule's Format-List output, which shows no filters: the fields
+    // above are "any" only because the input does not say.
+    bool filters_unknown = false;
 };
 
 struct ProfileSettings {
     bool seen = false;         // the input shows this profile's settings
+    bool state_seen = false;   // ... including its `State` line
     bool policy_seen = false;  // ... including its `Firewall Policy` line
     bool on = true;
-    std::string inbound = "blockinbound";    // blockinbound, blockinboundalways, allowinbound
-    std::string outbound = "allowoutbound";  // allowoutbound, blockoutbound
-    uint32_t line = 0;                       // of the profile's header
+    std::string inbound = "blockinbound";     // blockinbound, blockinboundalways, allowinbound
+    std::string outbound = "allowoutbound";   // allowoutbound, blockoutbound
+    std::shared_ptr<const std::string> file;  // set when the inputs are merged (merge.cpp)
+    uint32_t line = 0;                        // of the profile's header
 };
 
 // Everything read from one input, plus its problems.
@@ -54,6 +60,8 @@ struct Collected {
     std::array<ProfileSettings, 3> profiles;  // domain, private, public
     std::vector<analysis::Diagnostic> warnings;
     size_t skipped = 0;  // rules read but not usable (incomplete), still counted as written
+    // Get-NetFirewallRule Format-List output: the line of its first record (0: another input).
+    uint32_t format_list_line = 0;
 
     void warn(uint32_t line, std::string message, uint32_t column = 1) {
         warnings.push_back({analysis::Diagnostic::Severity::warning,

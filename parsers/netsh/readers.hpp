@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "parsers/netsh/raw.hpp"
 #include "parsers/netsh/vocabulary.hpp"
 
@@ -19,6 +21,16 @@ void read_script(std::string_view text, Collected& out);
 // The PowerShell export documented in docs/formats.md: a JSON array of rules, or an object
 // {"Profiles": [...], "Rules": [...]}. Throws analysis::InputError for invalid JSON.
 void read_json(std::string_view text, Collected& out);
+
+// PowerShell `Get-NetFirewallRule` and `Get-NetFirewallProfile` output as Format-List writes it
+// (`Name : value` records between blank lines, long values wrapped onto indented lines). Rule
+// records carry no filters: each rule is marked filters_unknown.
+void read_format_list(std::string_view text, Collected& out);
+
+// One rule object (Get-NetFirewallRule's properties, strings or enum numbers) and one profile
+// object (Get-NetFirewallProfile's), from the JSON export or a Format-List record.
+void read_json_rule(const nlohmann::json& rule, uint32_t line, std::string_view text, Collected& out);
+void read_json_profile(const nlohmann::json& profile, uint32_t line, Collected& out);
 
 // Applies one netsh-style value to a rule: shared by the listing and script readers, which
 // differ only in how they name the field. Returns false when the value is not understood

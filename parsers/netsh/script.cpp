@@ -199,7 +199,10 @@ class ScriptReader {
             ProfileSettings& s = out_.profiles[p];
             if (!s.seen) s.line = number(i);
             s.seen = true;
-            if (setting == "state") s.on = value != "off";
+            if (setting == "state") {
+                s.on = value != "off";
+                s.state_seen = true;
+            }
             if (setting == "firewallpolicy") {
                 auto parts = split(value, ',');
                 if (parts.size() == 2) {

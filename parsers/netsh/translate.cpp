@@ -82,8 +82,11 @@ class Translator {
     }
 
   private:
-    void warn(uint32_t line, std::string message) {
-        fw_.warnings.push_back({Diagnostic::Severity::warning, SourceLocation{in_.path, line, line ? 1u : 0u},
+    // Warnings about the whole input (line 0) name the first file; the others their own.
+    void warn(uint32_t line, std::string message) { warn(in_.path, line, std::move(message)); }
+    void warn(const std::shared_ptr<const std::string>& file, uint32_t line, std::string message) {
+        fw_.warnings.push_back({Diagnostic::Severity::warning,
+                                SourceLocation{file ? file : in_.path, line, line ? 1u : 0u},
                                 std::move(message)});
     }
 
@@ -113,9 +116,10 @@ class Translator {
         for (size_t p = 0; p < 3; ++p) {
             const ProfileSettings& s = settings_[p];
             if (s.seen && s.on && !s.policy_seen && (possible_ & (1u << p)))
-                warn(s.line, fmt::format("the {} profile's settings show no Firewall Policy: assuming "
-                                         "BlockInbound,AllowOutbound",
-                                         kProfileNames[p]));
+                warn(s.file, s.line,
+                     fmt::format("the {} profile's settings show no Firewall Policy: assuming "
+                                 "BlockInbound,AllowOutbound",
+                                 kProfileNames[p]));
         }
     }
 
@@ -154,7 +158,8 @@ class Translator {
             same = same && (!action || *action == a);
             action = a;
             parts.push_back(text);
-            if (settings_[p].seen && d.location.line == 0) d.location = {in_.path, settings_[p].line, 1};
+            if (settings_[p].seen && d.location.line == 0)
+                d.location = {settings_[p].file, settings_[p].line, 1};
         }
         if (!d.location.file) d.location.file = in_.path;
         d.action = same ? *action : Action::unknown;
@@ -190,7 +195,8 @@ class Translator {
             }
             out.possible |= known ? family : AddressSet::all();
             if (!known)
-                warn(r.line, fmt::format("rule '{}': {} address '{}' not understood", r.name, side, item));
+                warn(r.file, r.line,
+                     fmt::format("rule '{}': {} address '{}' not understood", r.name, side, item));
             conditions.push_back(
                 known ? fmt::format(
                             "{} address {} holds the packet's address (host-specific; give its addresses "
@@ -215,7 +221,8 @@ class Translator {
             auto kw = std::find_if(std::begin(kPortKeywords), std::end(kPortKeywords),
                                    [&](const PortKeyword& k) { return k.word == key; });
             if (kw == std::end(kPortKeywords)) {
-                warn(r.line, fmt::format("rule '{}': {} port '{}' not understood", r.name, side, item));
+                warn(r.file, r.line,
+                     fmt::format("rule '{}': {} port '{}' not understood", r.name, side, item));
                 out.possible = PortSet::all();
                 conditions.push_back(fmt::format("{} port '{}' (not understood)", side, item));
                 continue;
@@ -234,7 +241,7 @@ class Translator {
                                                     : protocol::parse(p);
         if (p == "any") return {ProtocolSet::all(), ProtocolSet::all()};
         if (n) return {ProtocolSet::single(*n), ProtocolSet::single(*n)};
-        warn(r.line, fmt::format("rule '{}': protocol '{}' not understood", r.name, p));
+        warn(r.file, r.line, fmt::format("rule '{}': protocol '{}' not understood", r.name, p));
         conditions.push_back(fmt::format("protocol '{}' (not understood)", p));
         return {ProtocolSet::none(), ProtocolSet::all()};
     }
@@ -255,7 +262,8 @@ class Translator {
             } else if (t && c) {
                 set = set | PortSet::icmp_type_code(*t, *c);
             } else {
-                warn(r.line, fmt::format("rule '{}': ICMP type/code '{}' not understood", r.name, row));
+                warn(r.file, r.line,
+                     fmt::format("rule '{}': ICMP type/code '{}' not understood", r.name, row));
                 conditions.push_back(fmt::format("ICMP type/code '{}' (not understood)", row));
                 return {set, PortSet::all()};
             }
@@ -289,14 +297,15 @@ class Translator {
         if (eff == 0) return std::nullopt;  // filters in no profile the host can be in
         Rule out;
         out.name = r.name;
-        out.location = {in_.path, r.line, 1};
+        out.location = {r.file ? r.file : in_.path, r.line, 1};
         out.text = r.text;
         out.action = r.action == "block"                           ? Action::block
                      : r.action == "allow" || r.action == "bypass" ? Action::allow
                                                                    : Action::unknown;
         if (out.action == Action::unknown)
-            warn(r.line, fmt::format("rule '{}': action '{}' not understood; its outcome is unknown", r.name,
-                                     r.action));
+            warn(r.file, r.line,
+                 fmt::format("rule '{}': action '{}' not understood; its outcome is unknown", r.name,
+                             r.action));
         std::vector<std::string> conditions;  // gathered here, stored once in the rule
         if (r.program != "any") {
             std::string_view file = r.program;

@@ -85,29 +85,34 @@ void Resolver::warn(pugi::xml_node where, std::string message) {
     warnings_.push_back({Diagnostic::Severity::warning, tree_.location(where), std::move(message)});
 }
 
-AddressMatch Resolver::addresses(pugi::xml_node list) {
-    AddressMatch out;
+const AddressMatch& Resolver::addresses(pugi::xml_node list, AddressMatch& merged) {
+    static const AddressMatch any{AddressSet::all(), false, {}};  // an lvalue, like cached matches
+    const AddressMatch* first = nullptr;  // in the cache, which never moves its entries
     std::vector<AddressSet::Set::Interval> items;
     size_t members = 0;
     for_each_member(list, [&](std::string_view name, pugi::xml_node where) {
-        ++members;
-        const AddressMatch& m =
-            name == "any" ? AddressMatch{AddressSet::all(), false, {}} : address(name, where);
-        if (members == 1) {
-            out = m;
-        } else {
-            if (members == 2)
-                for (const auto& iv : out.certain.intervals().intervals())
-                    items.push_back(iv);
-            for (const auto& iv : m.certain.intervals().intervals())
-                items.push_back(iv);
-            out.uncertain |= m.uncertain;
-            out.conditions.insert(out.conditions.end(), m.conditions.begin(), m.conditions.end());
+        const AddressMatch& m = name == "any" ? any : address(name, where);
+        if (++members == 1) {
+            first = &m;
+            return;
         }
+        if (members == 2) {
+            merged = *first;
+            for (const auto& iv : first->certain.intervals().intervals())
+                items.push_back(iv);
+        }
+        for (const auto& iv : m.certain.intervals().intervals())
+            items.push_back(iv);
+        merged.uncertain |= m.uncertain;
+        merged.conditions.insert(merged.conditions.end(), m.conditions.begin(), m.conditions.end());
     });
-    if (members == 0) out.certain = AddressSet::all();  // an absent list means any, as PAN-OS defaults
-    if (members > 1) out.certain = from_intervals(items);
-    return out;
+    if (members == 1) return *first;
+    if (members == 0) {
+        merged = any;  // an absent list means any, as PAN-OS defaults
+    } else {
+        merged.certain = from_intervals(items);
+    }
+    return merged;
 }
 
 std::optional<AddressSet> Resolver::address_value(std::string_view name) {
@@ -186,7 +191,8 @@ AddressMatch Resolver::address_group(std::string_view name, pugi::xml_node entry
     }
     // PAN-OS 6+ lists members under <static>; older exports list them directly.
     pugi::xml_node list = entry.child("static") ? entry.child("static") : entry;
-    AddressMatch m = addresses(list);
+    AddressMatch merged;
+    AddressMatch m = addresses(list, merged);
     if (!list.child("member") && !list.child("entry") && std::string_view(list.child_value()).empty())
         m.certain = AddressSet::none();  // an empty group matches nothing, unlike an absent list
     resolving_.erase(key);

@@ -62,9 +62,12 @@ class Resolver {
     // `chain` is innermost first and must outlive the resolver.
     Resolver(const Tree& tree, std::vector<const Scope*> chain, std::vector<analysis::Diagnostic>& warnings);
 
-    AddressMatch addresses(pugi::xml_node list);
+    // A rule's member lists. A list of one member is that member's resolved match, kept by the
+    // resolver (most rules name one object, and a group may hold thousands of addresses); a
+    // longer list is merged into `merged` (empty on entry), which the result then is.
+    const AddressMatch& addresses(pugi::xml_node list, AddressMatch& merged);
     AppMatch applications(pugi::xml_node list);
-    ServiceMatch services(pugi::xml_node list, const AppMatch& apps);
+    const ServiceMatch& services(pugi::xml_node list, const AppMatch& apps, ServiceMatch& merged);
     // A single address name (interface addresses may name objects); nullopt when undefined.
     std::optional<analysis::AddressSet> address_value(std::string_view name);
 

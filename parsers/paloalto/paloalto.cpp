@@ -205,8 +205,9 @@ class Loader {
             uint32_t position = 0;
             for (pugi::xml_node e : rb.child("security").child("rules").children("entry")) {
                 ++position;
-                if (std::string_view(e.child_value("disabled")) == "yes") continue;
-                p.rules.push_back(translate.rule(e));
+                Fields fields(e);
+                if (fields.value(Fields::disabled) == "yes") continue;
+                p.rules.push_back(translate.rule(e, fields));
                 p.rules.back().container = container;
                 p.rules.back().position = position;
             }

@@ -21,8 +21,16 @@ std::vector<std::string> names(pugi::xml_node list) {
     return out;
 }
 
-bool is_any(const std::vector<std::string>& v) {
-    return v.empty() || std::find(v.begin(), v.end(), "any") != v.end();
+// Whether a member list leaves its field unrestricted: no members, or `any` among them. Asked
+// of five fields of every rule, almost always `any`, so it reads the members in place.
+bool is_any(pugi::xml_node list) {
+    if (!list) return true;  // most of these fields are absent
+    bool empty = true, any = false;
+    for_each_member(list, [&](std::string_view n, pugi::xml_node) {
+        empty = false;
+        any = any || n == "any";
+    });
+    return empty || any;
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -30,21 +38,38 @@ std::string joined(const std::vector<std::string>& v) {
     return fmt::format("{}, ... ({} in all)", fmt::join(v.begin(), v.begin() + 6, ", "), v.size());
 }
 
-bool yes(const Fields& f, std::string_view child) {
+bool yes(const Fields& f, Fields::Name child) {
     return f.value(child) == "yes";
 }
 
-// The addresses a side may match: certain ones, and (when `uncertain`) any address at all.
-struct Side {
-    AddressSet certain;
-    AddressSet possible;  // a superset of certain
+// The addresses a side may match: certain ones, and (when the resolved match is uncertain) any
+// address at all. They are the resolved match's own sets, or what negation leaves: most rules
+// copy no address set here.
+class Side {
+  public:
+    Side(const AddressMatch& m, bool negate);
+    Side(const Side&) = delete;  // points into itself
+    Side& operator=(const Side&) = delete;
+    const AddressSet& certain() const { return *certain_; }
+    const AddressSet& possible() const { return *possible_; }  // a superset of certain
+
+  private:
+    AddressSet inverse_;  // every address but the match's certain ones, when negated
+    const AddressSet* certain_;
+    const AddressSet* possible_;
 };
 
-Side side(const AddressMatch& m, bool negate) {
-    AddressSet all = AddressSet::all();
-    if (!negate) return {m.certain, m.uncertain ? all : m.certain};
+Side::Side(const AddressMatch& m, bool negate) {
+    static const AddressSet all = AddressSet::all(), none = AddressSet::none();
+    if (!negate) {
+        certain_ = &m.certain;
+        possible_ = m.uncertain ? &all : &m.certain;
+        return;
+    }
     // Negation inverts the whole union: addresses an unknown member may hold stay uncertain.
-    return {m.uncertain ? AddressSet() : all - m.certain, all - m.certain};
+    inverse_ = all - m.certain;
+    certain_ = m.uncertain ? &none : &inverse_;
+    possible_ = &inverse_;
 }
 
 void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4) {
@@ -57,35 +82,102 @@ void add(FlowSpace& out, const AddressSet& s, const AddressSet& d, const L4& l4)
     }
 }
 
+// Whether a rule whose sides are certain may match packets beyond its certain match: some
+// piece from a possible zone pair or a possible service has addresses on both sides. Most rules
+// ask only because a zone is unknown (IPv6, when no interface has an IPv6 address) and their
+// addresses are in known zones: then the possible match would be the certain one again, and
+// building it to subtract the certain one would give nothing.
+bool widens(const ZonePairs& zp, const Side& src, const Side& dst, const ServiceMatch& svc) {
+    auto reaches = [&](const ZonePairs::Pair& p) {
+        return p.first.intersects(src.possible()) && p.second.intersects(dst.possible());
+    };
+    bool any_service = !svc.certain.empty() || !svc.possible.empty();
+    return (!svc.possible.empty() && std::any_of(zp.certain.begin(), zp.certain.end(), reaches)) ||
+           (any_service && std::any_of(zp.possible.begin(), zp.possible.end(), reaches));
+}
+
+// Indexed by Fields::Name.
+constexpr std::array<std::string_view, Fields::count> kFieldNames = {
+    "action",
+    "from",
+    "to",
+    "rule-type",
+    "source",
+    "destination",
+    "negate-source",
+    "negate-destination",
+    "application",
+    "service",
+    "source-user",
+    "category",
+    "hip-profiles",
+    "source-hip",
+    "destination-hip",
+    "schedule",
+    "target",
+    "disabled",
+};
+
+// kFieldNames' positions by name length (Fields::count pads a row): a child's name is compared
+// only with the one to three field names of its length. This runs for every child of every rule.
+constexpr size_t kLongestField = 18;  // "negate-destination"
+constexpr auto kFieldsByLength = [] {
+    std::array<std::array<uint8_t, 3>, kLongestField + 1> out{};
+    for (auto& row : out)
+        row.fill(Fields::count);
+    for (uint8_t i = 0; i < Fields::count; ++i) {
+        auto& row = out.at(kFieldNames[i].size());              // not a constant if a name is longer
+        *std::find(row.begin(), row.end(), Fields::count) = i;  // or if a row is full
+    }
+    return out;
+}();
+
+// The field an element name is, or Fields::count for one translation does not read.
+Fields::Name field_of(std::string_view name) {
+    if (name.size() > kLongestField) return Fields::count;
+    for (uint8_t i : kFieldsByLength[name.size()])
+        if (i != Fields::count && kFieldNames[i] == name) return static_cast<Fields::Name>(i);
+    return Fields::count;
+}
+
 }  // namespace
 
 Fields::Fields(pugi::xml_node entry) {
-    for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling())
-        if (c.type() == pugi::node_element) items_.emplace_back(c.name(), c);
+    for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element) continue;
+        Name n = field_of(c.name());
+        if (n != count && !nodes_[n]) nodes_[n] = c;  // the first of a repeated name counts
+    }
 }
 
-pugi::xml_node Fields::operator[](std::string_view name) const {
-    for (const auto& [n, node] : items_)
-        if (n == name) return node;
-    return {};
+std::string_view Fields::name(Name n) {
+    return kFieldNames[n];
 }
 
 Action RuleTranslator::action(const Fields& f, Action fallback) {
-    std::string_view a = f.value("action");
+    std::string_view a = f.value(Fields::action);
     if (a.empty()) return fallback;
     if (a == "allow") return Action::allow;
     if (a == "deny" || a == "drop" || a.starts_with("reset-")) return Action::block;
-    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(f["action"]),
+    warnings_.push_back({Diagnostic::Severity::warning, tree_.location(f[Fields::action]),
                          fmt::format("unknown action '{}': the rule's outcome is unknown", a)});
     return Action::unknown;
 }
 
 const ZonePairs& RuleTranslator::pairs(const Fields& f) {
-    auto from = names(f["from"]), to = names(f["to"]);
-    std::string type(f.value("rule-type"));
-    std::string key = fmt::format("{}|{}|{}", fmt::join(from, ","), fmt::join(to, ","), type);
-    auto it = pairs_.find(key);
-    if (it == pairs_.end()) it = pairs_.emplace(key, zone_pairs(zones_, from, to, type)).first;
+    // The key is built in a buffer kept across rules: most rules share a few zone pairs, and a
+    // formatted key with two name vectors per rule cost more than the pairs themselves.
+    key_.clear();
+    for (Fields::Name field : {Fields::from, Fields::to}) {
+        for_each_member(f[field], [&](std::string_view n, pugi::xml_node) { key_.append(n).push_back(','); });
+        key_.push_back('|');
+    }
+    std::string_view type = f.value(Fields::rule_type);
+    key_.append(type);
+    auto it = pairs_.find(key_);
+    if (it == pairs_.end())
+        it = pairs_.emplace(key_, zone_pairs(zones_, names(f[Fields::from]), names(f[Fields::to]), type))
+                 .first;
     return it->second;
 }
 
@@ -94,15 +186,16 @@ const ZonePairs& RuleTranslator::pairs(const Fields& f) {
 std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, const AppMatch& apps) {
     std::vector<std::string> out;
     if (!apps.any) out.push_back(fmt::format("App-ID classifies the traffic as {}", joined(apps.names)));
-    for (const char* field : {"source-user", "category", "hip-profiles", "source-hip", "destination-hip"}) {
-        auto v = names(f[field]);
-        if (!is_any(v)) out.push_back(fmt::format("{} is {}", field, joined(v)));
+    for (Fields::Name field : {Fields::source_user, Fields::category, Fields::hip_profiles,
+                               Fields::source_hip, Fields::destination_hip}) {
+        if (!is_any(f[field]))
+            out.push_back(fmt::format("{} is {}", Fields::name(field), joined(names(f[field]))));
     }
-    if (std::string_view s = f.value("schedule"); !s.empty())
+    if (std::string_view s = f.value(Fields::schedule); !s.empty())
         out.push_back(fmt::format("schedule '{}' is active", s));
-    pugi::xml_node target = f["target"];
-    auto devices = names(target.child("devices"));
-    if (!devices.empty()) {
+    pugi::xml_node target = f[Fields::target];
+    if (!target) return out;
+    if (auto devices = names(target.child("devices")); !devices.empty()) {
         out.push_back(fmt::format("the firewall is {}one of the target devices {}",
                                   std::string_view(target.child_value("negate")) == "yes" ? "not " : "",
                                   joined(devices)));
@@ -110,28 +203,29 @@ std::vector<std::string> RuleTranslator::global_conditions(const Fields& f, cons
     return out;
 }
 
-Rule RuleTranslator::rule(pugi::xml_node entry) {
+Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     Rule r;
     r.name = entry.attribute("name").value();
     r.location = tree_.location(entry);
     r.text = tree_.text(entry);
-    Fields f(entry);
     r.action = action(f, Action::unknown);
-    if (!f["action"]) {
+    if (!f[Fields::action]) {
         warnings_.push_back({Diagnostic::Severity::warning, r.location,
                              fmt::format("rule '{}' has no action: its outcome is unknown", r.name)});
     }
     const ZonePairs& zp = pairs(f);
-    AddressMatch src_m = resolver_.addresses(f["source"]);
-    AddressMatch dst_m = resolver_.addresses(f["destination"]);
-    AppMatch apps = resolver_.applications(f["application"]);
-    ServiceMatch svc = resolver_.services(f["service"], apps);
-    Side src = side(src_m, yes(f, "negate-source")), dst = side(dst_m, yes(f, "negate-destination"));
+    AddressMatch src_merged, dst_merged;
+    ServiceMatch svc_merged;
+    const AddressMatch& src_m = resolver_.addresses(f[Fields::source], src_merged);
+    const AddressMatch& dst_m = resolver_.addresses(f[Fields::destination], dst_merged);
+    AppMatch apps = resolver_.applications(f[Fields::application]);
+    const ServiceMatch& svc = resolver_.services(f[Fields::service], apps, svc_merged);
+    Side src(src_m, yes(f, Fields::negate_source)), dst(dst_m, yes(f, Fields::negate_destination));
     std::vector<std::string> global = global_conditions(f, apps);
     // What the rule asks App-ID to decide, recorded for checks that prefer port-based rules.
     if (!apps.any) r.applications = apps.names;
     bool any_service = false, app_default = false;
-    for_each_member(f["service"], [&](std::string_view n, pugi::xml_node) {
+    for_each_member(f[Fields::service], [&](std::string_view n, pugi::xml_node) {
         any_service = true;
         app_default = app_default || n == "application-default";
     });
@@ -140,17 +234,19 @@ Rule RuleTranslator::rule(pugi::xml_node entry) {
     if (global.empty()) {
         for (const auto& [zs, zd] : zp.certain)
             for (const auto& l4 : svc.certain)
-                add(r.match, zs & src.certain, zd & dst.certain, l4);
+                add(r.match, zs & src.certain(), zd & dst.certain(), l4);
     }
     bool uncertain = !global.empty() || src_m.uncertain || dst_m.uncertain || !svc.possible.empty() ||
                      !zp.possible.empty();
     if (!uncertain) return r;
+    // Without global conditions or uncertain sides, only zone pairs and services can widen.
+    if (global.empty() && !src_m.uncertain && !dst_m.uncertain && !widens(zp, src, dst, svc)) return r;
     FlowSpace full;
     for (const auto* list : {&zp.certain, &zp.possible})
         for (const auto& [zs, zd] : *list)
             for (const auto* l4s : {&svc.certain, &svc.possible})
                 for (const auto& l4 : *l4s)
-                    add(full, zs & src.possible, zd & dst.possible, l4);
+                    add(full, zs & src.possible(), zd & dst.possible(), l4);
     r.may_match = full - r.match;
     if (r.may_match.empty()) return r;
     using List = const std::vector<std::string>*;

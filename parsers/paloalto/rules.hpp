@@ -1,6 +1,7 @@
 // One security rule (or default rule) of the tree as a model Rule.
 #pragma once
 
+#include <array>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,16 +12,39 @@
 
 namespace flowgap::parsers::paloalto {
 
-// A rule entry's children by name, read once: a rule is consulted for some twenty fields, and
-// pugixml's child(name) scans the siblings each time.
+// The children of a rule entry that translation reads, found in one pass over its children and
+// then read by position: a rule is consulted for some twenty fields, and pugixml's child(name),
+// like any search by name, scans the siblings on every call.
 class Fields {
   public:
+    enum Name : uint8_t {
+        action,
+        from,
+        to,
+        rule_type,
+        source,
+        destination,
+        negate_source,
+        negate_destination,
+        application,
+        service,
+        source_user,
+        category,
+        hip_profiles,
+        source_hip,
+        destination_hip,
+        schedule,
+        target,
+        disabled,
+        count
+    };
     explicit Fields(pugi::xml_node entry);
-    pugi::xml_node operator[](std::string_view name) const;
-    std::string_view value(std::string_view name) const { return (*this)[name].child_value(); }
+    pugi::xml_node operator[](Name n) const { return nodes_[n]; }
+    std::string_view value(Name n) const { return nodes_[n].child_value(); }
+    static std::string_view name(Name n);  // the element's name: "source-user", ...
 
   private:
-    std::vector<std::pair<std::string_view, pugi::xml_node>> items_;
+    std::array<pugi::xml_node, count> nodes_{};  // the first child of each name, or null
 };
 
 class RuleTranslator {
@@ -29,8 +53,8 @@ class RuleTranslator {
                    std::vector<analysis::Diagnostic>& warnings)
         : tree_(tree), resolver_(resolver), zones_(zones), warnings_(warnings) {}
 
-    // A security rule entry. `where` names its rulebase ("shared pre-rulebase", ...).
-    analysis::Rule rule(pugi::xml_node entry);
+    // A security rule entry, with its fields.
+    analysis::Rule rule(pugi::xml_node entry, const Fields& f);
 
     // intrazone-default and interzone-default, each with its override entry (or none).
     std::vector<analysis::Rule> default_rules(pugi::xml_node intrazone, pugi::xml_node interzone);
@@ -45,6 +69,7 @@ class RuleTranslator {
     const ZoneMap& zones_;
     std::vector<analysis::Diagnostic>& warnings_;
     std::unordered_map<std::string, ZonePairs> pairs_;  // by from/to/rule-type, shared by rules
+    std::string key_;                                   // pairs_'s key for the rule at hand
 };
 
 }  // namespace flowgap::parsers::paloalto

@@ -108,35 +108,41 @@ void Resolver::add_default_ports(std::string_view app, ServiceMatch& out, bool& 
     out.possible.insert(out.possible.end(), ports->begin(), ports->end());
 }
 
-ServiceMatch Resolver::services(pugi::xml_node list, const AppMatch& apps) {
-    ServiceMatch out;
-    bool members = false;
+const ServiceMatch& Resolver::services(pugi::xml_node list, const AppMatch& apps, ServiceMatch& merged) {
+    // Most rules name one service: its resolved match is the answer, not a copy of it.
+    std::string_view only;
+    pugi::xml_node only_where;
+    size_t count = 0;
     for_each_member(list, [&](std::string_view name, pugi::xml_node where) {
-        members = true;
+        if (++count == 1) only = name, only_where = where;
+    });
+    if (count == 1 && only != "application-default") return service(only, only_where);
+    // An absent list is PAN-OS's default, application-default (set-format rules often omit it).
+    if (count == 0) {
+        pugi::xml_document doc;
+        doc.append_child("service").text().set("application-default");
+        return services(doc.first_child(), apps, merged);
+    }
+    for_each_member(list, [&](std::string_view name, pugi::xml_node where) {
         if (name == "application-default") {
             bool unknown = apps.any || apps.opaque;
             for (const auto& a : apps.names)
-                if (!unknown) add_default_ports(a, out, unknown);
+                if (!unknown) add_default_ports(a, merged, unknown);
             if (unknown) {
-                out.possible = {any_l4()};
-                out.conditions.push_back("application-default (the apps' default ports are not all known)");
+                merged.possible = {any_l4()};
+                merged.conditions.push_back(
+                    "application-default (the apps' default ports are not all known)");
             } else {
-                out.conditions.push_back("application-default (App-ID decides which default ports apply)");
+                merged.conditions.push_back("application-default (App-ID decides which default ports apply)");
             }
             return;
         }
         const ServiceMatch& s = service(name, where);
-        out.certain.insert(out.certain.end(), s.certain.begin(), s.certain.end());
-        out.possible.insert(out.possible.end(), s.possible.begin(), s.possible.end());
-        out.conditions.insert(out.conditions.end(), s.conditions.begin(), s.conditions.end());
+        merged.certain.insert(merged.certain.end(), s.certain.begin(), s.certain.end());
+        merged.possible.insert(merged.possible.end(), s.possible.begin(), s.possible.end());
+        merged.conditions.insert(merged.conditions.end(), s.conditions.begin(), s.conditions.end());
     });
-    // An absent list is PAN-OS's default, application-default (set-format rules often omit it).
-    if (!members) {
-        pugi::xml_document doc;
-        doc.append_child("service").text().set("application-default");
-        return services(doc.first_child(), apps);
-    }
-    return out;
+    return merged;
 }
 
 const ServiceMatch& Resolver::service(std::string_view name, pugi::xml_node where) {

@@ -11,19 +11,34 @@ using analysis::InputError;
 using analysis::SourceLocation;
 
 Tree::Tree(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content)
-    : path_(std::move(path)), content_(std::move(content)) {
-    const char* base = content_->data();
-    const char* end = base + content_->size();
-    for (const char* p = base; p < end;) {
-        const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
-        if (!nl) break;
-        p = static_cast<const char*>(nl);
-        newlines_.push_back(static_cast<size_t>(p - base));
-        ++p;
-    }
-}
+    : path_(std::move(path)), content_(std::move(content)) {}
 
 SourceLocation Tree::location_at(size_t offset) const {
+    if (offset < cursor_.offset) return location_behind(offset);
+    advance(offset);
+    return SourceLocation{path_, cursor_.line, static_cast<uint32_t>(offset - cursor_.line_start + 1)};
+}
+
+void Tree::advance(size_t offset) const {
+    const char* base = content_->data();
+    const char* end = base + std::min(offset, content_->size());
+    for (const char* p = base + std::min(cursor_.offset, content_->size()); p < end;) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+        if (!nl) break;
+        ++cursor_.line;
+        cursor_.line_start = static_cast<size_t>(nl - base) + 1;
+        p = nl + 1;
+    }
+    cursor_.offset = offset;
+}
+
+SourceLocation Tree::location_behind(size_t offset) const {
+    if (!indexed_) {
+        const std::string& text = *content_;
+        for (size_t p = text.find('\n'); p != std::string::npos; p = text.find('\n', p + 1))
+            newlines_.push_back(p);
+        indexed_ = true;
+    }
     auto it = std::lower_bound(newlines_.begin(), newlines_.end(), offset);
     auto line = static_cast<uint32_t>(it - newlines_.begin() + 1);
     size_t line_start = it == newlines_.begin() ? 0 : *std::prev(it) + 1;
@@ -49,6 +64,21 @@ SourceLocation Tree::location(pugi::xml_node n) const {
     return SourceLocation{path_};
 }
 
+namespace {
+
+// Where the last `</name>` in `text` ends, or npos. Asked once per rule, so the tag is matched in
+// place rather than formatted into a string first.
+size_t close_tag_end(std::string_view text, std::string_view name) {
+    constexpr auto npos = std::string_view::npos;
+    for (size_t c = text.rfind("</"); c != npos; c = c == 0 ? npos : text.rfind("</", c - 1)) {
+        std::string_view rest = text.substr(c + 2);
+        if (rest.starts_with(name) && rest.substr(name.size()).starts_with('>')) return c + 3 + name.size();
+    }
+    return npos;
+}
+
+}  // namespace
+
 std::string_view Tree::text(pugi::xml_node n) const {
     std::string_view all(*content_);
     if (synthesized()) {
@@ -67,9 +97,7 @@ std::string_view Tree::text(pugi::xml_node n) const {
     size_t end = all.size();
     if (after && after.offset_debug() > off) end = static_cast<size_t>(after.offset_debug());
     std::string_view slice = all.substr(begin, end - begin);
-    std::string close = fmt::format("</{}>", n.name());
-    size_t c = slice.rfind(close);
-    if (c != std::string_view::npos) return slice.substr(0, c + close.size());
+    if (size_t c = close_tag_end(slice, n.name()); c != std::string_view::npos) return slice.substr(0, c);
     size_t s = slice.find("/>");
     return s == std::string_view::npos ? slice : slice.substr(0, s + 2);
 }

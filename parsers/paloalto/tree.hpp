@@ -53,8 +53,22 @@ class Tree {
     std::shared_ptr<const std::string> content_;
     pugi::xml_document doc_;
     pugi::xml_node config_;
-    std::vector<size_t> newlines_;  // offsets of every '\n', for offset -> line
     std::unordered_map<const void*, Span> spans_;
+
+    // Offset -> line. Rules are located in the order they are written, so a cursor that only
+    // moves forward counts each newline once; a lookup behind it (a warning about an object
+    // written above the rules) uses an index of every newline, built the first time one does.
+    // Both change only how a line is found, never the answer: hence mutable.
+    struct Cursor {
+        size_t offset = 0;      // where the cursor is
+        uint32_t line = 1;      // the line that holds it
+        size_t line_start = 0;  // where that line starts
+    };
+    void advance(size_t offset) const;
+    analysis::SourceLocation location_behind(size_t offset) const;
+    mutable Cursor cursor_;
+    mutable std::vector<size_t> newlines_;  // offsets of every '\n', once a lookup went back
+    mutable bool indexed_ = false;
 };
 
 // The members of a list element: `<member>` children, `<entry name>` children, or (set and brace

@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
     double audit = best_of(runs, [&] {
         auto d = flowgap::analysis::load_deployment((dir / "deployment.yaml").string());
         std::vector<flowgap::analysis::Firewall> fws;
-        fws.push_back(flowgap::parsers::parse_file(d.firewalls[0].config_path, "fw.xml", "", {}));
+        fws.push_back(flowgap::parsers::parse_file(d.firewalls[0].config_paths.front(), "fw.xml", "", {}));
         auto a = flowgap::analysis::run_audit(d, fws);
         policy_rules = fws[0].policies[0].rules.size();
         decided = a.results.size();

@@ -1,68 +1,41 @@
 // Opens an HTML report in headless Chromium (Debian's /usr/bin/chromium) and checks that it
-// renders with no console errors, fetches nothing, and that the severity and firewall filter
-// hides and shows findings. Optionally writes a screenshot.
+// renders with no console errors, fetches nothing and fits an A4 page when printed; for the
+// audit's gap report, that the severity and firewall filter hides and shows findings; for the
+// diff's change report (--diff), that before and after sit side by side with the removed rules
+// as written on the before side. Optionally writes a screenshot.
 //
-//   node browser.mjs REPORT.html [--screenshot OUT.png]
+//   node browser.mjs REPORT.html [--diff] [--screenshot OUT.png]
 //
 // Exit 0: pass; 1: a check failed; 77: Chromium or playwright-core is missing (ctest reports
 // that as skipped, except under CI=true where run-node.sh turns it into a failure).
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const CHROMIUM = process.env.FLOWGAP_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { check, finish, launchChromium } from './harness.mjs';
 
 const [report, ...rest] = process.argv.slice(2);
 const shotIndex = rest.indexOf('--screenshot');
 const screenshot = shotIndex >= 0 ? rest[shotIndex + 1] : null;
+const diff = rest.includes('--diff');
 if (!report) {
-  console.error('usage: node browser.mjs REPORT.html [--screenshot OUT.png]');
+  console.error('usage: node browser.mjs REPORT.html [--diff] [--screenshot OUT.png]');
   process.exit(2);
 }
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error(`SKIP: playwright-core is not installed (${e.message}); run scripts/install-test-js.sh`);
-  process.exit(77);
-}
-if (!existsSync(CHROMIUM)) {
-  console.error(`SKIP: ${CHROMIUM} not found (Debian package chromium; scripts/install-deps.sh installs it)`);
-  process.exit(77);
-}
+const visibleCount = async (page, selector) => {
+  const all = page.locator(selector);
+  let n = 0;
+  for (let i = 0; i < await all.count(); ++i) n += (await all.nth(i).isVisible()) ? 1 : 0;
+  return n;
+};
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
-  if (!ok) failures.push(what);
-}
-
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
-  const errors = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
-  await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
-
-  check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
-  check(requests.length === 0, `no network requests (${requests.join(' ')})`);
+async function checkAudit(page) {
   check(await page.locator('svg.diagram').isVisible(), 'the deployment diagram renders');
   check((await page.locator('table.matrix tbody tr').count()) > 0, 'the flow matrix has rows');
 
   const items = page.locator('article.item');
   const total = await items.count();
   check(total > 0, `the report lists findings (${total})`);
-  const visible = async (selector) => {
-    const all = page.locator(selector);
-    let n = 0;
-    for (let i = 0; i < await all.count(); ++i) n += (await all.nth(i).isVisible()) ? 1 : 0;
-    return n;
-  };
+  const visible = (selector) => visibleCount(page, selector);
   check(await visible('article.item') === total, 'every finding is visible before filtering');
 
   // Severity: unticking "high" hides exactly the high findings.
@@ -84,12 +57,52 @@ try {
   check(await visible('table.matrix th.fw-scoped') === 1, 'the other firewalls\' columns are hidden');
   await page.locator('select[name=firewall]').selectOption('*');
   check(await visible('article.item') === total, 'all firewalls again shows every finding');
+}
+
+// Every change's before and after: two boxes on one row, before on the left.
+async function checkSideBySide(page, when) {
+  const pairs = await page.locator('.sides').evaluateAll((all) => all.map((el) => {
+    const [b, a] = [el.querySelector('.side.before'), el.querySelector('.side.after')].map((x) => x.getBoundingClientRect());
+    return Math.abs(b.top - a.top) < 1 && b.right <= a.left;
+  }));
+  check(pairs.length > 0 && pairs.every(Boolean), `before and after sit side by side ${when} (${pairs.length} changes)`);
+}
+
+async function checkDiff(page) {
+  check(await page.locator('header.banner').isVisible(), 'the gate banner renders');
+  const changes = await page.locator('article.item').count();
+  check(changes > 0, `the report lists changes (${changes})`);
+  check(await visibleCount(page, 'article.item') === changes, 'every change is visible');
+  await checkSideBySide(page, 'on screen');
+  // The rule the change removed is shown as written, marked, on the before side only.
+  const removed = page.locator('.side.before li.removed');
+  check(await removed.count() > 0 && await removed.first().isVisible(), 'a removed rule is marked on the before side');
+  const pre = removed.first().locator('pre');
+  const text = (await pre.count()) ? await pre.textContent() : '';
+  check(text.trim().length > 0, `the removed rule is shown as written (${text.trim().split('\n')[0]})`);
+  check(await page.locator('.side.after li.removed').count() === 0, 'the after side marks no rule as removed');
+}
+
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
+  const errors = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+
+  check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
+  check(requests.length === 0, `no network requests (${requests.join(' ')})`);
+  await (diff ? checkDiff : checkAudit)(page);
 
   // A4: the print layout fits the page width (no horizontal overflow at 210 mm - margins).
   await page.emulateMedia({ media: 'print' });
   await page.setViewportSize({ width: 706, height: 1000 });  // 186 mm at 96 dpi
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `the print layout fits an A4 width (overflow ${overflow}px)`);
+  if (diff) await checkSideBySide(page, 'in print');
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   check(pdf.length > 1000, 'prints to an A4 PDF');
 
@@ -102,7 +115,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
+finish();
