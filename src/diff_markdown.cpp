@@ -4,30 +4,17 @@
 #include <fmt/ostream.h>
 
 #include "src/diff.hpp"
+#include "src/report_items.hpp"
 
 namespace flowgap::cli {
 
 namespace {
 
-// Table cells hold rule names and texts as written: pipes and newlines would break the row.
-std::string cell(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|') {
-            out += "\\|";
-        } else if (c == '\n' || c == '\r') {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string deciders(const std::vector<const DiffDecision*>& list) {
     std::vector<std::string> parts;
     for (const DiffDecision* d : list)
-        parts.push_back(fmt::format("{} `{}` ({})", d->action, cell(d->rule), cell(d->location)));
+        parts.push_back(
+            fmt::format("{} `{}` ({})", d->action, markdown_cell(d->rule), markdown_cell(d->location)));
     return parts.empty() ? "" : fmt::format("{}", fmt::join(parts, "<br>"));
 }
 
@@ -44,8 +31,8 @@ void write_flows(std::ostream& out, const Diff& d) {
     for (const auto* list : {&d.flows, &d.end_to_end}) {
         for (const auto& f : *list) {
             fmt::print(out, "| {} | `{}` ({}) | {} | {} | {} | {} | {} |\n", to_string(f.change), f.flow,
-                       f.level, f.firewall.empty() ? "end to end" : cell(f.firewall), f.before.verdict,
-                       f.after.verdict, deciders(only_in(f.before, f.after)),
+                       f.level, f.firewall.empty() ? "end to end" : markdown_cell(f.firewall),
+                       f.before.verdict, f.after.verdict, deciders(only_in(f.before, f.after)),
                        deciders(only_in(f.after, f.before)));
         }
     }
@@ -64,7 +51,8 @@ void write_findings(std::ostream& out, const Diff& d) {
         if (f.before && f.after && f.before->severity != f.after->severity)
             severity = fmt::format("{} → {}", analysis::to_string(f.before->severity), severity);
         fmt::print(out, "| {} | {} | `{}` | {} | `{}` ({}) | {} |\n", to_string(f.change), severity, f.check,
-                   cell(f.firewall), cell(s.rule), cell(s.location), cell(s.message));
+                   markdown_cell(f.firewall), markdown_cell(s.rule), markdown_cell(s.location),
+                   markdown_cell(s.message));
     }
     fmt::print(out, "\n{} findings unchanged.\n", d.unchanged_findings);
 }
@@ -73,7 +61,8 @@ void write_findings(std::ostream& out, const Diff& d) {
 
 void write_diff_markdown(std::ostream& out, const Diff& d, const DiffGate& g) {
     fmt::print(out, "## flowgap: {}\n\n", g.failed() ? "this change breaks Tanium" : "no Tanium regression");
-    fmt::print(out, "Before: `{}`; after: `{}`.\n\n", cell(d.before.source), cell(d.after.source));
+    fmt::print(out, "Before: `{}`; after: `{}`.\n\n", markdown_cell(d.before.source),
+               markdown_cell(d.after.source));
     for (const auto& f : g.broken_flows)
         fmt::print(out, "- **worse:** `{}`\n", f);
     for (const auto& f : g.new_findings)

@@ -145,4 +145,20 @@ std::string escape_markup(std::string_view s) {
     return out;
 }
 
+std::string markdown_cell(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '|') {
+            out += "\\|";
+        } else if (c == '\n' || c == '\r') {
+            out += ' ';
+        } else if (c == '`') {
+            out += '\'';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace flowgap::cli

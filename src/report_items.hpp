@@ -48,4 +48,8 @@ std::string verdict_color_class(analysis::Verdict v);  // "allowed", "blocked", 
 // control characters XML 1.0 forbids dropped (config text is copied into reports verbatim).
 std::string escape_markup(std::string_view s);
 
+// Text for a Markdown table cell or code span: pipes would split cells, backticks and newlines
+// break the line.
+std::string markdown_cell(std::string_view s);
+
 }  // namespace flowgap::cli

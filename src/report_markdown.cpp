@@ -12,28 +12,11 @@ using namespace flowgap::analysis;
 
 namespace {
 
-// Table cells and inline text: pipes would split cells, backticks and newlines break the line.
-std::string cell(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|') {
-            out += "\\|";
-        } else if (c == '\n' || c == '\r') {
-            out += ' ';
-        } else if (c == '`') {
-            out += '\'';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 // The remedy's summary as a sub-item, its commands (one per line after it) in a code block.
 void write_fix(std::ostream& out, const std::string& fix) {
     if (fix.empty()) return;
     size_t nl = fix.find('\n');
-    fmt::print(out, "  - fix: {}\n", cell(fix.substr(0, nl)));
+    fmt::print(out, "  - fix: {}\n", markdown_cell(fix.substr(0, nl)));
     if (nl == std::string::npos) return;
     fmt::print(out, "\n    ```\n");
     for (size_t at = nl + 1; at < fix.size();) {
@@ -60,7 +43,8 @@ void write_failing(std::ostream& out, const Report& r) {
         if (!item.fails) continue;
         ItemView v = view(r, item);
         fmt::print(out, "- **{}** `{}` {} at `{}`: {}\n", v.severity, v.check,
-                   cell(v.firewall.empty() ? "-" : v.firewall), cell(v.location.str()), cell(v.message));
+                   markdown_cell(v.firewall.empty() ? "-" : v.firewall), markdown_cell(v.location.str()),
+                   markdown_cell(v.message));
         write_fix(out, v.remediation);
     }
     fmt::print(out, "\n");
@@ -75,10 +59,11 @@ void write_others(std::ostream& out, const Report& r) {
     for (const auto& item : r.gate->items) {
         if (item.fails) continue;
         ItemView v = view(r, item);
-        std::string waived = item.waived ? fmt::format(" (waived: {})", cell(v.waiver)) : std::string();
+        std::string waived =
+            item.waived ? fmt::format(" (waived: {})", markdown_cell(v.waiver)) : std::string();
         fmt::print(out, "- {} `{}` {} at `{}`: {}{}\n", v.severity, v.check,
-                   cell(v.firewall.empty() ? "-" : v.firewall), cell(v.location.str()), cell(v.message),
-                   waived);
+                   markdown_cell(v.firewall.empty() ? "-" : v.firewall), markdown_cell(v.location.str()),
+                   markdown_cell(v.message), waived);
     }
     fmt::print(out, "\n</details>\n\n");
 }
@@ -86,7 +71,7 @@ void write_others(std::ostream& out, const Report& r) {
 void write_matrix(std::ostream& out, const Report& r) {
     fmt::print(out, "<details><summary>Flow matrix</summary>\n\n| flow | level |");
     for (const auto& spec : r.deployment.firewalls)
-        fmt::print(out, " {} |", cell(spec.name));
+        fmt::print(out, " {} |", markdown_cell(spec.name));
     fmt::print(out, " end to end |\n|---|---|");
     for (size_t i = 0; i <= r.deployment.firewalls.size(); ++i)
         fmt::print(out, "---|");
@@ -119,7 +104,7 @@ void write_audit_markdown(std::ostream& out, const Report& r) {
         failing += e.verdict == Verdict::allowed || e.verdict == Verdict::not_applicable ? 0 : 1;
     }
     fmt::print(out, "`{}`: {} firewalls, {} of {} required flows allowed end to end.\n\n",
-               cell(r.deployment.path), r.firewalls.size(), required - failing, required);
+               markdown_cell(r.deployment.path), r.firewalls.size(), required - failing, required);
     write_counts(out, g);
     write_failing(out, r);
     write_others(out, r);
