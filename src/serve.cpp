@@ -255,7 +255,6 @@ void run_job(std::shared_ptr<State> s, std::shared_ptr<JobEntry> job, std::vecto
     job->s.step = job->s.steps;
     job->s.outcome = std::move(r.outcome);
     job->s.error = std::move(r.error);
-    job->s.error_status = r.status;
 }
 
 void start_job(const std::shared_ptr<State>& s, const httplib::Request& req, httplib::Response& res,

@@ -55,7 +55,6 @@ struct JobState {
     size_t step = 0, steps = 0;
     Outcome outcome;
     nlohmann::json error;  // failed: {"message", "location", ...}
-    int error_status = 0;  // failed: the HTTP status the API would answer
 };
 
 struct JobEntry {
