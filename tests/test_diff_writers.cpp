@@ -7,10 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
-#include "src/diff.hpp"
-#include "src/diff_items.hpp"
+#include "src/diff/diff.hpp"
+#include "src/diff/items.hpp"
 
-using namespace flowgap::cli;
+using namespace flowgap::diff;
+using namespace flowgap::report;
 using nlohmann::json;
 
 namespace {

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "src/redact.hpp"
+#include "src/report/redact.hpp"
 
-using flowgap::cli::mask_secrets;
+using flowgap::report::mask_secrets;
 
 TEST_CASE("mask_secrets hides the values of secret-looking fields", "[redact]") {
     // PAN-OS XML, as an unknown construct or a description might carry it.

@@ -12,11 +12,11 @@
 #include "analysis/checks.hpp"
 #include "analysis/remediation.hpp"
 #include "parsers/parse.hpp"
-#include "src/remediation.hpp"
+#include "src/report/remediation.hpp"
 #include "support.hpp"
 
 using namespace flowgap::analysis;
-using flowgap::cli::remedy_for;
+using flowgap::report::remedy_for;
 using flowgap::testing::TempDir;
 
 namespace {

@@ -1,11 +1,11 @@
 // The limits behind serve's 503 answers: audit slots and the job store.
 #include <catch2/catch.hpp>
 
-#include "src/serve_jobs.hpp"
+#include "src/serve/jobs.hpp"
 
-using flowgap::cli::AuditSlots;
-using flowgap::cli::Job;
-using flowgap::cli::JobStore;
+using flowgap::serve::AuditSlots;
+using flowgap::serve::Job;
+using flowgap::serve::JobStore;
 
 TEST_CASE("audit slots: a request waits for a free slot, and gives up after the wait", "[serve]") {
     AuditSlots slots(2, std::chrono::seconds(0));
