@@ -15,7 +15,11 @@ set -uo pipefail
 bin=$(realpath "$1")
 out=$(mkdir -p "$2" && realpath "$2")
 top=$(cd "$(dirname "$0")/.." && pwd)
+# The corpus sits beside the clone (../shared/corpus); a git worktree finds it beside its main clone.
 corpus=${FLOWGAP_CORPUS:-$top/../shared/corpus}
+if [ ! -d "$corpus" ] && common=$(git -C "$top" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
+    corpus=$(dirname "$common")/../shared/corpus
+fi
 export FLOWGAP_TODAY=2026-06-01 NO_COLOR=1
 cd "$top"
 
