@@ -17,6 +17,7 @@
 #include "analysis/gate.hpp"
 #include "flowgap/version.hpp"
 #include "src/report/formats.hpp"
+#include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
 #include "src/serve/jobs.hpp"
 
@@ -422,7 +423,7 @@ int run_serve(const ServeOptions& o) {
     s->context.fail_on = *parse_severity(o.fail_on);
     if (!o.deployment.empty()) {
         s->context.deployment = load_deployment(o.deployment);
-        s->context.waivers = default_waivers(*s->context.deployment);
+        s->context.waivers = waivers_for(*s->context.deployment, "");
     }
     httplib::Server server;
     // Threads beyond the audit slots: requests waiting for a slot hold one each, and the page's
