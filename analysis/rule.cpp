@@ -1,25 +1,6 @@
 #include "analysis/rule.hpp"
 
-#include <fmt/format.h>
-
 namespace flowgap::analysis {
-
-std::string SourceLocation::str() const {
-    std::string f = file ? *file : std::string("<input>");
-    if (line == 0) return f;
-    if (column == 0) return fmt::format("{}:{}", f, line);
-    return fmt::format("{}:{}:{}", f, line, column);
-}
-
-std::string Diagnostic::str() const {
-    return fmt::format("{}: {}: {}", location.str(), severity == Severity::error ? "error" : "warning",
-                       message);
-}
-
-InputError::InputError(SourceLocation where, const std::string& message)
-    : std::runtime_error(fmt::format("{}: error: {}", where.str(), message)),
-      where_(std::move(where)),
-      message_(message) {}
 
 std::string_view to_string(Action a) {
     switch (a) {

@@ -6,43 +6,15 @@
 
 #include <deque>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analysis/diagnostic.hpp"
 #include "analysis/flow_space.hpp"
 #include "analysis/string_list.hpp"
 
 namespace flowgap::analysis {
-
-struct SourceLocation {
-    std::shared_ptr<const std::string> file;  // shared: thousands of rules point at one file
-    uint32_t line = 0;                        // 1-based; 0 when unknown
-    uint32_t column = 0;                      // 1-based; 0 when unknown
-    std::string str() const;                  // "file:line:column", "file:line", or "file"
-};
-
-// A problem found while reading input. Errors stop the run; warnings go into the report.
-struct Diagnostic {
-    enum class Severity { warning, error };
-    Severity severity = Severity::warning;
-    SourceLocation location;
-    std::string message;
-    std::string str() const;  // "file:line:column: warning: message"
-};
-
-// Thrown for input that cannot be read at all (exit code 2).
-class InputError : public std::runtime_error {
-  public:
-    InputError(SourceLocation where, const std::string& message);
-    const SourceLocation& location() const { return where_; }
-    const std::string& message() const { return message_; }
-
-  private:
-    SourceLocation where_;
-    std::string message_;
-};
 
 enum class Action {
     allow,

@@ -326,3 +326,24 @@ TEST_CASE("serve: a firewall read from several files takes several uploads", "[s
               json::array({"split-tanium-server-rules.txt", "split-tanium-server-allprofiles.txt"}));
     }
 }
+
+// Serve reads the day through the same today() as `flowgap audit`: FLOWGAP_TODAY pins it, so a
+// waiver's expiry counts the same in both.
+TEST_CASE("serve: FLOWGAP_TODAY decides which waivers have expired, as for flowgap audit", "[serve]") {
+    // The demo's waiver applies through 2027-06-30.
+    for (auto [day, status] : {std::pair{"2027-06-30", "active"}, std::pair{"2027-07-01", "expired"}}) {
+        INFO(day);
+        ServeProcess server({}, {std::string("FLOWGAP_TODAY=") + day});
+        REQUIRE(server.port() != 0);
+        auto res = server.client().Post("/api/audit", demo_upload());
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        json got = json::parse(res->body);
+        CHECK(got.at("waivers").at(0).at("status") == status);
+    }
+    ServeProcess bad({}, {"FLOWGAP_TODAY=2027-13-01"});
+    auto res = bad.client().Post("/api/audit", demo_upload());
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(json::parse(res->body).at("error").at("location") == "FLOWGAP_TODAY");
+}

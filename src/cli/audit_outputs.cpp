@@ -3,15 +3,15 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "analysis/gate.hpp"
-#include "src/report/report.hpp"
+#include "parsers/parse.hpp"
 #include "src/report/files.hpp"
+#include "src/report/formats.hpp"
+#include "src/report/pipeline.hpp"
 
 namespace flowgap::cli {
 
@@ -19,29 +19,6 @@ using namespace flowgap::analysis;
 using namespace flowgap::report;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-[[noreturn]] void bad(const std::string& where, const std::string& what) {
-    throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
-}
-
-Date today(const AuditOptions& o) {
-    std::string where = "--today", value = o.today;
-    if (value.empty()) {
-        const char* env = std::getenv("FLOWGAP_TODAY");
-        if (!env || !*env) return Date::today_utc();
-        where = "FLOWGAP_TODAY";
-        value = env;
-    }
-    auto d = Date::parse(value);
-    if (!d) bad(where, fmt::format("'{}' is not a date YYYY-MM-DD", value));
-    return *d;
-}
-
-std::vector<Waiver> waivers_for(const Deployment& d, const AuditOptions& o) {
-    return o.waivers.empty() ? default_waivers(d) : load_waivers(o.waivers);
-}
 
 // NO_COLOR (no-color.org) wins over everything: a user who set it never wants escapes.
 bool use_color(const AuditOptions& o, const ReportTarget& t) {
@@ -60,26 +37,16 @@ void render(ReportTarget& t, const Report& base, const AuditOptions& o) {
 
 }  // namespace
 
-std::string render_audit(const std::string& format, const Report& r) {
-    std::ostringstream s;
-    if (format == "json") {
-        write_audit_json(s, r);
-    } else if (format == "html") {
-        write_audit_html(s, r);
-    } else if (format == "sarif") {
-        write_audit_sarif(s, r);
-    } else if (format == "junit") {
-        write_audit_junit(s, r);
-    } else if (format == "markdown") {
-        write_audit_markdown(s, r);
-    } else {
-        write_audit_text(s, r);
-    }
-    return s.str();
+CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
+    auto* audit =
+        app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
+    audit->add_option("deployment", o.deployment, "Deployment file (YAML)")->required();
+    add_audit_options(audit, o);
+    return audit;
 }
 
 void add_audit_options(CLI::App* audit, AuditOptions& o) {
-    add_format_options(audit, o.formats, o.outputs, {"text", "json", "html", "sarif", "junit", "markdown"});
+    add_format_options(audit, o.formats, o.outputs, report_format_names());
     audit
         ->add_option("--fail-on", o.fail_on,
                      "Exit 1 when anything at or above this severity remains (default high)")
@@ -94,22 +61,27 @@ void add_audit_options(CLI::App* audit, AuditOptions& o) {
     audit->add_option("--today", o.today, "")->group("");
 }
 
-int write_audit_reports(const Deployment& d, const std::vector<Firewall>& firewalls, const Audit& audit,
-                        const std::vector<Finding>& findings, const AuditOptions& o) {
+int run_audit(const AuditOptions& o) {
+    Deployment d = load_deployment(o.deployment);
+    std::vector<Firewall> firewalls;
+    for (const auto& spec : d.firewalls)
+        firewalls.push_back(parsers::parse_firewall(spec));
     std::vector<ReportTarget> all = report_targets(o.formats, o.outputs);
     auto fail_on = parse_severity(o.fail_on);
     if (!fail_on)
-        bad("--fail-on",
+        InputError::raise_at(
+            "--fail-on",
             fmt::format("'{}' is not a severity (info, low, medium, high, critical)", o.fail_on));
-    std::vector<Waiver> waivers = waivers_for(d, o);
-    Gate gate = run_gate(d, audit, findings, waivers, *fail_on, today(o));
-    Report report{d, firewalls, audit, findings, &gate, {}};
-    report.options.quiet = o.quiet;
-    if (o.timestamp) report.options.timestamp = utc_now();
+    std::vector<Waiver> waivers = waivers_for(d, o.waivers);
+    AuditResult result = run_pipeline(d, firewalls, waivers, *fail_on, today(o.today));
+    ReportOptions options;
+    options.quiet = o.quiet;
+    if (o.timestamp) options.timestamp = utc_now();
+    Report report = report_of(d, firewalls, result, options);
     for (auto& t : all)
         render(t, report, o);
     write_report_targets(all);
-    return gate.passed() ? 0 : 1;
+    return result.gate.passed() ? 0 : 1;
 }
 
 }  // namespace flowgap::cli

@@ -6,9 +6,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+
 #include "analysis/audit.hpp"
 #include "parsers/parse.hpp"
-#include "src/cli/audit_outputs.hpp"
 #include "src/cli/explain.hpp"
 #include "src/report/report.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 
 // Writes the whole report to a string first, so that a failure never leaves a partial report.
 template <typename Writer>
-void emit(const OutputOptions& out, Writer write) {
+void emit(const FlowsOptions& out, Writer write) {
     std::ostringstream buffer;
     write(buffer);
     if (out.output.empty()) {
@@ -29,28 +30,23 @@ void emit(const OutputOptions& out, Writer write) {
         return;
     }
     std::ofstream file(out.output, std::ios::binary | std::ios::trunc);
-    if (!file)
-        throw InputError(SourceLocation{std::make_shared<const std::string>(out.output)},
-                         "cannot write the report");
+    if (!file) InputError::raise_at(out.output, "cannot write the report");
     file << buffer.str();
-}
-
-[[noreturn]] void bad_argument(const std::string& what) {
-    throw InputError(SourceLocation{std::make_shared<const std::string>("command line")}, what);
 }
 
 Packet packet_of(const ExplainOptions& o) {
     Packet p;
     auto src = Address::parse(o.from), dst = Address::parse(o.to);
-    if (!src) bad_argument("--from '" + o.from + "' is not an address");
-    if (!dst) bad_argument("--to '" + o.to + "' is not an address");
-    if (src->family() != dst->family()) bad_argument("--from and --to must be of the same address family");
+    if (!src) InputError::raise_at("command line", "--from '" + o.from + "' is not an address");
+    if (!dst) InputError::raise_at("command line", "--to '" + o.to + "' is not an address");
+    if (src->family() != dst->family())
+        InputError::raise_at("command line", "--from and --to must be of the same address family");
     size_t slash = o.port.find('/');
     auto proto = protocol::parse(o.port.substr(0, slash));
     auto port = slash == std::string::npos ? std::optional<PortSet>(PortSet::single(0))
                                            : PortSet::parse(o.port.substr(slash + 1));
     if (!proto || !port || port->intervals().min() != port->intervals().max()) {
-        bad_argument("--port '" + o.port + "' must be PROTOCOL/PORT, e.g. tcp/17472");
+        InputError::raise_at("command line", "--port '" + o.port + "' must be PROTOCOL/PORT, e.g. tcp/17472");
     }
     p.src = *src;
     p.dst = *dst;
@@ -76,31 +72,29 @@ int run_explain(const std::string& deployment, const ExplainOptions& o) {
         std::cout << buffer.str() << std::flush;
         return 0;
     }
-    bad_argument("--firewall '" + o.firewall + "' is not a firewall of " + deployment);
+    InputError::raise_at("command line",
+                         "--firewall '" + o.firewall + "' is not a firewall of " + deployment);
 }
 
-int run_flows(const std::string& deployment, const OutputOptions& out) {
-    Deployment d = load_deployment(deployment);
+CLI::App* add_flows_command(CLI::App& app, FlowsOptions& o) {
+    auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");
+    flows->add_option("deployment", o.deployment, "Deployment file (YAML)")->required();
+    flows->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    flows->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");
+    return flows;
+}
+
+int run_flows(const FlowsOptions& o) {
+    Deployment d = load_deployment(o.deployment);
     std::vector<Flow> flows = expand(d);
-    emit(out, [&](std::ostream& s) {
-        if (out.format == "json") {
+    emit(o, [&](std::ostream& s) {
+        if (o.format == "json") {
             write_flows_json(s, d, flows);
         } else {
             write_flows_text(s, d, flows);
         }
     });
     return 0;
-}
-
-int run_audit(const std::string& deployment, const AuditOptions& options) {
-    Deployment d = load_deployment(deployment);
-    std::vector<Firewall> firewalls;
-    for (const auto& spec : d.firewalls) {
-        firewalls.push_back(parsers::parse_firewall(spec));
-    }
-    Audit audit = run_audit(d, firewalls);
-    std::vector<Finding> findings = run_checks(d, firewalls, audit);
-    return write_audit_reports(d, firewalls, audit, findings, options);
 }
 
 }  // namespace flowgap::cli

@@ -1,15 +1,21 @@
-// The flowgap commands. Each returns the process exit code: 0 pass, 1 the audit's gate fails (a
-// required flow not allowed, a finding at or above --fail-on), 2 bad input (thrown as
-// analysis::InputError and turned into 2 by main).
+// The flowgap commands `flows` and `explain` (`audit`: audit_outputs.hpp; `diff`:
+// diff_command.hpp; `serve`: src/serve/serve.hpp). Each returns the process exit code: 0 pass,
+// 1 the audit's gate fails (a required flow not allowed, a finding at or above --fail-on), 2 bad
+// input (thrown as analysis::InputError and turned into 2 by main).
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace flowgap::cli {
 
-struct OutputOptions {
+// `flowgap flows`: the Tanium flows that apply to a deployment.
+struct FlowsOptions {
+    std::string deployment;
     std::string format = "text";  // text | json
     std::string output;           // file; empty: standard output
 };
@@ -23,22 +29,10 @@ struct ExplainOptions {
     std::string program;
 };
 
-// `flowgap audit`: the report formats and the gate (docs/usage.md).
-struct AuditOptions {
-    // text | json | html | sarif | junit | markdown, paired in order with `outputs`; one format
-    // may go to standard output (no --output).
-    std::vector<std::string> formats;
-    std::vector<std::string> outputs;
-    std::string fail_on = "high";
-    std::string waivers;         // empty: flowgap-waivers.yaml beside the deployment file, if any
-    std::string today;           // YYYY-MM-DD; empty: $FLOWGAP_TODAY, else today's UTC date
-    std::string color = "auto";  // auto (a TTY without NO_COLOR) | always | never; NO_COLOR wins
-    bool quiet = false;
-    bool timestamp = false;
-};
+// Adds the `flows` subcommand to `app`, filling `options` when it is parsed.
+CLI::App* add_flows_command(CLI::App& app, FlowsOptions& options);
 
-int run_flows(const std::string& deployment, const OutputOptions& out);
+int run_flows(const FlowsOptions& options);
 int run_explain(const std::string& deployment, const ExplainOptions& options);
-int run_audit(const std::string& deployment, const AuditOptions& options);
 
 }  // namespace flowgap::cli

@@ -2,18 +2,16 @@
 #include "src/cli/diff_command.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
-#include "analysis/audit.hpp"
 #include "analysis/gate.hpp"
 #include "parsers/parse.hpp"
+#include "src/diff/audits.hpp"
 #include "src/diff/diff.hpp"
-#include "src/report/report.hpp"
+#include "src/diff/formats.hpp"
 #include "src/report/files.hpp"
+#include "src/report/pipeline.hpp"
 
 namespace flowgap::cli {
 
@@ -24,38 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-[[noreturn]] void bad_input(const std::string& where, const std::string& what) {
-    throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
-}
-
 Firewall parse(const FirewallSpec& spec) {
     return parsers::parse_firewall(spec);
-}
-
-// The waivers `flowgap audit` would apply: --waivers, else the deployment's default file. Both
-// sides get the same ones, so a waiver added with the change counts.
-std::vector<Waiver> waivers_for(const Deployment& d, const std::string& file) {
-    return file.empty() ? default_waivers(d) : load_waivers(file);
-}
-
-Date today() {
-    const char* env = std::getenv("FLOWGAP_TODAY");  // as for audit: tests pin the day
-    if (!env || !*env) return Date::today_utc();
-    auto d = Date::parse(env);
-    if (!d) bad_input("FLOWGAP_TODAY", std::string("'") + env + "' is not a date YYYY-MM-DD");
-    return *d;
-}
-
-// The audit as `flowgap audit --format json` writes it, read back: the config form of diff
-// compares exactly what the saved-report form would read.
-json report_of(const Deployment& d, const std::vector<Firewall>& firewalls,
-               const std::vector<Waiver>& waivers) {
-    Audit audit = run_audit(d, firewalls);
-    std::vector<Finding> findings = run_checks(d, firewalls, audit);
-    Gate gate = run_gate(d, audit, findings, waivers, Severity::high, today());
-    std::ostringstream s;
-    write_audit_json(s, Report{d, firewalls, audit, findings, &gate, {}});
-    return json::parse(s.str());
 }
 
 // FIREWALL=FILE pairs by firewall: naming a firewall again adds a file to its candidate configs
@@ -66,18 +34,18 @@ std::map<size_t, std::vector<std::string>> candidates_of(const Deployment& d,
     for (const auto& arg : args) {
         size_t eq = arg.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-            bad_input("command line", "--candidate '" + arg + "' must be FIREWALL=FILE");
+            InputError::raise_at("command line", "--candidate '" + arg + "' must be FIREWALL=FILE");
         std::string name = arg.substr(0, eq);
         size_t i = 0;
         while (i < d.firewalls.size() && d.firewalls[i].name != name)
             ++i;
         if (i == d.firewalls.size())
-            bad_input("command line",
-                      "--candidate names '" + name + "', which is not a firewall of " + d.path);
+            InputError::raise_at("command line",
+                                 "--candidate names '" + name + "', which is not a firewall of " + d.path);
         std::vector<std::string>& files = out[i];
         std::string file = arg.substr(eq + 1);
         if (std::find(files.begin(), files.end(), file) != files.end())
-            bad_input("command line", "--candidate names " + file + " for '" + name + "' twice");
+            InputError::raise_at("command line", "--candidate names " + file + " for '" + name + "' twice");
         files.push_back(file);
     }
     return out;
@@ -86,64 +54,42 @@ std::map<size_t, std::vector<std::string>> candidates_of(const Deployment& d,
 Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
     Deployment d = load_deployment(deployment);
     auto candidates = candidates_of(d, o.candidates);
+    // The waivers `flowgap audit` would apply. Both sides get the same ones, so a waiver added
+    // with the change counts.
     std::vector<Waiver> waivers = waivers_for(d, o.waivers);
     std::vector<Firewall> firewalls;
     for (const auto& spec : d.firewalls)
         firewalls.push_back(parse(spec));
-    json before = report_of(d, firewalls, waivers);
+    Date day = today();
+    json before = audit_json(d, firewalls, waivers, day);
     // Only the named firewalls are read again; the rest keep their parsed model.
     for (const auto& [i, files] : candidates) {
         d.firewalls[i].configs = files;
         d.firewalls[i].config_paths = files;
         firewalls[i] = parse(d.firewalls[i]);
     }
-    json after = report_of(d, firewalls, waivers);
+    json after = audit_json(d, firewalls, waivers, day);
     return compare_reports(before, deployment, after, deployment + " with the candidates");
 }
 
 json read_report(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) bad_input(path, "cannot open the report");
+    if (!in) InputError::raise_at(path, "cannot open the report");
     try {
         return json::parse(in);
     } catch (const json::parse_error& e) {
-        bad_input(path, std::string("not a JSON report: ") + e.what());
+        InputError::raise_at(path, std::string("not a JSON report: ") + e.what());
     }
 }
 
 std::optional<Severity> fail_on_of(const std::string& s) {
     if (s == "none") return std::nullopt;
     if (auto v = parse_severity(s)) return v;
-    bad_input("command line", "--fail-on '" + s + "' must be info, low, medium, high, critical or none");
+    InputError::raise_at("command line",
+                         "--fail-on '" + s + "' must be info, low, medium, high, critical or none");
 }
 
 }  // namespace
-
-std::string render_diff(const std::string& format, const Diff& d, const DiffGate& g,
-                        const DiffReportOptions& options) {
-    std::ostringstream s;
-    if (format == "json") {
-        write_diff_json(s, d, g);
-    } else if (format == "markdown") {
-        write_diff_markdown(s, d, g);
-    } else if (format == "html") {
-        write_diff_html(s, d, g, options);
-    } else if (format == "sarif") {
-        write_diff_sarif(s, d, g, options);
-    } else if (format == "junit") {
-        write_diff_junit(s, d, g, options);
-    } else {
-        write_diff_text(s, d, g);
-    }
-    return s.str();
-}
-
-Diff diff_audits(const Deployment& before, const std::vector<Firewall>& before_firewalls,
-                 const Deployment& after, const std::vector<Firewall>& after_firewalls,
-                 const std::vector<Waiver>& waivers) {
-    return compare_reports(report_of(before, before_firewalls, waivers), before.path,
-                           report_of(after, after_firewalls, waivers), after.path + " with the candidates");
-}
 
 CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
     auto* cmd = app.add_subcommand(
@@ -154,7 +100,7 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
     cmd->add_option("--candidate", o.candidates,
                     "FIREWALL=FILE: audit with this firewall's config replaced (repeat it for a firewall "
                     "read from several files)");
-    add_format_options(cmd, o.formats, o.outputs, {"text", "json", "markdown", "html", "sarif", "junit"});
+    add_format_options(cmd, o.formats, o.outputs, diff_format_names());
     cmd->add_option(
         "--fail-on", o.fail_on,
         "Exit 1 when a finding at or above this severity appears (info|low|medium|high|critical|none; "
@@ -171,11 +117,13 @@ int run_diff(const DiffOptions& o) {
     Diff d;
     if (o.inputs.size() == 2) {
         if (!o.candidates.empty())
-            bad_input("command line", "--candidate goes with a deployment file, not with two reports");
+            InputError::raise_at("command line",
+                                 "--candidate goes with a deployment file, not with two reports");
         d = compare_reports(read_report(o.inputs[0]), o.inputs[0], read_report(o.inputs[1]), o.inputs[1]);
     } else {
         if (o.candidates.empty())
-            bad_input("command line", "give --candidate FIREWALL=FILE, or two saved reports to compare");
+            InputError::raise_at("command line",
+                                 "give --candidate FIREWALL=FILE, or two saved reports to compare");
         d = diff_candidates(o.inputs[0], o);
     }
     DiffGate g = gate_of(d, fail_on);

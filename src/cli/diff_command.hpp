@@ -7,17 +7,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "analysis/deployment.hpp"
-#include "analysis/waivers.hpp"
-#include "src/diff/diff.hpp"
-
 namespace flowgap::cli {
 
 struct DiffOptions {
     std::vector<std::string> inputs;      // DEPLOYMENT, or BEFORE.json AFTER.json
     std::vector<std::string> candidates;  // FIREWALL=FILE
-    // text | json | markdown | html | sarif | junit, paired in order with `outputs` as for
-    // `flowgap audit`; one format may go to standard output (no --output).
+    // text | json | markdown | html | sarif | junit (diff::diff_formats()), paired in order with
+    // `outputs` as for `flowgap audit`; one format may go to standard output (no --output).
     std::vector<std::string> formats;
     std::vector<std::string> outputs;
     std::string fail_on = "high";  // a severity, or "none"
@@ -31,15 +27,5 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& options);
 // Exit code: 0 nothing got worse, 1 a required flow got worse or a finding at or above
 // --fail-on appeared, 2 bad input (analysis::InputError, turned into 2 by main).
 int run_diff(const DiffOptions& options);
-
-// One diff report in one format (text, json, markdown, html, sarif, junit; anything else: text).
-std::string render_diff(const std::string& format, const diff::Diff& d, const diff::DiffGate& g,
-                        const diff::DiffReportOptions& options);
-
-// The config form's comparison for a caller that parsed both sides itself (`flowgap serve`):
-// `after` is `before` with some firewalls' configs replaced. Both sides get the same waivers.
-diff::Diff diff_audits(const analysis::Deployment& before, const std::vector<analysis::Firewall>& before_firewalls,
-                 const analysis::Deployment& after, const std::vector<analysis::Firewall>& after_firewalls,
-                 const std::vector<analysis::Waiver>& waivers);
 
 }  // namespace flowgap::cli

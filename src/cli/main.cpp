@@ -1,39 +1,27 @@
-// flowgap: audits firewall configurations against the Tanium port matrix.
+// flowgap: audits firewall configurations against the Tanium port matrix. Registers the commands
+// and dispatches to the one that was parsed; each command's options live beside it.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "analysis/rule.hpp"
+#include "flowgap/version.hpp"
 #include "src/cli/audit_outputs.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/diff_command.hpp"
 #include "src/serve/serve.hpp"
 
-namespace {
-
-void add_output_options(CLI::App* cmd, flowgap::cli::OutputOptions& out) {
-    cmd->add_option("--format", out.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("-o,--output", out.output, "Write the report to this file instead of standard output");
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     CLI::App app{"flowgap: checks firewall configurations against the Tanium port matrix"};
-    app.set_version_flag("--version", "flowgap 0.1.0");
+    app.set_version_flag("--version", "flowgap " FLOWGAP_VERSION);
     app.require_subcommand(1);
 
-    std::string deployment;
-    flowgap::cli::OutputOptions flows_out;
+    flowgap::cli::FlowsOptions flows_options;
+    auto* flows = flowgap::cli::add_flows_command(app, flows_options);
     flowgap::cli::AuditOptions audit_options;
-    auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");
-    flows->add_option("deployment", deployment, "Deployment file (YAML)")->required();
-    add_output_options(flows, flows_out);
-    auto* audit =
-        app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
-    audit->add_option("deployment", deployment, "Deployment file (YAML)")->required();
-    flowgap::cli::add_audit_options(audit, audit_options);
+    flowgap::cli::add_audit_command(app, audit_options);
 
+    std::string deployment;
     flowgap::cli::ExplainOptions explain_options;
     auto* explain = app.add_subcommand("explain", "Trace one packet through one firewall, rule by rule");
     explain->add_option("deployment", deployment, "Deployment file (YAML)")->required();
@@ -58,11 +46,11 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     try {
-        if (flows->parsed()) return flowgap::cli::run_flows(deployment, flows_out);
+        if (flows->parsed()) return flowgap::cli::run_flows(flows_options);
         if (explain->parsed()) return flowgap::cli::run_explain(deployment, explain_options);
         if (diff->parsed()) return flowgap::cli::run_diff(diff_options);
         if (serve->parsed()) return flowgap::serve::run_serve(serve_options);
-        return flowgap::cli::run_audit(deployment, audit_options);
+        return flowgap::cli::run_audit(audit_options);
     } catch (const flowgap::analysis::InputError& e) {
         std::cerr << "flowgap: " << e.what() << "\n";
         return 2;

@@ -10,15 +10,10 @@
 
 namespace flowgap::diff {
 
-
 using analysis::Severity;
 using nlohmann::json;
 
 namespace {
-
-[[noreturn]] void bad_report(const std::string& name, const std::string& what) {
-    throw analysis::InputError(analysis::SourceLocation{std::make_shared<const std::string>(name)}, what);
-}
 
 std::string str(const json& j, const char* key) {
     auto it = j.find(key);
@@ -50,10 +45,11 @@ class Reader {
   public:
     Reader(const json& report, const std::string& name) : report_(report), name_(name) {
         if (!report.is_object() || str(report, "schema") != "flowgap-report/1")
-            bad_report(name, "not a flowgap report (expected \"schema\": \"flowgap-report/1\")");
+            analysis::InputError::raise_at(
+                name, "not a flowgap report (expected \"schema\": \"flowgap-report/1\")");
         for (const char* key : {"firewalls", "flows", "end_to_end", "findings"}) {
             if (!report.contains(key) || !report[key].is_array())
-                bad_report(name, std::string("the report has no '") + key + "' list");
+                analysis::InputError::raise_at(name, std::string("the report has no '") + key + "' list");
         }
         for (const auto& fw : report["firewalls"])
             formats_[str(fw, "name")] = str(fw, "format");
@@ -98,7 +94,9 @@ class Reader {
     FindingState finding(const json& f) const {
         FindingState s;
         auto sev = analysis::parse_severity(str(f, "severity"));
-        if (!sev) bad_report(name_, "a finding has an unknown severity '" + str(f, "severity") + "'");
+        if (!sev)
+            analysis::InputError::raise_at(name_,
+                                           "a finding has an unknown severity '" + str(f, "severity") + "'");
         s.severity = *sev;
         s.rule = str(f, "rule");
         s.location = str(f, "location");

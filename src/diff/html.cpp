@@ -43,10 +43,6 @@ constexpr std::string_view kDiffStyle = R"css(
 // are always shown, the others up to this many. The JSON has them all.
 constexpr size_t kMaxDecisions = 8;
 
-std::string e(std::string_view s) {
-    return escape_markup(s);
-}
-
 // How the banner counts a verdict change, and the order changes are listed in: what broke
 // first, then what was fixed, then what only moved between rules or in or out of scope.
 enum Kind : size_t { kBroken, kFixed, kChanged };
@@ -74,10 +70,11 @@ std::vector<const FlowDiff*> ranked(const std::vector<FlowDiff>& list) {
 
 HtmlBanner banner_of(const Diff& d, const DiffGate& g) {
     HtmlBanner b{!g.failed(), "Tanium change report", {}, {}};
-    b.lines.push_back(
-        fmt::format("<code>{}</code> &rarr; <code>{}</code>", e(d.before.source), e(d.after.source)));
+    b.lines.push_back(fmt::format("<code>{}</code> &rarr; <code>{}</code>", escape_markup(d.before.source),
+                                  escape_markup(d.after.source)));
     std::string fail_on = g.fail_on ? std::string(analysis::to_string(*g.fail_on)) : "none";
-    b.lines.push_back(fmt::format("Gate (<code>--fail-on {}</code>): {}", fail_on, e(gate_summary(d, g))));
+    b.lines.push_back(
+        fmt::format("Gate (<code>--fail-on {}</code>): {}", fail_on, escape_markup(gate_summary(d, g))));
     size_t counts[3] = {0, 0, 0};  // by Kind
     for (const auto* list : {&d.flows, &d.end_to_end}) {
         for (const auto& f : *list)
@@ -117,12 +114,14 @@ void write_configs(std::ostream& out, const Diff& d) {
         const FirewallSide *b = firewall_in(d.before, name), *a = firewall_in(d.after, name);
         const FirewallSide* any = b ? b : a;
         auto config = [](const FirewallSide* f) {
-            return f ? "<code>" + e(f->config) + "</code>" : std::string("<span class=\"none\">none</span>");
+            return f ? "<code>" + escape_markup(f->config) + "</code>"
+                     : std::string("<span class=\"none\">none</span>");
         };
         auto rules = [](const FirewallSide* f) { return f ? std::to_string(f->rules) : std::string("-"); };
         bool same = b && a && b->config == a->config && b->rules == a->rules;
-        fmt::print(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", e(name),
-                   e(any->format), config(b), same ? "<span class=\"none\">unchanged</span>" : config(a),
+        fmt::print(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                   escape_markup(name), escape_markup(any->format), config(b),
+                   same ? "<span class=\"none\">unchanged</span>" : config(a),
                    same ? rules(b) : rules(b) + " &rarr; " + rules(a));
     }
     fmt::print(out, "</tbody></table>\n");
@@ -132,9 +131,10 @@ void write_decision(std::ostream& out, const DiffDecision& d, const char* mark_c
     fmt::print(out, "<li{}>", *mark_class ? fmt::format(" class=\"{}\"", mark_class) : "");
     if (*mark) fmt::print(out, "<span class=\"mark\">{}</span>", mark);
     fmt::print(out, "<b>{}{}</b> <code>{}</code><div class=\"loc\"><code>{}</code></div>",
-               d.conditional ? "may " : "", e(d.action), e(d.rule), e(d.location));
-    if (!d.text.empty()) fmt::print(out, "<pre>{}</pre>", e(d.text));
-    if (!d.example.empty()) fmt::print(out, "<div>e.g. <code>{}</code></div>", e(d.example));
+               d.conditional ? "may " : "", escape_markup(d.action), escape_markup(d.rule),
+               escape_markup(d.location));
+    if (!d.text.empty()) fmt::print(out, "<pre>{}</pre>", escape_markup(d.text));
+    if (!d.example.empty()) fmt::print(out, "<div>e.g. <code>{}</code></div>", escape_markup(d.example));
     fmt::print(out, "</li>\n");
 }
 
@@ -144,9 +144,9 @@ void write_side(std::ostream& out, const char* label, const VerdictState& v, con
                 const char* mark_class, const char* mark) {
     fmt::print(out, "<div class=\"side {}\"><h4>{} {}</h4>\n", label, label, html_pill(v.verdict, v.verdict));
     if (!v.example_blocked.empty())
-        fmt::print(out, "<p>blocked, e.g. <code>{}</code></p>\n", e(v.example_blocked));
+        fmt::print(out, "<p>blocked, e.g. <code>{}</code></p>\n", escape_markup(v.example_blocked));
     if (!v.example_conditional.empty())
-        fmt::print(out, "<p>conditional, e.g. <code>{}</code></p>\n", e(v.example_conditional));
+        fmt::print(out, "<p>conditional, e.g. <code>{}</code></p>\n", escape_markup(v.example_conditional));
     if (v.verdict == "allowed") fmt::print(out, "<p>every packet of the flow gets through</p>\n");
     if (v.verdict == "not-applicable")
         fmt::print(out, "<p class=\"none\">the flow does not cross here</p>\n");
@@ -173,9 +173,9 @@ void write_side(std::ostream& out, const char* label, const VerdictState& v, con
 void write_flow(std::ostream& out, const FlowDiff& f) {
     std::string change(to_string(f.change));
     fmt::print(out, "<article class=\"item {}\" data-change=\"{}\" data-firewall=\"{}\">\n", change, change,
-               e(f.firewall));
-    fmt::print(out, "<h3>{} <code>{}</code> {} {}{}</h3>\n", html_pill(change, change), e(f.flow), e(f.level),
-               f.firewall.empty() ? "end to end" : "at " + e(f.firewall),
+               escape_markup(f.firewall));
+    fmt::print(out, "<h3>{} <code>{}</code> {} {}{}</h3>\n", html_pill(change, change), escape_markup(f.flow),
+               escape_markup(f.level), f.firewall.empty() ? "end to end" : "at " + escape_markup(f.firewall),
                got_worse(f) ? " <span class=\"status fails\">fails the gate</span>" : "");
     fmt::print(out, "<div class=\"sides\">\n");
     write_side(out, "before", f.before, f.after, "removed", "no longer decides");
@@ -200,10 +200,11 @@ void write_finding_side(std::ostream& out, const char* label, const std::optiona
         fmt::print(out, "<p class=\"none\">no such finding</p>\n</div>\n");
         return;
     }
-    fmt::print(out, "<p>{}</p>\n<p><code>{}</code> at <code>{}</code>{}</p>\n", e(s->message), e(s->rule),
-               e(s->location), s->waived ? " <span class=\"status waived\">waived</span>" : "");
-    if (!s->text.empty()) fmt::print(out, "<pre>{}</pre>\n", e(s->text));
-    if (!s->example.empty()) fmt::print(out, "<p>e.g. <code>{}</code></p>\n", e(s->example));
+    fmt::print(out, "<p>{}</p>\n<p><code>{}</code> at <code>{}</code>{}</p>\n", escape_markup(s->message),
+               escape_markup(s->rule), escape_markup(s->location),
+               s->waived ? " <span class=\"status waived\">waived</span>" : "");
+    if (!s->text.empty()) fmt::print(out, "<pre>{}</pre>\n", escape_markup(s->text));
+    if (!s->example.empty()) fmt::print(out, "<p>e.g. <code>{}</code></p>\n", escape_markup(s->example));
     fmt::print(out, "</div>\n");
 }
 
@@ -217,9 +218,9 @@ void write_findings(std::ostream& out, const Diff& d, const DiffGate& g) {
         std::string change(to_string(f.change));
         const FindingState& s = f.after ? *f.after : *f.before;
         fmt::print(out, "<article class=\"item {}\" data-change=\"{}\" data-firewall=\"{}\">\n", change,
-                   change, e(f.firewall));
-        fmt::print(out, "<h3>{} <code>{}</code> {}: {}{}</h3>\n", html_pill(change, change), e(f.check),
-                   e(f.firewall), e(s.rule),
+                   change, escape_markup(f.firewall));
+        fmt::print(out, "<h3>{} <code>{}</code> {}: {}{}</h3>\n", html_pill(change, change),
+                   escape_markup(f.check), escape_markup(f.firewall), escape_markup(s.rule),
                    fails_gate(f, g.fail_on) ? " <span class=\"status fails\">fails the gate</span>" : "");
         fmt::print(out, "<div class=\"sides\">\n");
         write_finding_side(out, "before", f.before);

@@ -10,17 +10,13 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "analysis/rule.hpp"
+#include "analysis/diagnostic.hpp"
 
 namespace flowgap::report {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-[[noreturn]] void bad(const std::string& where, const std::string& what) {
-    throw analysis::InputError(analysis::SourceLocation{std::make_shared<const std::string>(where)}, what);
-}
 
 }  // namespace
 
@@ -42,13 +38,15 @@ std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats
     std::vector<ReportTarget> out;
     if (outputs.empty() && formats.size() == 1) return {ReportTarget{formats[0], "", ""}};
     if (outputs.size() != formats.size()) {
-        bad("command line", fmt::format("give each --format its own --output ({} formats, {} outputs); "
+        analysis::InputError::raise_at(
+            "command line", fmt::format("give each --format its own --output ({} formats, {} outputs); "
                                         "only a single format may go to standard output",
                                         formats.size(), outputs.size()));
     }
     std::set<std::string> seen;
     for (size_t i = 0; i < formats.size(); ++i) {
-        if (!seen.insert(outputs[i]).second) bad("command line", "--output '" + outputs[i] + "' given twice");
+        if (!seen.insert(outputs[i]).second)
+            analysis::InputError::raise_at("command line", "--output '" + outputs[i] + "' given twice");
         // "-" is standard output, so that one format can go to the terminal beside report files.
         out.push_back(ReportTarget{formats[i], outputs[i] == "-" ? "" : outputs[i], ""});
     }
@@ -69,7 +67,7 @@ void write_report_targets(const std::vector<ReportTarget>& all) {
         if (file) staged.emplace_back(tmp, t.path);
         if (!file || !(file << t.rendered) || !file.flush()) {
             discard();
-            bad(t.path, "cannot write the report");
+            analysis::InputError::raise_at(t.path, "cannot write the report");
         }
     }
     for (const auto& [tmp, path] : staged) {
@@ -77,7 +75,7 @@ void write_report_targets(const std::vector<ReportTarget>& all) {
         fs::rename(tmp, path, ec);
         if (ec) {
             discard();
-            bad(path, "cannot write the report: " + ec.message());
+            analysis::InputError::raise_at(path, "cannot write the report: " + ec.message());
         }
     }
     for (const auto& t : all) {

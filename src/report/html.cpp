@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "src/report/html_page.hpp"
-#include "src/report/redact.hpp"
 #include "src/report/html.hpp"
+#include "src/report/html_page.hpp"
 #include "src/report/items.hpp"
+#include "src/report/redact.hpp"
 
 namespace flowgap::report {
 
@@ -37,16 +37,13 @@ constexpr std::string_view kScript = R"js(
 )js";
 // clang-format on
 
-std::string e(std::string_view s) {
-    return escape_markup(s);
-}
-
 void write_banner(std::ostream& out, const Report& r) {
     const Gate& g = *r.gate;
     SeverityCounts c = count(g);
     HtmlBanner b{g.passed(), "Tanium firewall gap report", {}, {}};
-    b.lines.push_back(fmt::format("<code>{}</code>: {} firewalls, {} Tanium flows", e(r.deployment.path),
-                                  r.firewalls.size(), r.audit.flows.size()));
+    b.lines.push_back(fmt::format("<code>{}</code>: {} firewalls, {} Tanium flows",
+                                  escape_markup(r.deployment.path), r.firewalls.size(),
+                                  r.audit.flows.size()));
     std::string gate = g.passed() ? "nothing at or above " + std::string(to_string(g.fail_on)) + " remains"
                                   : fmt::format("{} item{} at or above {}", g.failing(),
                                                 g.failing() == 1 ? "" : "s", to_string(g.fail_on));
@@ -66,7 +63,7 @@ void write_filter(std::ostream& out, const Report& r) {
     }
     fmt::print(out, "<label>Firewall <select name=\"firewall\"><option value=\"*\">all firewalls</option>");
     for (const auto& spec : r.deployment.firewalls)
-        fmt::print(out, "<option value=\"{0}\">{0}</option>", e(spec.name));
+        fmt::print(out, "<option value=\"{0}\">{0}</option>", escape_markup(spec.name));
     fmt::print(out, "</select></label><span id=\"shown\"></span></form>\n");
 }
 
@@ -81,12 +78,12 @@ void write_legend(std::ostream& out) {
 void write_matrix(std::ostream& out, const Report& r) {
     fmt::print(out, "<table class=\"matrix\">\n<thead><tr><th>flow</th><th>level</th><th>service</th>");
     for (const auto& spec : r.deployment.firewalls)
-        fmt::print(out, "<th class=\"fw-scoped\" data-firewall=\"{0}\">{0}</th>", e(spec.name));
+        fmt::print(out, "<th class=\"fw-scoped\" data-firewall=\"{0}\">{0}</th>", escape_markup(spec.name));
     fmt::print(out, "<th>end to end</th></tr></thead>\n<tbody>\n");
     for (const auto& end : r.audit.end_to_end) {
         const Flow& f = r.audit.flows[end.flow];
-        fmt::print(out, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td>", e(f.entry->id),
-                   to_string(f.entry->level), e(f.service));
+        fmt::print(out, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td>", escape_markup(f.entry->id),
+                   to_string(f.entry->level), escape_markup(f.service));
         for (size_t fi = 0; fi < r.deployment.firewalls.size(); ++fi) {
             std::string cell = "<span class=\"none\">not crossed</span>";
             for (const auto& res : r.audit.results) {
@@ -94,8 +91,8 @@ void write_matrix(std::ostream& out, const Report& r) {
                     cell = html_pill(verdict_color_class(res.verdict), to_string(res.verdict));
                 }
             }
-            fmt::print(out, "<td class=\"fw-scoped\" data-firewall=\"{}\">{}</td>", e(firewall_name(r, fi)),
-                       cell);
+            fmt::print(out, "<td class=\"fw-scoped\" data-firewall=\"{}\">{}</td>",
+                       escape_markup(firewall_name(r, fi)), cell);
         }
         fmt::print(out, "<td>{}</td></tr>\n",
                    html_pill(verdict_color_class(end.verdict), to_string(end.verdict)));
@@ -108,19 +105,21 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     std::string status = item.waived ? "waived" : item.fails ? "fails the gate" : "below the gate";
     std::string status_class = item.waived ? "waived" : item.fails ? "fails" : "passes";
     fmt::print(out, "<article class=\"item {}{}\" data-severity=\"{}\" data-firewall=\"{}\">\n", v.severity,
-               item.waived ? " waived" : "", v.severity, e(v.firewall));
+               item.waived ? " waived" : "", v.severity, escape_markup(v.firewall));
     fmt::print(out, "<h3>{} <code>{}</code> {} <span class=\"status {}\">{}</span></h3>\n",
-               html_pill(v.severity, v.severity), e(v.check),
-               e(v.firewall.empty() ? v.subject : v.firewall + ": " + v.subject), status_class, status);
-    fmt::print(out, "<p>{}</p>\n<dl>\n<dt>location</dt><dd><code>{}</code></dd>\n", e(v.message),
-               e(v.location.str()));
-    if (!v.text.empty()) fmt::print(out, "<dt>rule as written</dt><dd><pre>{}</pre></dd>\n", e(v.text));
+               html_pill(v.severity, v.severity), escape_markup(v.check),
+               escape_markup(v.firewall.empty() ? v.subject : v.firewall + ": " + v.subject), status_class,
+               status);
+    fmt::print(out, "<p>{}</p>\n<dl>\n<dt>location</dt><dd><code>{}</code></dd>\n", escape_markup(v.message),
+               escape_markup(v.location.str()));
+    if (!v.text.empty())
+        fmt::print(out, "<dt>rule as written</dt><dd><pre>{}</pre></dd>\n", escape_markup(v.text));
     if (!v.example.empty())
-        fmt::print(out, "<dt>example packet</dt><dd><code>{}</code></dd>\n", e(v.example));
+        fmt::print(out, "<dt>example packet</dt><dd><code>{}</code></dd>\n", escape_markup(v.example));
     // Remediation slot: filled once the model carries remediation text (report_items.hpp).
     if (!v.remediation.empty())
-        fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", e(v.remediation));
-    if (item.waived) fmt::print(out, "<dt>waiver</dt><dd>{}</dd>\n", e(v.waiver));
+        fmt::print(out, "<dt>remediation</dt><dd class=\"fix\">{}</dd>\n", escape_markup(v.remediation));
+    if (item.waived) fmt::print(out, "<dt>waiver</dt><dd>{}</dd>\n", escape_markup(v.waiver));
     fmt::print(out, "</dl>\n</article>\n");
 }
 
@@ -146,12 +145,12 @@ void write_firewalls(std::ostream& out, const Report& r) {
         const Firewall& fw = r.firewalls[fi];
         std::string warnings;
         for (const auto& w : fw.warnings)
-            warnings +=
-                fmt::format("<div><code>{}</code> {}</div>", e(w.location.str()), e(mask_secrets(w.message)));
+            warnings += fmt::format("<div><code>{}</code> {}</div>", escape_markup(w.location.str()),
+                                    escape_markup(mask_secrets(w.message)));
         fmt::print(
             out, "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            e(spec.name), e(fw.format), e(spec.config_text()), fw.rule_count,
-            spec.host ? "host " + e(spec.host->str()) : std::string("network"),
+            escape_markup(spec.name), escape_markup(fw.format), escape_markup(spec.config_text()),
+            fw.rule_count, spec.host ? "host " + escape_markup(spec.host->str()) : std::string("network"),
             warnings.empty() ? "<span class=\"none\">none</span>" : warnings);
     }
     fmt::print(out, "</tbody></table>\n");

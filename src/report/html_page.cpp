@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "flowgap/version.hpp"
 #include "src/report/items.hpp"
 
 namespace flowgap::report {
@@ -60,37 +61,34 @@ table{font-size:9pt}.counts li{min-width:44px;padding:4px 6px}}
 )css";
 // clang-format on
 
-std::string e(std::string_view s) {
-    return escape_markup(s);
-}
-
 }  // namespace
 
 void write_html_head(std::ostream& out, std::string_view title, std::string_view extra_style) {
     fmt::print(out,
                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    fmt::print(out, "<title>{}</title>\n<style>{}{}</style>\n</head>\n<body>\n", e(title), kStyle,
+    fmt::print(out, "<title>{}</title>\n<style>{}{}</style>\n</head>\n<body>\n", escape_markup(title), kStyle,
                extra_style);
 }
 
 void write_html_banner(std::ostream& out, const HtmlBanner& b) {
     fmt::print(out, "<header class=\"banner {}\">\n<div class=\"verdict\">{}</div>\n<div class=\"meta\">",
                b.pass ? "pass" : "fail", b.pass ? "PASS" : "FAIL");
-    fmt::print(out, "<h1>{}</h1>\n", e(b.title));
+    fmt::print(out, "<h1>{}</h1>\n", escape_markup(b.title));
     for (size_t i = 0; i < b.lines.size(); ++i)
         fmt::print(out, "{}<p>{}</p>", i ? "\n" : "", b.lines[i]);
     fmt::print(out, "</div>\n<ul class=\"counts\">");
     for (const auto& [n, label] : b.counts)
-        fmt::print(out, "<li><b>{}</b>{}</li>", n, e(label));
+        fmt::print(out, "<li><b>{}</b>{}</li>", n, escape_markup(label));
     fmt::print(out, "</ul>\n</header>\n");
 }
 
 void write_html_foot(std::ostream& out, const std::optional<std::string>& timestamp,
                      std::string_view script) {
-    std::string stamp = timestamp ? ", generated " + e(*timestamp) : "";
+    std::string stamp = timestamp ? ", generated " + escape_markup(*timestamp) : "";
     fmt::print(out,
-               "<footer>flowgap 0.1.0{}. Verdicts are about the first packet of new connections; "
+               "<footer>flowgap " FLOWGAP_VERSION
+               "{}. Verdicts are about the first packet of new connections; "
                "see docs/checks.md.</footer>\n",
                stamp);
     if (!script.empty()) fmt::print(out, "<script>{}</script>\n", script);
@@ -98,7 +96,7 @@ void write_html_foot(std::ostream& out, const std::optional<std::string>& timest
 }
 
 std::string html_pill(std::string_view cls, std::string_view text) {
-    return fmt::format("<span class=\"pill {}\">{}</span>", cls, e(text));
+    return fmt::format("<span class=\"pill {}\">{}</span>", cls, escape_markup(text));
 }
 
 }  // namespace flowgap::report

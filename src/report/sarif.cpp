@@ -5,8 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "src/report/report.hpp"
+#include "flowgap/version.hpp"
 #include "src/report/items.hpp"
+#include "src/report/report.hpp"
 #include "src/report/sarif.hpp"
 
 namespace flowgap::report {
@@ -137,7 +138,7 @@ ordered_json sarif_result(std::string_view check, Severity severity, const std::
 ordered_json sarif_log(ordered_json results, int exit_code, const std::optional<std::string>& timestamp) {
     ordered_json driver;
     driver["name"] = "flowgap";
-    driver["version"] = "0.1.0";
+    driver["version"] = FLOWGAP_VERSION;
     driver["rules"] = ordered_json::array();
     for (const auto& c : sarif_rules())
         driver["rules"].push_back(rule_json(c));

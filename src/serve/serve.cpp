@@ -15,6 +15,9 @@
 
 #include "analysis/address.hpp"
 #include "analysis/gate.hpp"
+#include "flowgap/version.hpp"
+#include "src/report/formats.hpp"
+#include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
 #include "src/serve/jobs.hpp"
 
@@ -28,10 +31,6 @@ std::string_view serve_page();  // src/serve_page.cpp
 std::string_view serve_icon();
 
 namespace {
-
-[[noreturn]] void bad_option(const std::string& what) {
-    throw InputError(SourceLocation{std::make_shared<const std::string>("command line")}, what);
-}
 
 struct Endpoint {
     std::string host;
@@ -47,7 +46,8 @@ Endpoint endpoint_of(const std::string& listen) {
     char* end = nullptr;
     long n = std::strtol(port.c_str(), &end, 10);
     if (host.empty() || port.empty() || *end || n < 0 || n > 65535)
-        bad_option("--listen '" + listen + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
+        InputError::raise_at("command line",
+                             "--listen '" + listen + "' must be HOST:PORT, e.g. 127.0.0.1:8080");
     return {host, static_cast<int>(n)};
 }
 
@@ -115,27 +115,9 @@ json error_body(const InputError& e) {
     return body;
 }
 
-struct Format {
-    std::string name, extension, content_type;
-};
-
-const std::vector<Format>& formats() {
-    static const std::vector<Format> all = {
-        {"json", "json", "application/json"},         {"html", "html", "text/html; charset=utf-8"},
-        {"sarif", "sarif", "application/sarif+json"}, {"markdown", "md", "text/markdown; charset=utf-8"},
-        {"junit", "xml", "application/xml"},          {"text", "txt", "text/plain; charset=utf-8"}};
-    return all;
-}
-
-const Format* format_named(const std::string& name, bool by_extension = false) {
-    for (const auto& f : formats())
-        if ((by_extension ? f.extension : f.name) == name) return &f;
-    return nullptr;
-}
-
 // A report as a response. HTML reports run their own inline script (the filters) and nothing else.
-void send_report(httplib::Response& res, const Outcome& o, const Format& f, Job kind) {
-    auto it = o.reports.find(f.name);
+void send_report(httplib::Response& res, const Outcome& o, const ReportFormat& f, Job kind) {
+    auto it = o.reports.find(std::string(f.name));
     if (it == o.reports.end()) {
         send_json(res, 404,
                   error_body(
@@ -147,7 +129,7 @@ void send_report(httplib::Response& res, const Outcome& o, const Format& f, Job 
         res.set_header(
             "Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:");
-    res.set_content(it->second, f.content_type.c_str());
+    res.set_content(it->second, std::string(f.media_type).c_str());
 }
 
 // A request's files, read straight from the multipart stream into memory. False when the body
@@ -208,12 +190,12 @@ Result execute(State& s, Job kind, const std::vector<Upload>& uploads, const Pro
 void handle_now(State& s, Job kind, const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader) {
     std::string name = req.has_param("format") ? req.get_param_value("format") : "json";
-    const Format* f = format_named(name);
+    const ReportFormat* f = report_format(name);
     std::vector<Upload> uploads;
     if (!f)
-        return send_json(
-            res, 400,
-            error_body("format=" + name + " is not one of json, html, sarif, markdown, junit, text"));
+        return send_json(res, 400,
+                         error_body(fmt::format("format={} is not one of {}", name,
+                                                fmt::join(report_format_names(), ", "))));
     if (!read_uploads(req, res, reader, uploads)) return;
     Result r = execute(s, kind, uploads, [](const std::string&, size_t, size_t) {});
     if (r.status != 200) {
@@ -236,7 +218,7 @@ json job_json(const std::string& id, const JobEntry& job) {
     j["passed"] = job.s.outcome.passed;
     json links = json::object();
     for (const auto& [format, body] : job.s.outcome.reports)
-        links[format] = fmt::format("/api/jobs/{}/report.{}", id, format_named(format)->extension);
+        links[format] = fmt::format("/api/jobs/{}/report.{}", id, report_format(format)->extension);
     j["reports"] = links;
     return j;
 }
@@ -277,7 +259,7 @@ void start_job(const std::shared_ptr<State>& s, const httplib::Request& req, htt
 
 void job_report(State& s, const httplib::Request& req, httplib::Response& res) {
     auto job = s.jobs.find(req.matches[1]);
-    const Format* f = format_named(req.matches[2], true);
+    const ReportFormat* f = report_format(req.matches[2].str(), true);
     if (!job || !f)
         return send_json(res, 404, error_body("no such job or report (jobs are kept for an hour)"));
     std::lock_guard lock(job->mutex);
@@ -287,11 +269,11 @@ void job_report(State& s, const httplib::Request& req, httplib::Response& res) {
     if (f->name != "html")
         res.set_header("Content-Disposition", "attachment; filename=\"flowgap-" +
                                                   std::string(job->kind == Job::diff ? "diff" : "report") +
-                                                  "." + f->extension + "\"");
+                                                  "." + std::string(f->extension) + "\"");
 }
 
 json info_json(const State& s) {
-    json j = {{"service", "flowgap"}, {"version", "0.1.0"}, {"deployment", nullptr}};
+    json j = {{"service", "flowgap"}, {"version", FLOWGAP_VERSION}, {"deployment", nullptr}};
     if (!s.context.deployment) return j;
     j["deployment"] = s.context.deployment->path;
     json firewalls = json::array();
@@ -432,15 +414,16 @@ int run_serve(const ServeOptions& o) {
     Endpoint at = endpoint_of(o.listen);
     std::string token = token_of(o);
     if (!loopback(at.host) && token.empty())
-        bad_option("--listen " + o.listen +
-                   " reaches beyond this machine: give --token (or FLOWGAP_TOKEN) first");
+        InputError::raise_at(
+            "command line",
+            "--listen " + o.listen + " reaches beyond this machine: give --token (or FLOWGAP_TOKEN) first");
     size_t slots = o.max_audits ? o.max_audits : std::max(1u, std::thread::hardware_concurrency());
     auto s = std::make_shared<State>(slots, o.queue_timeout);
     s->token = token;
     s->context.fail_on = *parse_severity(o.fail_on);
     if (!o.deployment.empty()) {
         s->context.deployment = load_deployment(o.deployment);
-        s->context.waivers = default_waivers(*s->context.deployment);
+        s->context.waivers = waivers_for(*s->context.deployment, "");
     }
     httplib::Server server;
     // Threads beyond the audit slots: requests waiting for a slot hold one each, and the page's
@@ -454,7 +437,7 @@ int run_serve(const ServeOptions& o) {
     add_guards(server, s, o.max_upload);
     add_routes(server, s);
     int port = bind(server, at);
-    if (port < 0) bad_option("cannot listen on " + o.listen);
+    if (port < 0) InputError::raise_at("command line", "cannot listen on " + o.listen);
     std::string shown = at.host.find(':') == std::string::npos ? at.host : "[" + at.host + "]";
     std::cout << fmt::format("flowgap serve: listening on http://{}:{}/\n", shown, port) << std::flush;
     return server.listen_after_bind() ? 0 : 2;

@@ -7,24 +7,20 @@
 
 #include <fmt/format.h>
 
-#include "analysis/audit.hpp"
 #include "analysis/gate.hpp"
 #include "parsers/parse.hpp"
-#include "src/cli/audit_outputs.hpp"
-#include "src/cli/diff_command.hpp"
+#include "src/diff/audits.hpp"
+#include "src/diff/formats.hpp"
+#include "src/report/formats.hpp"
+#include "src/report/pipeline.hpp"
 
 namespace flowgap::serve {
 
 using namespace flowgap::analysis;
 using namespace flowgap::report;
 using namespace flowgap::diff;
-using namespace flowgap::cli;  // render_audit, render_diff, diff_audits: to move down
 
 namespace {
-
-[[noreturn]] void bad_upload(const std::string& where, const std::string& what) {
-    throw InputError(SourceLocation{std::make_shared<const std::string>(where)}, what);
-}
 
 constexpr std::string_view candidate_prefix = "candidate:", config_prefix = "config:";
 
@@ -52,8 +48,8 @@ size_t firewall_named(const Deployment& d, const std::string& name, const Upload
         if (d.firewalls[i].name == name) return i;
         names.push_back(d.firewalls[i].name);
     }
-    bad_upload(display_name(u), fmt::format("'{}' is no firewall of {} (its firewalls: {})", name, d.path,
-                                            fmt::join(names, ", ")));
+    InputError::raise_at(display_name(u), fmt::format("'{}' is no firewall of {} (its firewalls: {})", name,
+                                                      d.path, fmt::join(names, ", ")));
 }
 
 // The format a firewall's config has: declared, else detected from the server's copy on disk.
@@ -85,9 +81,10 @@ size_t match(const Deployment& d, const Upload& u, const Uploads& taken) {
     if (by_name.size() == 1) return by_name[0];
     if (by_format.size() == 1) return by_format[0];
     size_t could = by_name.empty() ? by_format.size() : by_name.size();
-    bad_upload(file, fmt::format("cannot tell which firewall this file is ({}): name its firewall",
-                                 could == 0 ? "no firewall still without a config has its file name or format"
-                                            : fmt::format("{} firewalls could be", could)));
+    InputError::raise_at(
+        file, fmt::format("cannot tell which firewall this file is ({}): name its firewall",
+                          could == 0 ? "no firewall still without a config has its file name or format"
+                                     : fmt::format("{} firewalls could be", could)));
 }
 
 void claim(Uploads& side, size_t i, const Upload& u) {
@@ -134,15 +131,15 @@ Deployment deployment_of(const ServeContext& c, const std::vector<Upload>& uploa
     const Upload* found = nullptr;
     for (const auto& u : uploads) {
         if (u.field != "deployment") continue;
-        if (found) bad_upload(display_name(u), "a second deployment file: upload one");
+        if (found) InputError::raise_at(display_name(u), "a second deployment file: upload one");
         found = &u;
     }
     uploaded = found != nullptr;
     if (found) return parse_deployment(display_name(*found), *found->content);
     if (c.deployment) return *c.deployment;
-    bad_upload("request",
-               "no deployment: upload one in the field `deployment` (this server was started "
-               "without --deployment)");
+    InputError::raise_at("request",
+                         "no deployment: upload one in the field `deployment` (this server was started "
+                         "without --deployment)");
 }
 
 // Parses `spec` from its uploads, which from now on are its configs.
@@ -173,9 +170,10 @@ std::vector<Firewall> parse_all(Deployment& d, const Uploads& uploads, bool uplo
         FirewallSpec& spec = d.firewalls[i];
         auto it = uploads.find(i);
         if (it == uploads.end() && uploaded)
-            bad_upload(d.path, fmt::format("no config uploaded for firewall '{}': upload it in a field named "
-                                           "'{}'",
-                                           spec.name, spec.name));
+            InputError::raise_at(
+                d.path, fmt::format("no config uploaded for firewall '{}': upload it in a field named "
+                                    "'{}'",
+                                    spec.name, spec.name));
         progress(fmt::format("parsing {} ({})", names_of(spec, it == uploads.end() ? nullptr : &it->second),
                              spec.name),
                  step++, steps);
@@ -189,7 +187,7 @@ std::vector<Waiver> waivers_of(const ServeContext& c, const std::vector<Upload>&
     const Upload* found = nullptr;
     for (const auto& u : uploads) {
         if (u.field != "waivers") continue;
-        if (found) bad_upload(display_name(u), "a second waiver file: upload one");
+        if (found) InputError::raise_at(display_name(u), "a second waiver file: upload one");
         found = &u;
     }
     if (found) return parse_waivers(display_name(*found), *found->content);
@@ -199,29 +197,26 @@ std::vector<Waiver> waivers_of(const ServeContext& c, const std::vector<Upload>&
 Outcome audit(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, const Assignment& a,
               Severity fail_on, const Progress& progress) {
     if (!a.candidate.empty())
-        bad_upload(display_name(*a.candidate.begin()->second.front()),
-                   "candidate configs go to a diff, not an audit");
+        InputError::raise_at(display_name(*a.candidate.begin()->second.front()),
+                             "candidate configs go to a diff, not an audit");
     size_t step = 0, steps = d.firewalls.size() + 3;
     std::vector<Firewall> firewalls = parse_all(d, a.current, uploaded, progress, step, steps);
-    progress("evaluating the Tanium flows", step++, steps);
-    Audit result = run_audit(d, firewalls);
-    progress("running the checks", step++, steps);
-    std::vector<Finding> findings = run_checks(d, firewalls, result);
-    Gate gate = run_gate(d, result, findings, waivers, fail_on, Date::today_utc());
+    AuditResult result = run_pipeline(d, firewalls, waivers, fail_on, today(),
+                                      [&](const std::string& stage) { progress(stage, step++, steps); });
     progress("writing the reports", step++, steps);
     Outcome out;
-    out.passed = gate.passed();
-    Report report{d, firewalls, result, findings, &gate, {}};
-    for (const char* format : {"json", "html", "sarif", "markdown", "junit", "text"})
-        out.reports[format] = render_audit(format, report);
+    out.passed = result.gate.passed();
+    Report report = report_of(d, firewalls, result);
+    for (const auto& format : report_formats())
+        out.reports[std::string(format.name)] = render_audit(format.name, report);
     return out;
 }
 
 Outcome diff(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, const Assignment& a,
              Severity fail_on, const Progress& progress) {
     if (a.candidate.empty())
-        bad_upload("request",
-                   "a diff needs a candidate config: upload it in a field named 'candidate:FIREWALL'");
+        InputError::raise_at(
+            "request", "a diff needs a candidate config: upload it in a field named 'candidate:FIREWALL'");
     size_t step = 0, steps = d.firewalls.size() + a.candidate.size() + 2;
     std::vector<Firewall> before = parse_all(d, a.current, uploaded, progress, step, steps);
     Deployment after_d = d;
@@ -238,13 +233,13 @@ Outcome diff(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, co
         after.push_back(parse_uploads(spec, it->second));
     }
     progress("auditing both sides", step++, steps);
-    Diff result = diff_audits(d, before, after_d, after, waivers);
+    Diff result = diff_audits(d, before, after_d, after, waivers, today());
     DiffGate gate = gate_of(result, fail_on);
     progress("writing the reports", step++, steps);
     Outcome out;
     out.passed = !gate.failed();
-    for (const char* format : {"json", "html", "sarif", "markdown", "junit", "text"})
-        out.reports[format] = render_diff(format, result, gate, {});
+    for (const auto& format : diff_formats())
+        out.reports[std::string(format.name)] = render_diff(format.name, result, gate, {});
     return out;
 }
 
