@@ -313,4 +313,18 @@ Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const st
     return fw;
 }
 
+Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options, const SourceLocation& entry) {
+    if (inputs.size() > 1) {
+        std::vector<std::string> names;
+        for (const auto& in : inputs)
+            names.push_back(*in.path);
+        throw InputError(
+            entry.file ? entry : SourceLocation{inputs[1].path, 1, 1},
+            fmt::format("a Palo Alto firewall is read from one export (its whole configuration), "
+                        "but {} files are given: {}",
+                        inputs.size(), fmt::join(names, ", ")));
+    }
+    return parse(inputs[0].path, inputs[0].content, options);
+}
+
 }  // namespace flowgap::parsers::paloalto

@@ -10,8 +10,9 @@
 #include <CLI/CLI.hpp>
 
 #include "analysis/gate.hpp"
-#include "src/report/report.hpp"
 #include "src/report/files.hpp"
+#include "src/report/remedies.hpp"
+#include "src/report/report.hpp"
 
 namespace flowgap::cli {
 
@@ -103,7 +104,7 @@ int write_audit_reports(const Deployment& d, const std::vector<Firewall>& firewa
             fmt::format("'{}' is not a severity (info, low, medium, high, critical)", o.fail_on));
     std::vector<Waiver> waivers = waivers_for(d, o);
     Gate gate = run_gate(d, audit, findings, waivers, *fail_on, today(o));
-    Report report{d, firewalls, audit, findings, &gate, {}};
+    Report report{d, firewalls, audit, findings, &gate, {}, plan_remedies(firewalls, audit, findings)};
     report.options.quiet = o.quiet;
     if (o.timestamp) report.options.timestamp = utc_now();
     for (auto& t : all)

@@ -12,8 +12,9 @@
 #include "analysis/gate.hpp"
 #include "parsers/parse.hpp"
 #include "src/diff/diff.hpp"
-#include "src/report/report.hpp"
 #include "src/report/files.hpp"
+#include "src/report/remedies.hpp"
+#include "src/report/report.hpp"
 
 namespace flowgap::cli {
 
@@ -54,7 +55,8 @@ json report_of(const Deployment& d, const std::vector<Firewall>& firewalls,
     std::vector<Finding> findings = run_checks(d, firewalls, audit);
     Gate gate = run_gate(d, audit, findings, waivers, Severity::high, today());
     std::ostringstream s;
-    write_audit_json(s, Report{d, firewalls, audit, findings, &gate, {}});
+    write_audit_json(
+        s, Report{d, firewalls, audit, findings, &gate, {}, plan_remedies(firewalls, audit, findings)});
     return json::parse(s.str());
 }
 

@@ -12,6 +12,7 @@
 #include "parsers/parse.hpp"
 #include "src/cli/audit_outputs.hpp"
 #include "src/cli/diff_command.hpp"
+#include "src/report/remedies.hpp"
 
 namespace flowgap::serve {
 
@@ -211,7 +212,7 @@ Outcome audit(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, c
     progress("writing the reports", step++, steps);
     Outcome out;
     out.passed = gate.passed();
-    Report report{d, firewalls, result, findings, &gate, {}};
+    Report report{d, firewalls, result, findings, &gate, {}, plan_remedies(firewalls, result, findings)};
     for (const char* format : {"json", "html", "sarif", "markdown", "junit", "text"})
         out.reports[format] = render_audit(format, report);
     return out;
