@@ -184,7 +184,10 @@ FirewallSpec read_firewall(const Reader& r, const YAML::Node& n, const Deploymen
     if (!n["config"]) r.fail(n, "a firewall entry needs a `config` (the path of its configuration export)");
     f.name = r.text(n["name"], "name");
     read_configs(r, n["config"], d, f);
-    if (n["format"]) f.format = r.choice(n["format"], "format", {"iptables", "paloalto", "netsh"});
+    if (n["format"]) {  // which formats exist is the parsers' table: parsers::parse_firewall checks
+        f.format = r.text(n["format"], "format");
+        f.format_location = r.at(n["format"]);
+    }
     if (n["host"]) f.host = union_of(r.addresses(n["host"], "host"));
     if (n["zones"]) f.zones = r.areas(n["zones"], "zones");
     if (n["interfaces"]) f.interfaces = r.areas(n["interfaces"], "interfaces");

@@ -21,6 +21,7 @@ struct FirewallSpec {
     std::vector<std::string> configs;       // as written in the deployment file
     std::vector<std::string> config_paths;  // each resolved against the deployment file's folder
     std::string format;                     // empty: detect from each file's content
+    SourceLocation format_location;         // of the `format` value: parsers/ knows which are valid
     std::optional<AddressSet> host;         // set for host firewalls: the addresses whose traffic it filters
     // Resolved by longest prefix (analysis/zones.hpp), so each map's sets are disjoint.
     std::map<std::string, AddressSet> zones;

@@ -21,11 +21,11 @@ bool fails_required(const Audit& audit, const FlowAtFirewall& r) {
            r.verdict == Verdict::conditional;
 }
 
-// Reports print iptables rules as "CHAIN#N (comment)": the CHAIN#N part names the rule alone.
+// A waiver names a rule by its name as reports print it, or by the part that names the rule
+// alone (Rule::name_key).
 bool rule_matches(const std::string& wanted, const Rule& rule) {
     if (wanted == rule.name) return true;
-    return rule.name.size() > wanted.size() && rule.name.compare(0, wanted.size(), wanted) == 0 &&
-           rule.name[wanted.size()] == ' ';
+    return rule.name_key > 0 && std::string_view(rule.name).substr(0, rule.name_key) == wanted;
 }
 
 bool matches(const Waiver& w, const GateItem& item, const Deployment& d, const Audit& audit) {

@@ -1,5 +1,9 @@
 #include "analysis/remediation.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 namespace flowgap::analysis {
 
 std::vector<Fix> plan_fixes(const Audit& audit) {
@@ -26,6 +30,32 @@ std::vector<Fix> plan_fixes(const Audit& audit) {
         }
     }
     return out;
+}
+
+Family family_of(const Box& b) {
+    return Address{b.src.intervals().min()}.family();
+}
+
+std::vector<std::string> blocks(const AddressSet& s, Family f) {
+    AddressSet universe = f == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
+    if (s.contains(universe)) return {};
+    return s.cidrs();
+}
+
+std::vector<uint32_t> protocols_of(const Box& b) {
+    std::vector<uint32_t> out;
+    if (b.proto == ProtocolSet::all()) return out;
+    for (const auto& iv : b.proto.intervals().intervals()) {
+        for (uint32_t p = iv.lo; p <= iv.hi; ++p)
+            out.push_back(p);
+    }
+    return out;
+}
+
+std::string service_name(uint32_t proto, const PortSet& ports) {
+    std::string p = ports.str();
+    std::replace(p.begin(), p.end(), ',', '_');
+    return fmt::format("{}-{}", protocol::name(proto), p);
 }
 
 }  // namespace flowgap::analysis

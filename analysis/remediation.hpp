@@ -1,7 +1,10 @@
-// What to change so a required flow gets through: vendor-independent fixes that writers turn
-// into each firewall's own commands.
+// What to change so a required flow gets through: vendor-independent fixes that each vendor's
+// parser folder turns into the firewall's own commands (a Remedy), and the questions over the
+// model those commands ask.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "analysis/audit.hpp"
@@ -25,5 +28,21 @@ struct Fix {
 
 // One fix per certain block decision of every blocked or partial required flow.
 std::vector<Fix> plan_fixes(const Audit& audit);
+
+// A fix or a finding's replacement in one firewall's own language.
+struct Remedy {
+    std::string summary;                // one line: what the commands do
+    std::vector<std::string> commands;  // the firewall's own command lines, in order
+    std::string xml;                    // a configuration snippet, when the vendor has one
+};
+
+// The address family of a box (its sources and destinations are of one family).
+Family family_of(const Box& b);
+// The CIDR blocks of `s`, or nothing when `s` is the whole family ("any" needs no option).
+std::vector<std::string> blocks(const AddressSet& s, Family f);
+// The IP protocol numbers of a box one by one, or nothing when it spans every protocol.
+std::vector<uint32_t> protocols_of(const Box& b);
+// A name for a service object of these ports ("tcp-17472", "udp-53_67-68").
+std::string service_name(uint32_t proto, const PortSet& ports);
 
 }  // namespace flowgap::analysis

@@ -45,6 +45,9 @@ struct Rule {
     // e.g. a policy default).
     std::string container;
     uint32_t position = 0;
+    // How much of `name` names the rule alone, when the rest only describes it: 9 for
+    // "FORWARD#5 (comment)", whose "FORWARD#5" a waiver may give instead. 0: the whole name.
+    uint32_t name_key = 0;
 };
 
 enum class Combine {

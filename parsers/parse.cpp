@@ -9,9 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "parsers/iptables/iptables.hpp"
-#include "parsers/netsh/netsh.hpp"
-#include "parsers/paloalto/paloalto.hpp"
+#include "parsers/vendors.hpp"
 
 namespace flowgap::parsers {
 
@@ -35,12 +33,6 @@ void ask_for_huge_pages(char* data, size_t size) {
 #endif
 }
 
-// Whether the first character that is not blank (or a UTF-8 byte order mark) opens markup.
-bool starts_with_markup(std::string_view content) {
-    size_t first = content.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-    return first != std::string_view::npos && content[first] == '<';
-}
-
 // Reads a whole file into one string of its exact size: a 100 MB export costs 100 MB, not the
 // two or three copies a stringstream makes on the way.
 std::string read_file(const std::string& path, const std::shared_ptr<const std::string>& name) {
@@ -57,68 +49,64 @@ std::string read_file(const std::string& path, const std::shared_ptr<const std::
     return content;
 }
 
-std::string_view describe(const std::string& format) {
-    if (format == "iptables") return "an iptables-save dump";
-    if (format == "paloalto") return "a PAN-OS export";
-    return "a Windows netsh/PowerShell export";
+// What detection can tell apart, for the error when it tells nothing: "an iptables-save dump, a
+// PAN-OS export or a Windows netsh/PowerShell export".
+std::string described_vendors() {
+    std::string out;
+    const auto& all = vendors();
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (i > 0) out += i + 1 == all.size() ? " or " : ", ";
+        out += all[i].description;
+    }
+    return out;
 }
 
-// The format of the inputs: `format` when given, else each input's own, which must be the same
-// for all (one firewall's files come from one vendor).
-std::string format_of(const std::vector<Input>& inputs, const std::string& format) {
-    if (!format.empty()) {
-        if (format != "iptables" && format != "paloalto" && format != "netsh")
-            throw InputError(SourceLocation{inputs.front().path},
-                             "format '" + format + "' is not supported (known: iptables, paloalto, netsh)");
-        return format;
+const Vendor* detect(std::string_view content) {
+    for (const auto& v : vendors()) {
+        if (v.looks_like(content)) return &v;
     }
-    std::string first;
+    return nullptr;
+}
+
+// The vendor of the inputs: `format` when given, else each input's own, which must be the same
+// for all (one firewall's files come from one vendor).
+const Vendor& vendor_of(const std::vector<Input>& inputs, const std::string& format) {
+    if (!format.empty()) {
+        const Vendor* v = vendor_named(format);
+        if (!v)
+            throw InputError(SourceLocation{inputs.front().path},
+                             "format '" + format + "' is not supported (known: " + vendor_ids() + ")");
+        return *v;
+    }
+    const Vendor* first = nullptr;
     for (const auto& in : inputs) {
-        std::string f = detect_format(*in.content);
-        if (f.empty()) {
-            throw InputError(SourceLocation{in.path, 1, 1},
-                             "unrecognized format: not an iptables-save dump, a PAN-OS export or a Windows "
-                             "netsh/PowerShell export (set `format:` to say what it is)");
+        const Vendor* v = detect(*in.content);
+        if (!v) {
+            throw InputError(
+                SourceLocation{in.path, 1, 1},
+                "unrecognized format: not " + described_vendors() + " (set `format:` to say what it is)");
         }
-        if (!first.empty() && f != first) {
+        if (first && v != first) {
             throw InputError(SourceLocation{in.path, 1, 1},
                              fmt::format("this is {}, but {} (an earlier config of the same firewall) is {}: "
                                          "one firewall's configs must all come from one vendor",
-                                         describe(f), *inputs.front().path, describe(first)));
+                                         v->description, *inputs.front().path, first->description));
         }
-        first = f;
+        first = v;
     }
-    return first;
+    return *first;
 }
 
 analysis::Firewall parse_inputs(const std::vector<Input>& inputs, const std::string& format,
                                 const ParseOptions& options, const SourceLocation& entry) {
-    std::string f = format_of(inputs, format);
-    if (f == "iptables") return iptables::parse(inputs, options);
-    if (f == "netsh") return netsh::parse(inputs, options);
-    if (inputs.size() > 1) {  // a PAN-OS export is the whole configuration: two cannot be merged
-        std::vector<std::string> names;
-        for (const auto& in : inputs)
-            names.push_back(*in.path);
-        throw InputError(
-            entry.file ? entry : SourceLocation{inputs[1].path, 1, 1},
-            fmt::format("a Palo Alto firewall is read from one export (its whole configuration), "
-                        "but {} files are given: {}",
-                        inputs.size(), fmt::join(names, ", ")));
-    }
-    return paloalto::parse(inputs[0].path, inputs[0].content, options);
+    return vendor_of(inputs, format).parse(inputs, options, entry);
 }
 
 }  // namespace
 
 std::string detect_format(std::string_view content) {
-    // A file opening with markup is no iptables-save dump (iptables-restore rejects its first
-    // line), and the iptables test reads every line of a file it does not recognize: on a 51 MB
-    // PAN-OS export that cost a quarter of the XML parse itself.
-    if (!starts_with_markup(content) && iptables::looks_like(content)) return "iptables";
-    if (paloalto::looks_like(content)) return "paloalto";
-    if (netsh::looks_like(content)) return "netsh";
-    return "";
+    const Vendor* v = detect(content);
+    return v ? std::string(v->id) : std::string();
 }
 
 analysis::Firewall parse_file(const std::string& path, const std::string& display, std::string format,
@@ -151,13 +139,27 @@ ParseOptions options_of(const analysis::FirewallSpec& spec) {
     return o;
 }
 
+// The deployment file's `format:` must name a row of the vendor table; the error points at it.
+void check_format(const analysis::FirewallSpec& spec) {
+    if (spec.format.empty() || vendor_named(spec.format)) return;
+    throw InputError(spec.format_location,
+                     fmt::format("format must be one of {}, not '{}'", vendor_ids(), spec.format));
+}
+
 }  // namespace
 
+void check_formats(const analysis::Deployment& d) {
+    for (const auto& spec : d.firewalls)
+        check_format(spec);
+}
+
 analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec) {
+    check_format(spec);
     return parse_files(spec.config_paths, spec.format, options_of(spec), spec.location);
 }
 
 analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec, const std::vector<Input>& uploads) {
+    check_format(spec);
     return parse_inputs(uploads, spec.format, options_of(spec), spec.location);
 }
 

@@ -28,6 +28,11 @@ analysis::Firewall parse_file(const std::string& path, const std::string& displa
 analysis::Firewall parse_files(const std::vector<std::string>& paths, const std::string& format,
                                const ParseOptions& options, const analysis::SourceLocation& entry = {});
 
+// Checks that each firewall's `format:` names a vendor of the table (parsers/vendors.hpp), located
+// at the value. The deployment loader knows no vendor, so commands call this right after loading
+// a deployment: a bad `format:` then fails before anything is parsed, even for `flowgap flows`.
+void check_formats(const analysis::Deployment& d);
+
 // Parses one firewall of a deployment with the options its entry gives (zones, interfaces,
 // device group, profile, address keywords). Every command parses firewalls this way.
 analysis::Firewall parse_firewall(const analysis::FirewallSpec& spec);

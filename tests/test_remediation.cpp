@@ -12,11 +12,11 @@
 #include "analysis/checks.hpp"
 #include "analysis/remediation.hpp"
 #include "parsers/parse.hpp"
-#include "src/report/remediation.hpp"
+#include "parsers/vendors.hpp"
 #include "support.hpp"
 
 using namespace flowgap::analysis;
-using flowgap::report::remedy_for;
+using flowgap::parsers::vendor_named;
 using flowgap::testing::TempDir;
 
 namespace {
@@ -64,7 +64,7 @@ std::set<std::string> exposures(const Run& r) {
 std::map<std::string, std::vector<std::string>> fixes_of(const Run& r) {
     std::map<std::string, std::vector<std::string>> out;
     for (const auto& fix : plan_fixes(r.audit)) {
-        auto remedy = remedy_for(fix, r.audit.flows[fix.flow], r.firewalls[fix.firewall].format);
+        auto remedy = vendor_named(r.firewalls[fix.firewall].format)->fix(fix, r.audit.flows[fix.flow]);
         auto& list = out[r.d.firewalls[fix.firewall].name];
         list.insert(list.end(), remedy.commands.begin(), remedy.commands.end());
     }
@@ -218,7 +218,7 @@ TEST_CASE("PAN-OS set commands, appended to a set-format config, fix a shadowed 
     }
     REQUIRE(app);
     CHECK(app->rule->name == "console");
-    auto remedy = remedy_for(*app, "paloalto");
+    auto remedy = vendor_named("paloalto")->replace_app_rule(*app);
     CHECK(std::find(remedy.commands.begin(), remedy.commands.end(),
                     "set service tcp-443 protocol tcp port 443") != remedy.commands.end());
     CHECK(

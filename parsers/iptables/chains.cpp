@@ -191,6 +191,7 @@ void Inliner::emit(RuleSpec& spec, const Guard& g, Action action, std::string su
         out.text = spec.rule.text;
         out.container = spec.rule.container;
         out.position = spec.rule.position;
+        out.name_key = spec.rule.name_key;
     }
     out.action = action;
     policy_->rules.push_back(std::move(out));

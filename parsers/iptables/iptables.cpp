@@ -97,14 +97,16 @@ size_t digit_count(size_t n) {
 }
 
 // Puts "CHAIN#n" in front of the comment suffix that `name` holds, in the room the rule's
-// parser reserved for it (RuleLine::name_prefix): the suffix moves once.
-void prefix_name(std::string& name, std::string_view chain, uint32_t n) {
+// parser reserved for it (RuleLine::name_prefix): the suffix moves once. Returns the length of
+// "CHAIN#n", the part that names the rule alone.
+size_t prefix_name(std::string& name, std::string_view chain, uint32_t n) {
     char digits[12];
     char* end = std::to_chars(digits, digits + sizeof digits, n).ptr;
     size_t count = static_cast<size_t>(end - digits);
     name.insert(0, chain.size() + 1 + count, '#');
     std::copy(chain.begin(), chain.end(), name.begin());
     std::copy(digits, end, name.begin() + static_cast<long>(chain.size()) + 1);
+    return chain.size() + 1 + count;
 }
 
 struct Table {
@@ -248,7 +250,7 @@ void Reader::resolve(Chain& chain) {
     uint32_t n = 0;
     chain.calls.clear();
     for (RuleSpec& spec : chain.rules) {
-        prefix_name(spec.rule.name, chain.name, ++n);
+        spec.rule.name_key = static_cast<uint32_t>(prefix_name(spec.rule.name, chain.name, ++n));
         spec.rule.container = std::string(chain.name);
         spec.rule.position = n;
         if (spec.target != TargetKind::chain) continue;

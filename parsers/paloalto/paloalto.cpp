@@ -287,7 +287,7 @@ static bool starts_like_xml(std::string_view content) {
 }
 
 bool looks_like(std::string_view content) {
-    return detect_form(content) != 0;
+    return detect_form(content) != Form::none;
 }
 
 Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
@@ -296,13 +296,13 @@ Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const st
     fw.format = "paloalto";
     fw.path = path;
     fw.sources.push_back(content);
-    char form = detect_form(*content);
+    Form form = detect_form(*content);
     std::unique_ptr<Tree> tree;
-    if (form == 's') {
+    if (form == Form::set) {
         tree = load_set(path, content);
-    } else if (form == 'b') {
+    } else if (form == Form::brace) {
         tree = load_brace(path, content);
-    } else if (form == 'x' || starts_like_xml(*content)) {
+    } else if (form == Form::xml || starts_like_xml(*content)) {
         tree = load_xml(path, content);  // reports what makes XML that is not PAN-OS unreadable
     } else {
         throw InputError(SourceLocation{path, 1, 1},
@@ -311,6 +311,20 @@ Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const st
     fw.warnings = std::move(tree->warnings);
     Loader(*tree, options, fw).run();
     return fw;
+}
+
+Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options, const SourceLocation& entry) {
+    if (inputs.size() > 1) {
+        std::vector<std::string> names;
+        for (const auto& in : inputs)
+            names.push_back(*in.path);
+        throw InputError(
+            entry.file ? entry : SourceLocation{inputs[1].path, 1, 1},
+            fmt::format("a Palo Alto firewall is read from one export (its whole configuration), "
+                        "but {} files are given: {}",
+                        inputs.size(), fmt::join(names, ", ")));
+    }
+    return parse(inputs[0].path, inputs[0].content, options);
 }
 
 }  // namespace flowgap::parsers::paloalto

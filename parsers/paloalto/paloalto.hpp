@@ -11,8 +11,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/rule.hpp"
+#include "parsers/input.hpp"
 #include "parsers/options.hpp"
 
 namespace flowgap::parsers::paloalto {
@@ -26,5 +28,9 @@ bool looks_like(std::string_view content);
 // located warnings and conditional matches.
 analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
                          const ParseOptions& options);
+// The same for the configs of one firewall, which must be one export: a PAN-OS export is the
+// whole configuration, so two cannot be merged (an InputError at `entry`, else at the second).
+analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options,
+                         const analysis::SourceLocation& entry);
 
 }  // namespace flowgap::parsers::paloalto

@@ -160,24 +160,24 @@ bool starts_with(std::string_view s, std::string_view p) {
 
 }  // namespace
 
-char detect_form(std::string_view content) {
+Form detect_form(std::string_view content) {
     std::string_view s = skip_space(content);
     if (starts_with(s, "<")) {
         std::string_view head = s.substr(0, 4096);
         return head.find("<config") != std::string_view::npos ||
                        head.find("<response") != std::string_view::npos
-                   ? 'x'
-                   : 0;
+                   ? Form::xml
+                   : Form::none;
     }
     std::string_view first = first_statement(content);
     for (std::string_view w : {"set ", "move ", "delete "}) {
-        if (starts_with(first, w)) return 's';
+        if (starts_with(first, w)) return Form::set;
     }
     for (std::string_view w :
          {"config {", "policy {", "deviceconfig {", "network {", "rulebase {", "shared {"}) {
-        if (starts_with(first, w)) return 'b';
+        if (starts_with(first, w)) return Form::brace;
     }
-    return 0;
+    return Form::none;
 }
 
 }  // namespace flowgap::parsers::paloalto

@@ -101,7 +101,8 @@ std::unique_ptr<Tree> load_set(std::shared_ptr<const std::string> path,
 std::unique_ptr<Tree> load_brace(std::shared_ptr<const std::string> path,
                                  std::shared_ptr<const std::string> content);
 
-// Which textual form `content` is in: 'x' (XML), 's' (set), 'b' (brace), or 0.
-char detect_form(std::string_view content);
+// The textual forms of a PAN-OS configuration; `none` when `content` is in none of them.
+enum class Form { none, xml, set, brace };
+Form detect_form(std::string_view content);
 
 }  // namespace flowgap::parsers::paloalto

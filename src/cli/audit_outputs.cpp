@@ -63,6 +63,7 @@ void add_audit_options(CLI::App* audit, AuditOptions& o) {
 
 int run_audit(const AuditOptions& o) {
     Deployment d = load_deployment(o.deployment);
+    parsers::check_formats(d);
     std::vector<Firewall> firewalls;
     for (const auto& spec : d.firewalls)
         firewalls.push_back(parsers::parse_firewall(spec));

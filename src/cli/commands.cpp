@@ -60,6 +60,7 @@ Packet packet_of(const ExplainOptions& o) {
 
 int run_explain(const std::string& deployment, const ExplainOptions& o) {
     Deployment d = load_deployment(deployment);
+    parsers::check_formats(d);
     Packet p = packet_of(o);
     for (const auto& spec : d.firewalls) {
         if (spec.name != o.firewall) continue;
@@ -86,6 +87,7 @@ CLI::App* add_flows_command(CLI::App& app, FlowsOptions& o) {
 
 int run_flows(const FlowsOptions& o) {
     Deployment d = load_deployment(o.deployment);
+    parsers::check_formats(d);
     std::vector<Flow> flows = expand(d);
     emit(o, [&](std::ostream& s) {
         if (o.format == "json") {

@@ -53,6 +53,7 @@ std::map<size_t, std::vector<std::string>> candidates_of(const Deployment& d,
 
 Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
     Deployment d = load_deployment(deployment);
+    parsers::check_formats(d);
     auto candidates = candidates_of(d, o.candidates);
     // The waivers `flowgap audit` would apply. Both sides get the same ones, so a waiver added
     // with the change counts.

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include "analysis/gate.hpp"
 #include "analysis/rule.hpp"
+#include "parsers/vendors.hpp"
 
 namespace flowgap::diff {
 
@@ -268,16 +268,8 @@ bool Diff::verdicts_unchanged() const {
 
 std::string rule_identity(const std::string& format, const std::string& policy, const std::string& rule,
                           const std::string& text) {
-    if (format != "iptables") return policy + '\x1f' + rule;
-    // `FORWARD#5 (comment)` -> `FORWARD (comment)`; `[12:3456]` counters differ between exports.
-    static const std::regex position(R"(^(\S+)#\d+)");
-    static const std::regex counters(R"(\[\d+:\d+\])");
-    static const std::regex spaces(R"(\s+)");
-    std::string name = std::regex_replace(rule, position, "$1");
-    std::string body = std::regex_replace(std::regex_replace(text, counters, ""), spaces, " ");
-    body.erase(0, body.find_first_not_of(' '));
-    body.erase(body.find_last_not_of(' ') + 1);
-    return policy + '\x1f' + name + '\x1f' + body;
+    const parsers::Vendor* v = parsers::vendor_named(format);
+    return v ? v->identity(policy, rule, text) : parsers::named_rule_identity(policy, rule, text);
 }
 
 std::vector<const DiffDecision*> only_in(const VerdictState& in, const VerdictState& other) {

@@ -114,10 +114,10 @@ struct Diff {
 };
 
 // A rule's identity across two exports of one firewall. Line numbers shift when rules are added
-// above, so they are no part of it. Palo Alto and Windows rules carry names their
-// administrators give them: the identity is the policy and the name. iptables names are
-// positions (`FORWARD#5 (comment)`), so there it is the policy, the name without `#N` and the
-// rule's text without packet counters.
+// above, so they are no part of it. Where rules carry names their administrators give them, the
+// identity is the policy and the name; where names are positions (iptables `FORWARD#5`), the
+// vendor's row of the table (parsers/vendors.hpp) says what stays. `format` is the report's
+// firewall format; one no row names gets the policy and the name.
 std::string rule_identity(const std::string& format, const std::string& policy, const std::string& rule,
                           const std::string& text);
 

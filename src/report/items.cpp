@@ -1,7 +1,7 @@
 #include "src/report/items.hpp"
 #include "src/report/redact.hpp"
 
-#include "src/report/remediation.hpp"
+#include "src/report/remedies.hpp"
 
 #include <fmt/format.h>
 

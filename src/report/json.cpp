@@ -2,10 +2,10 @@
 // inputs give byte-identical output.
 #include <nlohmann/json.hpp>
 
-#include "src/report/redact.hpp"
-#include "src/report/remediation.hpp"
-#include "src/report/report.hpp"
 #include "src/report/items.hpp"
+#include "src/report/redact.hpp"
+#include "src/report/remedies.hpp"
+#include "src/report/report.hpp"
 
 namespace flowgap::report {
 

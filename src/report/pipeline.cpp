@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "src/report/remedies.hpp"
+
 namespace flowgap::report {
 
 using namespace flowgap::analysis;
@@ -17,14 +19,15 @@ AuditResult run_pipeline(const Deployment& d, const std::vector<Firewall>& firew
     if (stage) stage("running the checks");
     r.findings = run_checks(d, firewalls, r.audit);
     r.gate = run_gate(d, r.audit, r.findings, waivers, fail_on, today);
-    // Data the reports need beyond the audit, findings and gate is computed here, into
-    // AuditResult, and handed to the writers by report_of().
+    // What the writers print beyond the audit, findings and gate is computed here, once, and
+    // handed to them as data by report_of(): no writer knows a vendor.
+    r.remedies = plan_remedies(firewalls, r.audit, r.findings);
     return r;
 }
 
 Report report_of(const Deployment& d, const std::vector<Firewall>& firewalls, const AuditResult& result,
                  ReportOptions options) {
-    return Report{d, firewalls, result.audit, result.findings, &result.gate, std::move(options)};
+    return Report{d, firewalls, result.audit, result.findings, &result.gate, std::move(options), &result.remedies};
 }
 
 Date today(const std::string& given) {

@@ -22,6 +22,7 @@ struct AuditResult {
     analysis::Audit audit;
     std::vector<analysis::Finding> findings;
     analysis::Gate gate;  // at fail_on, after the waivers (which must outlive it)
+    Remedies remedies;    // the fixes in each firewall's language, planned through the vendor table
 
     AuditResult() = default;
     AuditResult(AuditResult&&) = default;

@@ -2,14 +2,17 @@
 // fact they print comes from analysis::Audit.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/audit.hpp"
 #include "analysis/checks.hpp"
 #include "analysis/gate.hpp"
+#include "analysis/remediation.hpp"
 
 namespace flowgap::report {
 
@@ -18,6 +21,15 @@ struct ReportOptions {
     bool color = false;                    // ANSI colors in the text view (the caller decides: TTY, NO_COLOR)
     bool quiet = false;                    // text: only what fails the gate
     std::optional<std::string> timestamp;  // --timestamp: when the report was made (UTC, ISO 8601)
+};
+
+// The remedies a report prints, in each firewall's own language, planned once before any writer
+// runs (plan_remedies, src/report/remedies.hpp) and masked like the rest of the report.
+struct Remedies {
+    // By (flow, firewall), as analysis::FlowAtFirewall names them: one per certain block.
+    std::map<std::pair<size_t, size_t>, std::vector<analysis::Remedy>> flows;
+    // By finding, as indices into Report::findings.
+    std::map<size_t, std::vector<analysis::Remedy>> findings;
 };
 
 struct Report {
@@ -29,6 +41,8 @@ struct Report {
     // need it.
     const analysis::Gate* gate = nullptr;
     ReportOptions options = {};
+    // Planned by the audit pipeline (src/report/pipeline.hpp); null: the report proposes none.
+    const Remedies* remedies = nullptr;
 };
 
 void write_audit_text(std::ostream& out, const Report& r);

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "src/report/redact.hpp"
-#include "src/report/remediation.hpp"
-#include "src/report/report.hpp"
 #include "src/report/items.hpp"
+#include "src/report/redact.hpp"
+#include "src/report/remedies.hpp"
+#include "src/report/report.hpp"
 
 namespace flowgap::report {
 

@@ -15,6 +15,7 @@
 
 #include "analysis/address.hpp"
 #include "analysis/gate.hpp"
+#include "parsers/parse.hpp"
 #include "flowgap/version.hpp"
 #include "src/report/formats.hpp"
 #include "src/report/pipeline.hpp"
@@ -423,6 +424,7 @@ int run_serve(const ServeOptions& o) {
     s->context.fail_on = *parse_severity(o.fail_on);
     if (!o.deployment.empty()) {
         s->context.deployment = load_deployment(o.deployment);
+        parsers::check_formats(*s->context.deployment);
         s->context.waivers = waivers_for(*s->context.deployment, "");
     }
     httplib::Server server;

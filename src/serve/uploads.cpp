@@ -135,7 +135,11 @@ Deployment deployment_of(const ServeContext& c, const std::vector<Upload>& uploa
         found = &u;
     }
     uploaded = found != nullptr;
-    if (found) return parse_deployment(display_name(*found), *found->content);
+    if (found) {
+        Deployment d = parse_deployment(display_name(*found), *found->content);
+        parsers::check_formats(d);
+        return d;
+    }
     if (c.deployment) return *c.deployment;
     InputError::raise_at("request",
                          "no deployment: upload one in the field `deployment` (this server was started "

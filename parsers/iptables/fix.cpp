@@ -1,0 +1,64 @@
+#include "parsers/iptables/fix.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace flowgap::parsers::iptables {
+
+using namespace flowgap::analysis;
+
+namespace {
+
+std::string iptables_ports(const PortSet& ports, const char* single, const char* multi) {
+    if (ports.is_all()) return "";
+    std::string p = ports.str();
+    std::replace(p.begin(), p.end(), '-', ':');
+    return fmt::format(" {} {}", ports.intervals().intervals().size() == 1 ? single : multi, p);
+}
+
+std::string iptables_match(const Box& b, uint32_t proto) {
+    Family f = family_of(b);
+    std::string out;
+    if (auto s = blocks(b.src, f); !s.empty()) out += fmt::format(" -s {}", fmt::join(s, ","));
+    if (auto d = blocks(b.dst, f); !d.empty()) out += fmt::format(" -d {}", fmt::join(d, ","));
+    if (proto == 256) return out;
+    out += fmt::format(" -p {}", protocol::name(proto));
+    if (protocol::has_ports(proto)) {
+        std::string dport = iptables_ports(b.dport, "--dport", "--dports");
+        std::string sport = iptables_ports(b.sport, "--sport", "--sports");
+        bool multi =
+            dport.find("--dports") != std::string::npos || sport.find("--sports") != std::string::npos;
+        if (!dport.empty() || !sport.empty()) {
+            out += fmt::format(" -m {}", multi ? "multiport" : protocol::name(proto));
+            out += sport + dport;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Remedy fix(const Fix& fix, const Flow& flow) {
+    Remedy r;
+    const Rule& at = *fix.blocking;
+    std::string where = fix.blocking_is_default || at.position == 0
+                            ? fmt::format("-A {}", at.container)
+                            : fmt::format("-I {} {}", at.container, at.position);
+    r.summary = fix.blocking_is_default
+                    ? fmt::format("append to {} an allow rule for what its policy drops", at.container)
+                    : fmt::format("insert before {} ({}) an allow rule for what it blocks", at.name,
+                                  at.location.str());
+    for (const auto& b : fix.packets.boxes()) {
+        std::vector<uint32_t> protos = protocols_of(b);
+        if (protos.empty()) protos.push_back(256);  // every protocol: no -p
+        const char* tool = family_of(b) == Family::v6 ? "ip6tables" : "iptables";
+        for (uint32_t p : protos) {
+            r.commands.push_back(fmt::format("{} {}{} -m comment --comment \"flowgap: {}\" -j ACCEPT", tool,
+                                             where, iptables_match(b, p), flow.entry->id));
+        }
+    }
+    return r;
+}
+
+}  // namespace flowgap::parsers::iptables
