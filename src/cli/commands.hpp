@@ -14,15 +14,6 @@ struct OutputOptions {
     std::string output;           // file; empty: standard output
 };
 
-struct ExplainOptions {
-    std::string firewall;
-    std::string from;
-    std::string to;
-    std::string port = "tcp/17472";  // PROTOCOL/PORT
-    uint32_t sport = 49152;
-    std::string program;
-};
-
 // `flowgap audit`: the report formats and the gate (docs/usage.md).
 struct AuditOptions {
     // text | json | html | sarif | junit | markdown, paired in order with `outputs`; one format
@@ -38,7 +29,6 @@ struct AuditOptions {
 };
 
 int run_flows(const std::string& deployment, const OutputOptions& out);
-int run_explain(const std::string& deployment, const ExplainOptions& options);
 int run_audit(const std::string& deployment, const AuditOptions& options);
 
 }  // namespace flowgap::cli
