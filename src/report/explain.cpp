@@ -5,7 +5,7 @@
 // inputs give byte-identical output:
 //   schema      "flowgap-explain/1"
 //   firewall    the firewall's name in the deployment
-//   format      the vendor format of its config ("iptables", "paloalto", "netsh")
+//   format      the vendor format of its config (as the audit JSON names it, e.g. iptables)
 //   config      its config file or files, as the text view names them
 //   packet      {text: "tcp 10.20.5.5:49152 -> 10.10.1.10:17472", protocol, from, to, sport,
 //               dport} (ICMP keeps type * 256 + code in dport)
