@@ -13,25 +13,6 @@ bool has_direction(const Firewall& fw, Direction dir) {
     return false;
 }
 
-FlowAtFirewall at_firewall(size_t fi, std::vector<Filtered>& filtered) {
-    FlowAtFirewall r;
-    r.firewall = fi;
-    for (const auto& f : filtered) {
-        r.crossing |= f.share.packets;
-        for (const auto& part : f.parts)
-            r.parts.push_back(part);
-        if (f.parts.empty()) {
-            r.notes.push_back(fmt::format("no rules filter {} traffic in this configuration",
-                                          to_string(f.share.direction)));
-        }
-        r.allowed |= f.allowed;
-        r.blocked |= f.blocked;
-    }
-    r.conditional = r.crossing - r.allowed - r.blocked;
-    r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);
-    return r;
-}
-
 void check_placement(const Deployment& d, const std::vector<Firewall>& firewalls) {
     for (size_t i = 0; i < firewalls.size(); ++i) {
         const Firewall& fw = firewalls[i];
@@ -105,6 +86,25 @@ std::vector<std::vector<Filtered>> filter_all(const FirewallSpec& spec, const Fi
             f.allowed -= f.blocked;
     }
     return out;
+}
+
+FlowAtFirewall at_firewall(size_t fi, const std::vector<Filtered>& filtered) {
+    FlowAtFirewall r;
+    r.firewall = fi;
+    for (const auto& f : filtered) {
+        r.crossing |= f.share.packets;
+        for (const auto& part : f.parts)
+            r.parts.push_back(part);
+        if (f.parts.empty()) {
+            r.notes.push_back(fmt::format("no rules filter {} traffic in this configuration",
+                                          to_string(f.share.direction)));
+        }
+        r.allowed |= f.allowed;
+        r.blocked |= f.blocked;
+    }
+    r.conditional = r.crossing - r.allowed - r.blocked;
+    r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);
+    return r;
 }
 
 bool Audit::required_flows_allowed() const {

@@ -73,6 +73,10 @@ struct Filtered {
 std::vector<std::vector<Filtered>> filter_all(const FirewallSpec& spec, const Firewall& fw,
                                               const std::vector<Request>& requests);
 
+// One request's shares at firewall `fi` together, as the audit reports them (FlowAtFirewall::flow
+// is left 0): a packet passes when every policy of its direction lets it through.
+FlowAtFirewall at_firewall(size_t fi, const std::vector<Filtered>& filtered);
+
 // `firewalls[i]` is the parsed config of `d.firewalls[i]`. Throws InputError when a firewall's
 // policies cannot be placed (a host-only config without `host:`).
 Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls);

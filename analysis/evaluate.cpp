@@ -132,6 +132,10 @@ Verdict verdict_of(const FlowSpace& packets, const FlowSpace& allowed, const Flo
     return Verdict::conditional;
 }
 
+bool for_other_program(const Rule& rule, const Context& context) {
+    return program_match(rule, context) == ProgramMatch::differs;
+}
+
 Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Context& context) {
     return std::move(evaluate_many(policy, {Query{packets, context}}).front());
 }

@@ -40,6 +40,10 @@ struct Context {
 
 Evaluation evaluate(const Policy& policy, const FlowSpace& packets, const Context& context = {});
 
+// Whether `rule` is limited to programs and the context's program, known, is none of them: such
+// a rule never carries the packets, whatever else it matches (evaluate() skips it).
+bool for_other_program(const Rule& rule, const Context& context);
+
 // Several packet sets against one policy, in one pass over its rules; the same results as
 // calling evaluate() for each.
 struct Query {

@@ -4,10 +4,13 @@
 
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/address.hpp"
 #include "support.hpp"
 
 using flowgap::testing::run_flowgap;
+using flowgap::testing::TempDir;
 
 namespace {
 
@@ -184,5 +187,66 @@ TEST_CASE("explain: in Windows Firewall the matching allow rule loses to the blo
     std::string block = line_with(r.out, "SQL-Zugriff aus dem Rechenzentrum sperren");
     CHECK(has(block, "fixtures/netsh/sql-server-de.txt:21:1"));
     CHECK(has(block, "MATCHES: block"));
+    CHECK(has(r.out, "  verdict: blocked\n"));
+}
+
+TEST_CASE("explain --format json: the deciding rule and the verdict of a demo packet", "[explain]") {
+    const std::string args =
+        kDemo + "--firewall core-router --from 10.20.5.5 --to 10.10.1.10 --port tcp/17472";
+    auto r = run_flowgap(args + " --format json");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["schema"] == "flowgap-explain/1");
+    CHECK(j["firewall"] == "core-router");
+    CHECK(j["packet"]["text"] == "tcp 10.20.5.5:49152 -> 10.10.1.10:17472");
+    CHECK(j["filtered"] == true);
+    CHECK(j["verdict"] == "allowed");
+    REQUIRE(j["directions"].size() == 1);
+    const auto& transit = j["directions"][0];
+    CHECK(transit["direction"] == "transit");
+    CHECK(transit["verdict"] == "allowed");
+    REQUIRE(transit["policies"].size() == 1);
+    const auto& forward = transit["policies"][0];
+    CHECK(forward["policy"] == "FORWARD");
+    CHECK(forward["verdict"] == "allowed");
+    CHECK(forward["defaults"].empty());          // first match: the policy's default is never reached
+    const auto& last = forward["steps"].back();  // a first-match listing ends at the deciding rule
+    CHECK(last["rule"] == "BRANCH_IN#2 (Tanium clients)");
+    CHECK(last["location"] == "fixtures/demo/core-router.rules:28:1");
+    CHECK(last["action"] == "allow");
+    CHECK(last["outcome"] == "matches");
+    CHECK(last["why"].is_null());
+    for (const auto& step : forward["steps"]) {
+        if (&step != &last) CHECK(step["outcome"] == "no-match");
+    }
+
+    // The same trace in a file, nothing on standard output; text stays the default.
+    TempDir dir;
+    auto f = run_flowgap(args + " --format json -o " + dir.path("trace.json"));
+    CHECK(f.exit_code == 0);
+    CHECK(f.out.empty());
+    CHECK(flowgap::testing::read_file(dir.path("trace.json")) == r.out);
+    CHECK(has(run_flowgap(args).out, "  verdict: allowed\n"));
+}
+
+TEST_CASE("explain --format json: a packet the firewall never sees", "[explain]") {
+    auto r = run_flowgap(kDemo + "--firewall branch-linux-37 --from 10.20.5.2 --to 10.10.1.10 --format json");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["filtered"] == false);
+    CHECK(j["verdict"] == "not-applicable");
+    CHECK(j["directions"].empty());
+    CHECK(j["program"].is_null());
+}
+
+TEST_CASE("explain: a Windows rule for another program misses because of its program", "[explain]") {
+    auto r = run_flowgap(
+        "explain fixtures/netsh/deployment.yaml --firewall module-server --from 10.10.1.10 --to 10.10.1.20 "
+        "--port tcp/17477 --program other.exe");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(has(line_with(r.out, "Tanium Module Server"), "no match: program is taniummoduleserver.exe"));
     CHECK(has(r.out, "  verdict: blocked\n"));
 }

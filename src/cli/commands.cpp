@@ -1,7 +1,5 @@
 #include "src/cli/commands.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,7 +8,6 @@
 
 #include "analysis/audit.hpp"
 #include "parsers/parse.hpp"
-#include "src/cli/explain.hpp"
 #include "src/report/report.hpp"
 
 namespace flowgap::cli {
@@ -34,48 +31,7 @@ void emit(const FlowsOptions& out, Writer write) {
     file << buffer.str();
 }
 
-Packet packet_of(const ExplainOptions& o) {
-    Packet p;
-    auto src = Address::parse(o.from), dst = Address::parse(o.to);
-    if (!src) InputError::raise_at("command line", "--from '" + o.from + "' is not an address");
-    if (!dst) InputError::raise_at("command line", "--to '" + o.to + "' is not an address");
-    if (src->family() != dst->family())
-        InputError::raise_at("command line", "--from and --to must be of the same address family");
-    size_t slash = o.port.find('/');
-    auto proto = protocol::parse(o.port.substr(0, slash));
-    auto port = slash == std::string::npos ? std::optional<PortSet>(PortSet::single(0))
-                                           : PortSet::parse(o.port.substr(slash + 1));
-    if (!proto || !port || port->intervals().min() != port->intervals().max()) {
-        InputError::raise_at("command line", "--port '" + o.port + "' must be PROTOCOL/PORT, e.g. tcp/17472");
-    }
-    p.src = *src;
-    p.dst = *dst;
-    p.proto = *proto;
-    p.dport = port->intervals().min();
-    p.sport = protocol::has_ports(p.proto) ? o.sport : 0;
-    return p;
-}
-
 }  // namespace
-
-int run_explain(const std::string& deployment, const ExplainOptions& o) {
-    Deployment d = load_deployment(deployment);
-    parsers::check_formats(d);
-    Packet p = packet_of(o);
-    for (const auto& spec : d.firewalls) {
-        if (spec.name != o.firewall) continue;
-        Firewall fw = parsers::parse_firewall(spec);
-        std::ostringstream buffer;
-        std::string program = o.program;  // programs compare as lowercase file names
-        std::transform(program.begin(), program.end(), program.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-        write_explain(buffer, spec, fw, p, program);
-        std::cout << buffer.str() << std::flush;
-        return 0;
-    }
-    InputError::raise_at("command line",
-                         "--firewall '" + o.firewall + "' is not a firewall of " + deployment);
-}
 
 CLI::App* add_flows_command(CLI::App& app, FlowsOptions& o) {
     auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");

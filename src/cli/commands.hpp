@@ -1,4 +1,4 @@
-// The flowgap commands `flows` and `explain` (`audit`: audit_outputs.hpp; `diff`:
+// The flowgap command `flows` (`explain`: explain.hpp; `audit`: audit_outputs.hpp; `diff`:
 // diff_command.hpp; `serve`: src/serve/serve.hpp). Each returns the process exit code: 0 pass,
 // 1 the audit's gate fails (a required flow not allowed, a finding at or above --fail-on), 2 bad
 // input (thrown as analysis::InputError and turned into 2 by main).
@@ -20,19 +20,9 @@ struct FlowsOptions {
     std::string output;           // file; empty: standard output
 };
 
-struct ExplainOptions {
-    std::string firewall;
-    std::string from;
-    std::string to;
-    std::string port = "tcp/17472";  // PROTOCOL/PORT
-    uint32_t sport = 49152;
-    std::string program;
-};
-
 // Adds the `flows` subcommand to `app`, filling `options` when it is parsed.
 CLI::App* add_flows_command(CLI::App& app, FlowsOptions& options);
 
 int run_flows(const FlowsOptions& options);
-int run_explain(const std::string& deployment, const ExplainOptions& options);
 
 }  // namespace flowgap::cli

@@ -1,8 +1,17 @@
-// `flowgap explain`: one packet through one firewall, rule by rule, like a packet tracer.
+// `flowgap explain`: reads the deployment and the one firewall, traces the packet
+// (analysis::trace) and hands the trace to a report writer.
 #include "src/cli/explain.hpp"
 
-#include <fmt/format.h>
-#include <fmt/ostream.h>
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <vector>
+
+#include "analysis/deployment.hpp"
+#include "analysis/trace.hpp"
+#include "parsers/parse.hpp"
+#include "src/report/explain.hpp"
+#include "src/report/files.hpp"
 
 namespace flowgap::cli {
 
@@ -10,120 +19,75 @@ using namespace flowgap::analysis;
 
 namespace {
 
-// Why a packet misses a rule, dimension by dimension (a rule may be a union of boxes, so
-// "every dimension matches somewhere" can still miss: then the combination is named).
-std::string why_not(const Rule& rule, const Packet& p) {
-    const FlowSpace& m = rule.match.empty() ? rule.may_match : rule.match;
-    if (m.empty()) return "matches no packet";
-    if (!m.protocols().contains(p.proto)) return fmt::format("protocol is {}", m.protocols().str());
-    if (!m.sources().contains(p.src)) return fmt::format("source is {}", m.sources().str());
-    if (!m.destinations().contains(p.dst)) return fmt::format("destination is {}", m.destinations().str());
-    if (!m.dports().contains(p.dport)) return fmt::format("destination port is {}", m.dports().str());
-    return "no part of the rule matches this combination";
-}
-
-// A block-wins policy records no decision for an allow rule whose packets a block rule takes:
-// such a rule matches all the same, and saying "no match" would send the reader the wrong way.
-std::string overridden(const Policy& policy, const Rule& rule, const FlowSpace& one, const Context& context) {
-    if (policy.combine != Combine::block_wins || rule.action == Action::block) return "";
-    Policy alone;
-    alone.rules.push_back(rule);
-    Evaluation ev = evaluate(alone, one, context);
-    if (ev.decisions.empty()) return "";
-    return fmt::format("{}, then {}, but a matching block rule wins",
-                       ev.decisions.front().conditional ? "may match" : "matches", to_string(rule.action));
-}
-
-struct Step {
-    const Rule* rule;
-    std::string outcome;  // "no match: ...", "may match (...)", "matches: allow"
-};
-
-constexpr size_t kShownRun = 20;
-
-void print_steps(std::ostream& out, const std::vector<Step>& steps) {
-    size_t i = 0;
-    while (i < steps.size()) {
-        // Long runs of rules that do not match are summarized, so 100k-rule policies stay readable.
-        // Short ones are shown: they are the path (a user chain's rules, what a RETURN skipped).
-        size_t j = i;
-        while (j < steps.size() && steps[j].outcome.starts_with("no match"))
-            ++j;
-        if (j - i > kShownRun) {
-            fmt::print(out, "  {} rules do not match ({} .. {})\n", j - i, steps[i].rule->location.str(),
-                       steps[j - 1].rule->location.str());
-            i = j;
-            continue;
-        }
-        for (; i < std::max(j, i + 1) && i < steps.size(); ++i) {
-            fmt::print(out, "  {:<28} {:<40} {}\n", steps[i].rule->name, steps[i].rule->location.str(),
-                       steps[i].outcome);
-        }
+std::string rendered(const ExplainOptions& o, const FirewallSpec& spec, const Firewall& fw, const Trace& t) {
+    std::ostringstream s;
+    if (o.format == "json") {
+        report::write_explain_json(s, spec, fw, t);
+    } else {
+        report::write_explain_text(s, spec, fw, t);
     }
-}
-
-// Walks the policy for one packet, the same way evaluate() does.
-void trace(std::ostream& out, const Policy& policy, const Packet& p, const Context& context) {
-    fmt::print(out, "{} policy {} ({} rules, {}):\n", to_string(policy.direction), policy.name,
-               policy.rules.size(),
-               policy.combine == Combine::first_match ? "first match" : "block rules win");
-    FlowSpace one =
-        FlowSpace::of(AddressSet::host(p.src), AddressSet::host(p.dst), ProtocolSet::single(p.proto),
-                      PortSet::single(p.dport), PortSet::single(p.sport));
-    Evaluation ev = evaluate(policy, one, context);
-    std::vector<Step> steps;
-    for (const auto& rule : policy.rules) {
-        auto decided = std::find_if(ev.decisions.begin(), ev.decisions.end(),
-                                    [&](const Decision& d) { return d.rule == &rule; });
-        if (decided == ev.decisions.end()) {
-            std::string beaten = overridden(policy, rule, one, context);
-            steps.push_back({&rule, beaten.empty() ? "no match: " + why_not(rule, p) : beaten});
-            continue;
-        }
-        std::string outcome = decided->conditional
-                                  ? fmt::format("may match, then {} (if {})", to_string(rule.action),
-                                                fmt::join(rule.conditions, "; "))
-                                  : fmt::format("MATCHES: {}", to_string(rule.action));
-        steps.push_back({&rule, outcome});
-        if (!decided->conditional && policy.combine == Combine::first_match) break;
-    }
-    print_steps(out, steps);
-    for (const auto& d : ev.decisions) {
-        if (d.is_default) {
-            fmt::print(out, "  {:<28} {:<40} {}{}\n", d.rule->name, d.rule->location.str(),
-                       d.conditional ? "may decide: " : "decides: ", to_string(d.rule->action));
-        }
-    }
-    fmt::print(out, "  verdict: {}\n",
-               !ev.allowed.empty()   ? "allowed"
-               : !ev.blocked.empty() ? "blocked"
-                                     : "conditional");
+    return s.str();
 }
 
 }  // namespace
 
-void write_explain(std::ostream& out, const FirewallSpec& spec, const Firewall& fw, const Packet& p,
-                   const std::string& program) {
-    fmt::print(out, "packet {} through {} ({}, {})\n", p.str(), spec.name, fw.format, spec.config_text());
-    FlowSpace one =
-        FlowSpace::of(AddressSet::host(p.src), AddressSet::host(p.dst), ProtocolSet::single(p.proto),
-                      PortSet::single(p.dport), PortSet::single(p.sport));
-    auto parts = shares(spec, fw, one, program, program);
-    if (parts.empty()) {
-        fmt::print(out,
-                   "  this firewall does not filter this packet (not to or from its host, or it never "
-                   "crosses it)\n");
-        return;
+Packet packet_of(const ExplainOptions& o) {
+    Packet p;
+    auto src = Address::parse(o.from), dst = Address::parse(o.to);
+    if (!src) InputError::raise_at("command line", "--from '" + o.from + "' is not an address");
+    if (!dst) InputError::raise_at("command line", "--to '" + o.to + "' is not an address");
+    if (src->family() != dst->family())
+        InputError::raise_at("command line", "--from and --to must be of the same address family");
+    size_t slash = o.port.find('/');
+    auto proto = protocol::parse(o.port.substr(0, slash));
+    auto port = slash == std::string::npos ? std::optional<PortSet>(PortSet::single(0))
+                                           : PortSet::parse(o.port.substr(slash + 1));
+    if (!proto || !port || port->intervals().min() != port->intervals().max()) {
+        InputError::raise_at("command line", "--port '" + o.port + "' must be PROTOCOL/PORT, e.g. tcp/17472");
     }
-    for (const auto& share : parts) {
-        bool any = false;
-        for (const auto& policy : fw.policies) {
-            if (policy.direction != share.direction) continue;
-            any = true;
-            trace(out, policy, p, share.context);
-        }
-        if (!any) fmt::print(out, "no rules filter {} traffic: allowed\n", to_string(share.direction));
-    }
+    p.src = *src;
+    p.dst = *dst;
+    p.proto = *proto;
+    p.dport = port->intervals().min();
+    p.sport = protocol::has_ports(p.proto) ? o.sport : 0;
+    return p;
+}
+
+CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
+    auto* cmd = app.add_subcommand("explain", "Trace one packet through one firewall, rule by rule");
+    cmd->add_option("deployment", o.deployment, "Deployment file (YAML)")->required();
+    cmd->add_option("--firewall", o.firewall, "The firewall's name in the deployment")->required();
+    cmd->add_option("--from", o.from, "Source address")->required();
+    cmd->add_option("--to", o.to, "Destination address")->required();
+    cmd->add_option("--port", o.port, "PROTOCOL/PORT (default tcp/17472)");
+    cmd->add_option("--sport", o.sport, "Source port (default 49152)");
+    cmd->add_option("--program", o.program, "Local program on a host firewall, e.g. taniumclient.exe");
+    cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("-o,--output", o.output, "Write the trace to this file instead of standard output");
+    return cmd;
+}
+
+int run_explain(const ExplainOptions& o) {
+    Deployment d = load_deployment(o.deployment);
+    parsers::check_formats(d);
+    Packet p = packet_of(o);
+    auto spec = std::find_if(d.firewalls.begin(), d.firewalls.end(),
+                             [&](const FirewallSpec& s) { return s.name == o.firewall; });
+    if (spec == d.firewalls.end())
+        InputError::raise_at("command line",
+                             "--firewall '" + o.firewall + "' is not a firewall of " + o.deployment);
+    Firewall fw = parsers::parse_firewall(*spec);
+    std::string program = o.program;  // programs compare as lowercase file names
+    std::transform(program.begin(), program.end(), program.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    Trace t = trace(*spec, fw, p, program);
+    // Rendered in full before anything is written, so a failure never leaves a partial trace.
+    std::vector<std::string> outputs;
+    if (!o.output.empty()) outputs.push_back(o.output);
+    std::vector<report::ReportTarget> targets = report::report_targets({o.format}, outputs);
+    targets.front().rendered = rendered(o, *spec, fw, t);
+    report::write_report_targets(targets);
+    return 0;
 }
 
 }  // namespace flowgap::cli

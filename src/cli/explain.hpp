@@ -1,15 +1,37 @@
-// `flowgap explain`: trace one packet through one firewall.
+// `flowgap explain`: trace one packet through one firewall, rule by rule. Kept apart from
+// commands.hpp so that main.cpp only registers it.
 #pragma once
 
-#include <ostream>
+#include <cstdint>
 #include <string>
 
-#include "analysis/audit.hpp"
+#include <CLI/CLI.hpp>
+
+#include "analysis/flow_space.hpp"
 
 namespace flowgap::cli {
 
-// `program` is the local program on a host firewall (lowercase file name), or empty.
-void write_explain(std::ostream& out, const analysis::FirewallSpec& spec, const analysis::Firewall& fw,
-                   const analysis::Packet& p, const std::string& program);
+struct ExplainOptions {
+    std::string deployment;
+    std::string firewall;
+    std::string from;
+    std::string to;
+    std::string port = "tcp/17472";  // PROTOCOL/PORT
+    uint32_t sport = 49152;
+    std::string program;          // as given; compared as a lowercase file name
+    std::string format = "text";  // text | json
+    std::string output;           // file; empty: standard output
+};
+
+// Adds the `explain` subcommand to `app`, filling `options` when it is parsed.
+CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options);
+
+// Exit code 0; bad input (a deployment that cannot be read, an unknown firewall, a bad address
+// or port) throws analysis::InputError, which main turns into 2.
+int run_explain(const ExplainOptions& options);
+
+// The packet --from, --to, --port and --sport describe. Throws InputError, located at the
+// command line, when they do not make one.
+analysis::Packet packet_of(const ExplainOptions& options);
 
 }  // namespace flowgap::cli

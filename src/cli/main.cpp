@@ -9,6 +9,7 @@
 #include "src/cli/audit_outputs.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/diff_command.hpp"
+#include "src/cli/explain.hpp"
 #include "src/serve/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -21,18 +22,8 @@ int main(int argc, char** argv) {
     flowgap::cli::AuditOptions audit_options;
     flowgap::cli::add_audit_command(app, audit_options);
 
-    std::string deployment;
     flowgap::cli::ExplainOptions explain_options;
-    auto* explain = app.add_subcommand("explain", "Trace one packet through one firewall, rule by rule");
-    explain->add_option("deployment", deployment, "Deployment file (YAML)")->required();
-    explain->add_option("--firewall", explain_options.firewall, "The firewall's name in the deployment")
-        ->required();
-    explain->add_option("--from", explain_options.from, "Source address")->required();
-    explain->add_option("--to", explain_options.to, "Destination address")->required();
-    explain->add_option("--port", explain_options.port, "PROTOCOL/PORT (default tcp/17472)");
-    explain->add_option("--sport", explain_options.sport, "Source port (default 49152)");
-    explain->add_option("--program", explain_options.program,
-                        "Local program on a host firewall, e.g. taniumclient.exe");
+    auto* explain = flowgap::cli::add_explain_command(app, explain_options);
 
     flowgap::cli::DiffOptions diff_options;
     auto* diff = flowgap::cli::add_diff_command(app, diff_options);
@@ -47,7 +38,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (flows->parsed()) return flowgap::cli::run_flows(flows_options);
-        if (explain->parsed()) return flowgap::cli::run_explain(deployment, explain_options);
+        if (explain->parsed()) return flowgap::cli::run_explain(explain_options);
         if (diff->parsed()) return flowgap::cli::run_diff(diff_options);
         if (serve->parsed()) return flowgap::serve::run_serve(serve_options);
         return flowgap::cli::run_audit(audit_options);

@@ -27,7 +27,8 @@ AuditResult run_pipeline(const Deployment& d, const std::vector<Firewall>& firew
 
 Report report_of(const Deployment& d, const std::vector<Firewall>& firewalls, const AuditResult& result,
                  ReportOptions options) {
-    return Report{d, firewalls, result.audit, result.findings, &result.gate, std::move(options), &result.remedies};
+    return Report{
+        d, firewalls, result.audit, result.findings, &result.gate, std::move(options), &result.remedies};
 }
 
 Date today(const std::string& given) {

@@ -6,7 +6,6 @@
 
 namespace flowgap::serve {
 
-
 namespace {
 
 constexpr std::chrono::hours keep_for{1};

@@ -15,8 +15,8 @@
 
 #include "analysis/address.hpp"
 #include "analysis/gate.hpp"
-#include "parsers/parse.hpp"
 #include "flowgap/version.hpp"
+#include "parsers/parse.hpp"
 #include "src/report/formats.hpp"
 #include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
