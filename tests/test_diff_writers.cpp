@@ -11,7 +11,6 @@
 #include "src/diff/items.hpp"
 
 using namespace flowgap::diff;
-using namespace flowgap::report;
 using nlohmann::json;
 
 namespace {
