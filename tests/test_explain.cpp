@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "analysis/address.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using flowgap::testing::run_flowgap;
 

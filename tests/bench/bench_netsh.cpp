@@ -16,6 +16,7 @@
 #include "audit_child.hpp"
 
 #include "parsers/netsh/netsh.hpp"
+#include "tests/support/deployment.hpp"
 
 namespace {
 
@@ -86,14 +87,9 @@ void generate(const std::filesystem::path& dir, size_t rules) {
     }
     text += "Ok.\r\n";
     std::ofstream(dir / "server.txt", std::ios::binary) << utf16le(text);
-    std::ofstream(dir / "deployment.yaml") << R"(platform: windows
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16]
-firewalls:
+    // No content host, as before: the audit measured stays the one docs/performance.md reports.
+    std::ofstream(dir / "deployment.yaml")
+        << flowgap::testing::standard_deployment({{"internet", ""}}) << R"(firewalls:
   - {name: server, config: server.txt, host: 10.10.1.10}
 )";
 }
