@@ -1,6 +1,7 @@
 #include "analysis/checks.hpp"
 
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -40,6 +41,9 @@ struct Probe {
     Toward toward;
     FlowSpace packets;  // every packet that could reach the opening
     FlowSpace needed;   // the part Tanium's flows need
+    // The severity when the excess admits public internet sources, if that is worse than the
+    // check's own: an opening the whole internet can reach is no longer a matter of scoping.
+    std::optional<Severity> from_internet = std::nullopt;
 };
 
 FlowSpace tcp(const AddressSet& src, const AddressSet& dst, const PortSet& ports) {
@@ -70,7 +74,7 @@ std::vector<Probe> probes(const Deployment& d, const Audit& audit) {
     const bool appliance = d.platform == Platform::appliance;
     std::vector<Probe> out;
     out.push_back({"exposed-server-port", Toward::tanium_host, tcp(any, server, client_port),
-                   needed_by(audit, {"client-to-server", "server-to-server"})});
+                   needed_by(audit, {"client-to-server", "server-to-server"}), Severity::critical});
     out.push_back({"exposed-console", Toward::tanium_host, tcp(any, server, ports_of(d.ports.console)),
                    needed_by(audit, {"console-to-server", "module-to-server"})});
     out.push_back({"exposed-module-port", Toward::tanium_host,
@@ -152,8 +156,8 @@ void exposure_findings(size_t fi, const std::vector<Filtered>& filtered, const P
         Finding f;
         f.check = std::string(probe.id);
         f.severity = default_severity(probe.id);
-        if (probe.id == "exposed-server-port" && excess.sources().intersects(AddressSet::public_internet())) {
-            f.severity = Severity::critical;
+        if (probe.from_internet && excess.sources().intersects(AddressSet::public_internet())) {
+            f.severity = *probe.from_internet;
         }
         f.firewall = fi;
         f.policy = a.policy;

@@ -1,8 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/audit.hpp"
-#include "model_builders.hpp"
-#include "support.hpp"
+#include "tests/support/deployment.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/model.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::TempDir;
@@ -36,25 +37,19 @@ const EndToEnd& e2e(const Audit& a, std::string_view id) {
 struct Fixture {
     TempDir dir;
     Deployment d;
+    std::string yaml;
     Fixture() {
         dir.write("router.rules", "");
         dir.write("host.rules", "");
-        d = load_deployment(dir.write("d.yaml", R"(
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16]
-  internet: [203.0.113.80]
-firewalls:
+        yaml = standard_deployment() + R"(firewalls:
   - name: router
     config: router.rules
     interfaces: {eth0: [10.10.1.0/24], eth1: [10.20.0.0/16], eth2: [10.99.0.0/24], eth3: [any]}
   - name: host
     config: host.rules
     host: 10.20.5.37
-)"));
+)";
+        d = load_deployment(dir.write("d.yaml", yaml));
     }
 };
 
@@ -147,7 +142,7 @@ TEST_CASE("a host-only configuration without `host:` is a located error", "[audi
         CHECK(e.message() ==
               "firewall 'router': its config filters only the traffic of the host it runs on; say which "
               "host with `host:`");
-        CHECK(e.location().line == 10);  // the list entry
+        CHECK(e.location().line == line_of(f.yaml, "  - name: router"));  // the list entry
     }
 }
 
@@ -165,11 +160,8 @@ TEST_CASE("a direction no policy filters lets everything through, with a note", 
 TEST_CASE("rules limited to a program carry a flow only for that flow's program", "[audit]") {
     TempDir dir;
     dir.write("db.rules", "");
-    Deployment d = load_deployment(dir.write("d.yaml", R"(
-roles: {server: [10.10.1.10], module_server: [10.10.1.20], database: [10.10.1.30], console: [10.99.0.0/24],
-        endpoints: [10.20.0.0/16]}
-firewalls: [{name: db, config: db.rules, host: 10.10.1.30}]
-)"));
+    Deployment d = load_deployment(dir.write(
+        "d.yaml", standard_deployment() + "firewalls: [{name: db, config: db.rules, host: 10.10.1.30}]\n"));
     auto audit_with = [&](std::vector<std::string> programs) {
         Rule r = rule("sql", Action::allow, tcp_to("10.10.1.10", "10.10.1.30", "1433"), 4);
         r.programs = std::move(programs);

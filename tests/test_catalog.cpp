@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/catalog.hpp"
-#include "support.hpp"
+#include "tests/support/deployment.hpp"
+#include "tests/support/e2e.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::TempDir;
@@ -32,15 +33,10 @@ Packet tcp(const char* src, const char* dst, uint32_t dport) {
     return Packet{*Address::parse(src), *Address::parse(dst), protocol::tcp, dport, 49152};
 }
 
-const char* kWindows = R"(
-platform: windows
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16]
-)";
+// The standard deployment with no content host named: the internet is every public address.
+std::string windows() {
+    return flowgap::testing::standard_deployment({{"internet", ""}});
+}
 
 const char* kAppliance = R"(
 platform: appliance
@@ -68,7 +64,7 @@ TEST_CASE("every catalog row cites the seed and has a stable id", "[catalog]") {
 }
 
 TEST_CASE("a Windows deployment gets the Windows flows", "[catalog]") {
-    auto flows = expand(deployment(kWindows));
+    auto flows = expand(deployment(windows()));
     CHECK(ids(flows) == std::vector<std::string>{"client-to-server", "client-peering", "console-to-server",
                                                  "server-to-module", "module-to-server", "server-to-database",
                                                  "server-to-internet", "module-to-internet"});
@@ -85,7 +81,7 @@ TEST_CASE("a Windows deployment gets the Windows flows", "[catalog]") {
 }
 
 TEST_CASE("peers pair within each /24 by default", "[catalog]") {
-    auto flows = expand(deployment(kWindows));
+    auto flows = expand(deployment(windows()));
     const Flow& peering = find(flows, "client-peering");
     CHECK(peering.space.contains(tcp("10.20.5.37", "10.20.5.200", 17472)));
     CHECK(peering.space.contains(tcp("10.20.5.200", "10.20.5.37", 17472)));
@@ -129,8 +125,7 @@ TEST_CASE("an appliance cluster gets IPsec, SSH, 8443 and declared services, not
 }
 
 TEST_CASE("port overrides change the flows", "[catalog]") {
-    auto flows = expand(
-        deployment(std::string(kWindows) + "ports: {server: 17000, console: [8443], zone_hub: 17473}\n"));
+    auto flows = expand(deployment(windows() + "ports: {server: 17000, console: [8443], zone_hub: 17473}\n"));
     CHECK(find(flows, "client-to-server").service == "tcp/17000");
     CHECK(find(flows, "client-peering").service == "tcp/17000");
     CHECK(find(flows, "console-to-server").service == "tcp/8443");

@@ -1,8 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/checks.hpp"
-#include "model_builders.hpp"
-#include "support.hpp"
+#include "tests/support/deployment.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/model.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::TempDir;
@@ -22,15 +23,7 @@ struct Setup {
 
     Setup(const std::string& extra_yaml, std::vector<Firewall> fws) : firewalls(std::move(fws)) {
         dir.write("a.rules", "");
-        d = load_deployment(dir.write("d.yaml", R"(
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16]
-  internet: [203.0.113.80]
-firewalls:
+        d = load_deployment(dir.write("d.yaml", standard_deployment() + R"(firewalls:
   - name: fw
     config: a.rules
 )" + extra_yaml));

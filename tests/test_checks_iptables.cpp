@@ -4,7 +4,7 @@
 // router never sees (same interface), less what the catalog's flows need.
 #include <catch2/catch.hpp>
 
-#include "checks_e2e_support.hpp"
+#include "tests/support/checks.hpp"
 
 using namespace flowgap::testing::checks;
 using flowgap::testing::TempDir;

@@ -5,24 +5,17 @@
 // it matches less every matching block rule. Expected excesses are worked out by hand.
 #include <catch2/catch.hpp>
 
-#include "checks_e2e_support.hpp"
+#include "tests/support/checks.hpp"
+#include "tests/support/deployment.hpp"
 
 using namespace flowgap::testing::checks;
 using flowgap::testing::TempDir;
 
 namespace {
 
-const char* kRoles = R"(platform: windows
-database_engine: sqlserver
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16]
-  internet: [203.0.113.80]
-firewalls:
-)";
+std::string roles() {
+    return "database_engine: sqlserver\n" + flowgap::testing::standard_deployment() + "firewalls:\n";
+}
 
 std::string add_rule(const std::string& args) {
     return "netsh advfirewall firewall add rule " + args + "\r\n";
@@ -34,7 +27,7 @@ struct Host {
     Host(const std::string& file_name, const std::string& text, const std::string& entry)
         : config(text), file(file_name) {
         dir.write(file, config);
-        dir.write("d.yaml", kRoles + entry);
+        dir.write("d.yaml", roles() + entry);
     }
     std::string at(const std::string& needle) const {
         return dir.path(file) + ":" + std::to_string(line_of(config, needle)) + ":1";

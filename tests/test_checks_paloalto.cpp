@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "checks_e2e_support.hpp"
+#include "tests/support/checks.hpp"
 
 using namespace flowgap::testing::checks;
 using flowgap::testing::TempDir;

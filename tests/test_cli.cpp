@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using flowgap::testing::run_flowgap;
 using flowgap::testing::TempDir;
@@ -102,9 +102,7 @@ TEST_CASE("reports are byte-identical across runs and --output writes the same b
     auto b = run_flowgap("audit " + kDemo + " --format json --output '" + dir.path("r.json") + "'");
     CHECK(b.exit_code == 1);
     CHECK(b.out.empty());
-    std::ifstream in(dir.path("r.json"));
-    std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(written == a.out);
+    CHECK(flowgap::testing::read_file(dir.path("r.json")) == a.out);
     CHECK(run_flowgap("audit " + kDemo).out == run_flowgap("audit " + kDemo).out);
 }
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/deployment.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::TempDir;

@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
+using flowgap::testing::read_file;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::TempDir;
 using nlohmann::json;
@@ -86,11 +87,6 @@ struct DiffReports {
     std::string junit;
 };
 
-std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 DiffReports reports(const std::string& deployment, const std::string& candidate, int exit_code,
                     const std::string& extra = "") {
     TempDir dir;
@@ -100,7 +96,8 @@ DiffReports reports(const std::string& deployment, const std::string& candidate,
     INFO(r.err);
     CHECK(r.exit_code == exit_code);
     CHECK(r.out.empty());
-    return {json::parse(read(dir.path("d.sarif"))), read(dir.path("d.html")), read(dir.path("d.xml"))};
+    return {json::parse(read_file(dir.path("d.sarif"))), read_file(dir.path("d.html")),
+            read_file(dir.path("d.xml"))};
 }
 
 // Each SARIF result as "ruleId file:line" (the line "-" when the rule has none).

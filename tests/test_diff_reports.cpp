@@ -6,19 +6,15 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
+using flowgap::testing::read_file;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::source_path;
 using flowgap::testing::TempDir;
 using nlohmann::json;
 
 namespace {
-
-std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void replace(std::string& s, const std::string& from, const std::string& to) {
     size_t at = s.find(from);
@@ -41,13 +37,13 @@ struct Change {
 // form names the same file with --candidate, so every path in the two diffs is the same.
 void check_same_result(const Change& c) {
     TempDir dir;
-    std::string deployment = read(source_path("fixtures/" + c.folder + "/deployment.yaml"));
+    std::string deployment = read_file(source_path("fixtures/" + c.folder + "/deployment.yaml"));
     dir.write("deployment.yaml", deployment);
     for (const auto& f : c.others)
-        dir.write(f, read(source_path("fixtures/" + c.folder + "/" + f)));
-    dir.write(c.config, read(source_path("fixtures/" + c.folder + "/" + c.config)));
+        dir.write(f, read_file(source_path("fixtures/" + c.folder + "/" + f)));
+    dir.write(c.config, read_file(source_path("fixtures/" + c.folder + "/" + c.config)));
     std::filesystem::create_directories(dir.path("candidate"));
-    dir.write("candidate/" + c.config, read(source_path("fixtures/changes/" + c.candidate)));
+    dir.write("candidate/" + c.config, read_file(source_path("fixtures/changes/" + c.candidate)));
     replace(deployment, "config: " + c.config, "config: candidate/" + c.config);
     dir.write("after.yaml", deployment);
 
@@ -132,7 +128,7 @@ TEST_CASE("diff writes JSON, Markdown and files, the same every run", "[diff]") 
     auto w = run_flowgap(args + " --format json -o '" + dir.path("d.json") + "'");
     CHECK(w.exit_code == 1);
     CHECK(w.out.empty());
-    CHECK(read(dir.path("d.json")) == j.out);
+    CHECK(read_file(dir.path("d.json")) == j.out);
 
     auto md = run_flowgap(args + " --format markdown");
     CHECK(md.exit_code == 1);
@@ -158,9 +154,9 @@ TEST_CASE("diff writes HTML, SARIF and JUnit like audit: paired outputs, same by
                            "' --format text -o -");
     CHECK(all.exit_code == 1);
     CHECK(all.out == out["text"]);
-    CHECK(read(dir.path("d.html")) == out["html"]);
-    CHECK(read(dir.path("d.sarif")) == out["sarif"]);
-    CHECK(read(dir.path("d.xml")) == out["junit"]);
+    CHECK(read_file(dir.path("d.html")) == out["html"]);
+    CHECK(read_file(dir.path("d.sarif")) == out["sarif"]);
+    CHECK(read_file(dir.path("d.xml")) == out["junit"]);
     CHECK(!std::filesystem::exists(dir.path("d.html.flowgap-tmp")));
 
     // Self-contained: nothing to fetch, no script, and the look of the audit's report.
@@ -246,21 +242,14 @@ flowgap::testing::RunResult run_gate_script(const TempDir& dir, const std::strin
         std::filesystem::create_directories(dir.path(side));
         for (const char* f :
              {"deployment.yaml", "core-router.rules", "branch-linux-37.rules", "flowgap-waivers.yaml"})
-            dir.write(std::string(side) + "/" + f, read(source_path(std::string("fixtures/demo/") + f)));
+            dir.write(std::string(side) + "/" + f, read_file(source_path(std::string("fixtures/demo/") + f)));
     }
-    dir.write("head/core-router.rules", read(source_path("fixtures/changes/" + candidate)));
+    dir.write("head/core-router.rules", read_file(source_path("fixtures/changes/" + candidate)));
     std::string cmd = "cd '" + dir.path() + "' && FLOWGAP='" FLOWGAP_BINARY "' sh '" +
                       source_path("docs/examples/flowgap-gate.sh") +
                       "' base/deployment.yaml head/deployment.yaml reports 2>&1";
-    flowgap::testing::RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
-        r.out.append(buf, n);
-    int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    auto r = flowgap::testing::run_command(cmd);
+    REQUIRE(r.exit_code != -1);  // the shell ran
     return r;
 }
 
@@ -272,22 +261,23 @@ TEST_CASE("the CI example's gate script fails a breaking pull request and passes
     INFO(r.out);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("broken   client-to-server") != std::string::npos);
-    CHECK(read(dir.path("reports/diff.md")).find("## flowgap: this change breaks Tanium") !=
+    CHECK(read_file(dir.path("reports/diff.md")).find("## flowgap: this change breaks Tanium") !=
           std::string::npos);
-    CHECK(json::parse(read(dir.path("reports/diff.json")))["gate"]["failed"] == true);
-    CHECK(json::parse(read(dir.path("reports/base.json")))["schema"] == "flowgap-report/1");
+    CHECK(json::parse(read_file(dir.path("reports/diff.json")))["gate"]["failed"] == true);
+    CHECK(json::parse(read_file(dir.path("reports/base.json")))["schema"] == "flowgap-report/1");
     // Code scanning gets the one thing the change broke, located in the head's config.
-    json sarif = json::parse(read(dir.path("reports/diff.sarif")));
+    json sarif = json::parse(read_file(dir.path("reports/diff.sarif")));
     REQUIRE(sarif["runs"][0]["results"].size() == 1);
     CHECK(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
           "head/core-router.rules");
-    CHECK(read(dir.path("reports/diff.html")).find("<header class=\"banner fail\">") != std::string::npos);
-    CHECK(read(dir.path("reports/diff.xml")).find("failures=\"2\"") != std::string::npos);
+    CHECK(read_file(dir.path("reports/diff.html")).find("<header class=\"banner fail\">") !=
+          std::string::npos);
+    CHECK(read_file(dir.path("reports/diff.xml")).find("failures=\"2\"") != std::string::npos);
 
     TempDir again;
     auto ok = run_gate_script(again, "iptables/core-router.reordered.rules");
     INFO(ok.out);
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.find("no change to Tanium flows") != std::string::npos);
-    CHECK(json::parse(read(again.path("reports/diff.sarif")))["runs"][0]["results"].empty());
+    CHECK(json::parse(read_file(again.path("reports/diff.sarif")))["runs"][0]["results"].empty());
 }

@@ -1,5 +1,5 @@
 // evaluate() against a direct simulation of each combining rule over a small packet universe
-// (see small_universe.hpp), plus readable hand-written policies.
+// (see tests/support/universe.hpp), plus readable hand-written policies.
 #include <set>
 #include <string>
 #include <utility>
@@ -8,9 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/evaluate.hpp"
-#include "small_universe.hpp"
+#include "tests/support/universe.hpp"
 
-using namespace flowgap::test;
+using namespace flowgap::testing::universe;
 using flowgap::analysis::Action;
 using flowgap::analysis::Combine;
 using flowgap::analysis::Decision;

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/address.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using flowgap::testing::run_flowgap;
 using flowgap::testing::TempDir;

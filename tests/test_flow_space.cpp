@@ -1,10 +1,10 @@
-// FlowSpace against a brute-force model over a small packet universe (see small_universe.hpp),
+// FlowSpace against a brute-force model over a small packet universe (see tests/support/universe.hpp),
 // plus hand-written cases for the full address and port ranges and for Packet::str.
 #include <catch2/catch.hpp>
 
-#include "small_universe.hpp"
+#include "tests/support/universe.hpp"
 
-using namespace flowgap::test;
+using namespace flowgap::testing::universe;
 namespace protocol = flowgap::analysis::protocol;
 
 namespace {

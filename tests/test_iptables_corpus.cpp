@@ -8,18 +8,16 @@
 #include <map>
 #include <sstream>
 
-#include "test_iptables_util.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/iptables.hpp"
 
-using namespace iptables_test;
+using namespace flowgap::testing::iptables;
 namespace fs = std::filesystem;
 
 namespace {
 
 std::shared_ptr<const std::string> read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return std::make_shared<const std::string>(std::move(s).str());
+    return std::make_shared<const std::string>(flowgap::testing::read_file(p));
 }
 
 Firewall parse_path(const fs::path& p) {

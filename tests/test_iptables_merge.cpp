@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "parsers/parse.hpp"
-#include "support.hpp"
-#include "test_iptables_util.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/iptables.hpp"
 
-using namespace iptables_test;
+using namespace flowgap::testing::iptables;
 using flowgap::parsers::Input;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::TempDir;

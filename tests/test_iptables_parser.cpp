@@ -1,9 +1,9 @@
 // The iptables-save parser on hand-written dumps with known verdicts.
 #include <catch2/catch.hpp>
 
-#include "test_iptables_util.hpp"
+#include "tests/support/iptables.hpp"
 
-using namespace iptables_test;
+using namespace flowgap::testing::iptables;
 
 namespace {
 

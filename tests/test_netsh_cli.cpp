@@ -7,9 +7,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "support.hpp"
-#include "test_netsh_util.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/netsh.hpp"
 
+using flowgap::testing::read_file;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::TempDir;
 using flowgap::testing::netsh::crlf;
@@ -23,13 +24,6 @@ std::string section(const std::string& out, const std::string& firewall) {
     if (at == std::string::npos) return "";
     size_t end = out.find("\n\n", at + 1);
     return out.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
-
-std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return std::move(s).str();
 }
 
 const char* kRoles =
@@ -73,7 +67,7 @@ TEST_CASE("netsh end to end: JSON report names the deciding block rule and its l
 TEST_CASE("netsh end to end: profile choice, unresolved keywords and other programs", "[netsh]") {
     TempDir dir;
     for (const char* f : {"tanium-server.txt", "endpoint.json", "module-server.cmd"})
-        dir.write(f, read(flowgap::testing::source_path(std::string("fixtures/netsh/") + f)));
+        dir.write(f, read_file(flowgap::testing::source_path(std::string("fixtures/netsh/") + f)));
     SECTION("profile: domain makes the console rule certain") {
         dir.write("d.yaml",
                   std::string(kRoles) +
@@ -141,7 +135,7 @@ TEST_CASE("netsh end to end: Get-NetFirewallRule output makes every flow it coul
         return;
     }
     TempDir dir;
-    dir.write("fl.txt", read(ps));
+    dir.write("fl.txt", read_file(ps));
     dir.write("d.yaml", std::string(kRoles) + "  - {name: fl, config: fl.txt, host: 10.10.1.10}\n");
     auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
     INFO(r.err);
@@ -201,13 +195,13 @@ TEST_CASE("netsh end to end: one server from a UTF-16LE rule listing and an allp
 
 TEST_CASE("netsh end to end: several files that do not belong together exit 2", "[netsh]") {
     TempDir dir;
-    std::string full = read(flowgap::testing::source_path("fixtures/netsh/tanium-server.txt"));
+    std::string full = read_file(flowgap::testing::source_path("fixtures/netsh/tanium-server.txt"));
     dir.write("full.txt", full);
     dir.write("allprofiles.txt",
-              read(flowgap::testing::source_path("fixtures/netsh/split-tanium-server-allprofiles.txt")));
-    dir.write("fw.rules", read(flowgap::testing::source_path("fixtures/demo/core-router.rules")));
-    dir.write("a.xml", read(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml")));
-    dir.write("b.xml", read(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml")));
+              read_file(flowgap::testing::source_path("fixtures/netsh/split-tanium-server-allprofiles.txt")));
+    dir.write("fw.rules", read_file(flowgap::testing::source_path("fixtures/demo/core-router.rules")));
+    dir.write("a.xml", read_file(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml")));
+    dir.write("b.xml", read_file(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml")));
     SECTION("two files state a profile's policy differently") {
         dir.write("d.yaml", std::string(kRoles) +
                                 "  - {name: s, config: [full.txt, allprofiles.txt], host: 10.10.1.10}\n");

@@ -10,22 +10,17 @@
 #include <sstream>
 
 #include "parsers/parse.hpp"
-#include "test_netsh_util.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/netsh.hpp"
 
 using namespace flowgap::analysis;
 using namespace flowgap::testing::netsh;
+using flowgap::testing::read_file;
 namespace fs = std::filesystem;
 
 namespace {
 
 const fs::path kCorpus = FLOWGAP_SOURCE_DIR "/../shared/corpus/netsh";
-
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return std::move(s).str();
-}
 
 bool corpus_present() {
     if (fs::is_directory(kCorpus)) return true;
@@ -46,7 +41,7 @@ TEST_CASE("netsh corpus: every file is recognized and parses", "[netsh]") {
     if (!corpus_present()) return;
     size_t files = 0;
     for (const auto& entry : fs::directory_iterator(kCorpus)) {
-        std::string content = read(entry.path());
+        std::string content = read_file(entry.path());
         INFO(entry.path().filename().string());
         CHECK(flowgap::parsers::detect_format(content) == "netsh");
         ++files;
@@ -65,7 +60,7 @@ TEST_CASE("netsh corpus: every file is recognized and parses", "[netsh]") {
 
 TEST_CASE("netsh corpus: the Windows 11 listing", "[netsh]") {
     if (!corpus_present()) return;
-    std::string content = read(kCorpus / "win11_netsh_show_rule_name-all_504rules.txt");
+    std::string content = read_file(kCorpus / "win11_netsh_show_rule_name-all_504rules.txt");
     Firewall fw = parse_netsh(content);
     CHECK(fw.rule_count == 504);
     CHECK(kept(fw) == 285);
@@ -81,7 +76,7 @@ TEST_CASE("netsh corpus: the Windows 11 listing", "[netsh]") {
 
 TEST_CASE("netsh corpus: all profiles OFF lets everything through", "[netsh]") {
     if (!corpus_present()) return;
-    Firewall fw = parse_netsh(read(kCorpus / "netsh_advfirewall_show_allprofiles_state_all-off.txt"));
+    Firewall fw = parse_netsh(read_file(kCorpus / "netsh_advfirewall_show_allprofiles_state_all-off.txt"));
     CHECK(fw.rule_count == 0);
     CHECK(verdict(fw, Direction::inbound, "1.1.1.1", "2.2.2.2", protocol::tcp, 17472) == Verdict::allowed);
     CHECK(policy(fw, Direction::inbound).default_rule.location.line == 2);
@@ -89,7 +84,7 @@ TEST_CASE("netsh corpus: all profiles OFF lets everything through", "[netsh]") {
 
 TEST_CASE("netsh corpus: Get-NetFirewallRule output, whose rules only may match", "[netsh]") {
     if (!corpus_present()) return;
-    std::string content = read(kCorpus / "win_powershell_Get-NetFirewallRule_utf16le.txt");
+    std::string content = read_file(kCorpus / "win_powershell_Get-NetFirewallRule_utf16le.txt");
     Firewall fw = parse_netsh(content);
     CHECK(fw.rule_count == 522);
     CHECK(kept(fw) == 280);

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "parsers/netsh/decode.hpp"
-#include "test_netsh_util.hpp"
+#include "tests/support/netsh.hpp"
 
 using flowgap::parsers::netsh::decode;
 using flowgap::testing::netsh::crlf;

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "test_netsh_util.hpp"
+#include "tests/support/netsh.hpp"
 
 using namespace flowgap::analysis;
 using namespace flowgap::testing::netsh;

@@ -2,7 +2,7 @@
 // translation: block wins, profiles, keywords, programs, ICMP, ports.
 #include <catch2/catch.hpp>
 
-#include "test_netsh_util.hpp"
+#include "tests/support/netsh.hpp"
 
 using namespace flowgap::analysis;
 using namespace flowgap::testing::netsh;

@@ -7,9 +7,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "paloalto_support.hpp"
+#include "tests/support/paloalto.hpp"
 
-using namespace flowgap::testing::pan;
+using namespace flowgap::testing::paloalto;
 
 namespace {
 

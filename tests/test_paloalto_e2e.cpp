@@ -2,7 +2,7 @@
 // interfaces and default route).
 #include <catch2/catch.hpp>
 
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using flowgap::testing::run_flowgap;
 using flowgap::testing::TempDir;

@@ -1,9 +1,9 @@
 // The Palo Alto loader on hand-written exports: objects, zones, rule types, defaults, App-ID.
 #include <catch2/catch.hpp>
 
-#include "paloalto_support.hpp"
+#include "tests/support/paloalto.hpp"
 
-using namespace flowgap::testing::pan;
+using namespace flowgap::testing::paloalto;
 using flowgap::analysis::protocol::tcp;
 using flowgap::analysis::protocol::udp;
 

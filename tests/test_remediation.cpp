@@ -13,18 +13,14 @@
 #include "analysis/remediation.hpp"
 #include "parsers/parse.hpp"
 #include "parsers/vendors.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::parsers::vendor_named;
+using flowgap::testing::read_file;
 using flowgap::testing::TempDir;
 
 namespace {
-
-std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 struct Run {
     Deployment d;
@@ -134,12 +130,12 @@ TEST_CASE("iptables fixes, applied to the demo dumps, let the flows through and 
     for (const auto& [name, file] :
          {std::pair{std::string("core-router"), std::string("core-router.rules")},
           std::pair{std::string("branch-linux-37"), std::string("branch-linux-37.rules")}}) {
-        std::string dump = read(flowgap::testing::source_path("fixtures/demo/" + file));
+        std::string dump = read_file(flowgap::testing::source_path("fixtures/demo/" + file));
         for (const auto& c : fixes[name])
             dump = apply_iptables(dump, c);
         dir.write(file, dump);
     }
-    dir.write("deployment.yaml", read(flowgap::testing::source_path("fixtures/demo/deployment.yaml")));
+    dir.write("deployment.yaml", read_file(flowgap::testing::source_path("fixtures/demo/deployment.yaml")));
     Run after = audit_of(dir.path("deployment.yaml"));
     for (const char* flow :
          {"client-to-server", "client-peering", "module-to-internet", "console-to-server"}) {

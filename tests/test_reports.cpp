@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
+using flowgap::testing::read_file;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::source_path;
 using flowgap::testing::TempDir;
@@ -22,11 +23,6 @@ const std::string kDemo = "fixtures/demo/deployment.yaml";
 const std::string kGate = "fixtures/gate/deployment.yaml";
 // The demo's waiver expires 2027-06-30: pin the day so that these tests never age.
 const std::string kToday = " --today 2026-11-27";
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 size_t occurrences(const std::string& text, const std::string& what) {
     size_t n = 0;
@@ -177,11 +173,11 @@ TEST_CASE("several format and output pairs write the same bytes as single runs",
                          "' --format markdown -o '" + dir.path("r.md") + "' --format text -o -");
     CHECK(r.exit_code == 1);
     CHECK(r.out == run_flowgap(args).out);  // "-" is standard output
-    CHECK(slurp(dir.path("gap.html")) == run_flowgap(args + " --format html").out);
-    CHECK(slurp(dir.path("r.json")) == run_flowgap(args + " --format json").out);
-    CHECK(slurp(dir.path("r.sarif")) == run_flowgap(args + " --format sarif").out);
-    CHECK(slurp(dir.path("r.xml")) == run_flowgap(args + " --format junit").out);
-    CHECK(slurp(dir.path("r.md")) == run_flowgap(args + " --format markdown").out);
+    CHECK(read_file(dir.path("gap.html")) == run_flowgap(args + " --format html").out);
+    CHECK(read_file(dir.path("r.json")) == run_flowgap(args + " --format json").out);
+    CHECK(read_file(dir.path("r.sarif")) == run_flowgap(args + " --format sarif").out);
+    CHECK(read_file(dir.path("r.xml")) == run_flowgap(args + " --format junit").out);
+    CHECK(read_file(dir.path("r.md")) == run_flowgap(args + " --format markdown").out);
     CHECK(!std::filesystem::exists(dir.path("gap.html.flowgap-tmp")));
     // Separate runs gave the same bytes as the files above: the reports are deterministic.
 }
@@ -346,7 +342,7 @@ TEST_CASE("the timestamp option stamps every format, and without it there is no 
     REQUIRE(run_flowgap("audit " + kGate + all("plain")).exit_code == 0);
     REQUIRE(run_flowgap("audit " + kGate + " --timestamp" + all("stamped")).exit_code == 0);
     for (const auto& f : formats) {
-        std::string plain = slurp(dir.path("plain." + f)), stamped = slurp(dir.path("stamped." + f));
+        std::string plain = read_file(dir.path("plain." + f)), stamped = read_file(dir.path("stamped." + f));
         CHECK(plain.find("generated") == std::string::npos);
         CHECK(plain != stamped);
         CHECK((stamped.find("generated") != std::string::npos ||

@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/serve_support.hpp"
-#include "tests/support.hpp"
+#include "tests/support/e2e.hpp"
+#include "tests/support/serve.hpp"
 
 using flowgap::testing::run_flowgap;
 using flowgap::testing::ServeProcess;

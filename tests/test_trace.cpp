@@ -10,10 +10,10 @@
 
 #include "analysis/audit.hpp"
 #include "analysis/trace.hpp"
-#include "model_builders.hpp"
+#include "tests/support/model.hpp"
 #include "parsers/parse.hpp"
 #include "src/report/explain.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::source_path;

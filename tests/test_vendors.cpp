@@ -8,7 +8,7 @@
 #include "analysis/rule.hpp"
 #include "parsers/parse.hpp"
 #include "parsers/vendors.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 using flowgap::analysis::InputError;
 using flowgap::parsers::vendor_named;

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "audit_child.hpp"
+#include "tests/support/deployment.hpp"
 
 namespace {
 
@@ -59,15 +60,10 @@ void generate(const std::filesystem::path& dir, size_t rules) {
     out << "-A FORWARD -d 10.10.1.10/32 -i eth1 -o eth0 -p tcp -m tcp --dport 17472 -j ACCEPT\n"
            "-A FORWARD -d 10.10.1.10/32 -i eth2 -o eth0 -p tcp -m tcp --dport 443 -j ACCEPT\n"
            "-A LOGDROP -j LOG --log-prefix \"drop: \"\n-A LOGDROP -j DROP\nCOMMIT\n";
-    std::ofstream(dir / "deployment.yaml") << R"(platform: windows
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16, 192.168.0.0/16]
-  internet: [203.0.113.80]
-firewalls:
+    // The random rules also draw on 192.168.0.0/16: endpoints live there too.
+    std::ofstream(dir / "deployment.yaml")
+        << flowgap::testing::standard_deployment({{"endpoints", "[10.20.0.0/16, 192.168.0.0/16]"}})
+        << R"(firewalls:
   - name: router
     config: router.rules
     interfaces: {eth0: [10.10.1.0/24], eth1: [10.20.0.0/16, 192.168.0.0/16], eth2: [10.99.0.0/24], eth3: [any]}

@@ -16,6 +16,8 @@
 #include "audit_child.hpp"
 
 #include "parsers/netsh/netsh.hpp"
+#include "tests/support/deployment.hpp"
+#include "tests/support/netsh.hpp"
 
 namespace {
 
@@ -62,16 +64,6 @@ std::string random_rule(std::mt19937& rng, size_t i) {
     return out + "\r\n";
 }
 
-std::string utf16le(const std::string& ascii) {
-    std::string out = "\xFF\xFE";
-    out.reserve(2 + 2 * ascii.size());
-    for (char c : ascii) {
-        out.push_back(c);
-        out.push_back('\0');
-    }
-    return out;
-}
-
 void generate(const std::filesystem::path& dir, size_t rules) {
     std::filesystem::create_directories(dir);
     std::mt19937 rng(20261127);
@@ -85,15 +77,10 @@ void generate(const std::filesystem::path& dir, size_t rules) {
                         p, std::string(70, '-'), "State", "Firewall Policy");
     }
     text += "Ok.\r\n";
-    std::ofstream(dir / "server.txt", std::ios::binary) << utf16le(text);
-    std::ofstream(dir / "deployment.yaml") << R"(platform: windows
-roles:
-  server: [10.10.1.10]
-  module_server: [10.10.1.20]
-  database: [10.10.1.30]
-  console: [10.99.0.0/24]
-  endpoints: [10.20.0.0/16]
-firewalls:
+    std::ofstream(dir / "server.txt", std::ios::binary) << flowgap::testing::netsh::utf16le(text);
+    // No content host, as before: the audit measured stays the one docs/performance.md reports.
+    std::ofstream(dir / "deployment.yaml")
+        << flowgap::testing::standard_deployment({{"internet", ""}}) << R"(firewalls:
   - {name: server, config: server.txt, host: 10.10.1.10}
 )";
 }

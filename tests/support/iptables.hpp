@@ -8,7 +8,7 @@
 #include "analysis/evaluate.hpp"
 #include "parsers/iptables/iptables.hpp"
 
-namespace iptables_test {
+namespace flowgap::testing::iptables {
 
 using namespace flowgap::analysis;
 
@@ -58,4 +58,4 @@ inline uint32_t decider_line(const Policy& p, const FlowSpace& flow) {
     return r ? r->location.line : 0;
 }
 
-}  // namespace iptables_test
+}  // namespace flowgap::testing::iptables

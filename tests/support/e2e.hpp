@@ -1,5 +1,8 @@
-// Helpers shared by tests: scratch folders and running the built flowgap binary.
+// Helpers for the end-to-end tests: scratch folders, reading files, and running the built
+// flowgap binary (or a shell command) from the source folder.
 #pragma once
+
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
@@ -7,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace flowgap::testing {
@@ -48,17 +52,28 @@ inline std::string read_file(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// 1-based number of the first line of `text` that contains `needle` (0 when none).
+inline size_t line_of(const std::string& text, const std::string& needle) {
+    std::istringstream in(text);
+    size_t n = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++n;
+        if (line.find(needle) != std::string::npos) return n;
+    }
+    return 0;
+}
+
 struct RunResult {
     int exit_code = -1;
     std::string out;  // standard output
     std::string err;  // standard error
 };
 
-// Runs the built flowgap binary with `args` (a shell-quoted string) from the source folder.
-inline RunResult run_flowgap(const std::string& args) {
+// Runs a shell command: its standard output, its standard error and its exit code.
+inline RunResult run_command(const std::string& command) {
     TempDir tmp;
     std::string err_file = tmp.path("stderr");
-    std::string cmd = "cd '" FLOWGAP_SOURCE_DIR "' && '" FLOWGAP_BINARY "' " + args + " 2>'" + err_file + "'";
+    std::string cmd = "{ " + command + "\n} 2>'" + err_file + "'";
     RunResult r;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe) return r;
@@ -68,9 +83,13 @@ inline RunResult run_flowgap(const std::string& args) {
         r.out.append(buf.data(), n);
     int status = pclose(pipe);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
+    r.err = read_file(err_file);
     return r;
+}
+
+// Runs the built flowgap binary with `args` (a shell-quoted string) from the source folder.
+inline RunResult run_flowgap(const std::string& args) {
+    return run_command("cd '" FLOWGAP_SOURCE_DIR "' && '" FLOWGAP_BINARY "' " + args);
 }
 
 }  // namespace flowgap::testing

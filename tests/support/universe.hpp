@@ -19,7 +19,7 @@
 
 #include "analysis/flow_space.hpp"
 
-namespace flowgap::test {
+namespace flowgap::testing::universe {
 
 using analysis::Address;
 using analysis::AddressSet;
@@ -232,4 +232,4 @@ inline std::string difference(const Bits& got, const Bits& want) {
     return "";
 }
 
-}  // namespace flowgap::test
+}  // namespace flowgap::testing::universe

@@ -8,7 +8,7 @@
 #include "analysis/evaluate.hpp"
 #include "parsers/paloalto/paloalto.hpp"
 
-namespace flowgap::testing::pan {
+namespace flowgap::testing::paloalto {
 
 using namespace flowgap::analysis;
 
@@ -95,4 +95,4 @@ inline const Rule* find_rule(const Policy& p, const std::string& name) {
     return nullptr;
 }
 
-}  // namespace flowgap::testing::pan
+}  // namespace flowgap::testing::paloalto

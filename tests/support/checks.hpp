@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "analysis/address.hpp"
-#include "support.hpp"
+#include "tests/support/e2e.hpp"
 
 namespace flowgap::testing::checks {
 
@@ -39,16 +39,7 @@ inline std::string blocks(const json& list) {
     return out.str();
 }
 
-// 1-based number of the first line of `text` that contains `needle` (0 when none).
-inline size_t line_of(const std::string& text, const std::string& needle) {
-    std::istringstream in(text);
-    size_t n = 0;
-    for (std::string line; std::getline(in, line);) {
-        ++n;
-        if (line.find(needle) != std::string::npos) return n;
-    }
-    return 0;
-}
+using testing::line_of;
 
 struct Report {
     int exit_code = -1;
