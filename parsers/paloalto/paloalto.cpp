@@ -79,7 +79,7 @@ class Loader {
         if (zones.inferred) fw_.bypass = zones.bypass;
         for (const Context& c : contexts)
             fw_.policies.push_back(policy(c, zones));
-        count_rules(config_, "");
+        count_rules();
     }
 
   private:
@@ -228,27 +228,51 @@ class Loader {
     }
 
     // Counts every security rule in the file; rules where no evaluated rulebase sits (Prisma
-    // Access containers, cloud devices) get a warning instead of silence.
-    void count_rules(pugi::xml_node n, const std::string& path) {
-        for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-            if (c.type() != pugi::node_element) continue;
-            std::string_view name = c.name();
-            if (name == "security" && c.child("rules")) {
-                size_t count = 0;
-                for (pugi::xml_node e = c.child("rules").child("entry"); e; e = e.next_sibling("entry"))
-                    ++count;
-                fw_.rule_count += count;
-                if (count && !evaluated(n)) {
-                    warn(c, fmt::format("{} security rules under {} are not evaluated (unsupported location)",
-                                        count, path));
-                }
+    // Access containers, cloud devices) get a warning instead of silence. The walk follows
+    // sibling and parent links rather than recursing: the input decides how deep the tree is.
+    void count_rules() {
+        pugi::xml_node c = config_.first_child();
+        while (c) {
+            if (c.type() == pugi::node_element && descend(c)) {
+                c = c.first_child();
                 continue;
             }
-            if (skip(name)) continue;
-            std::string here = path + "/" + std::string(name);
-            if (name == "entry") here = fmt::format("{}[{}]", path, c.attribute("name").value());
-            count_rules(c, here);
+            while (!c.next_sibling() && c.parent() != config_)
+                c = c.parent();
+            c = c.next_sibling();
         }
+    }
+
+    // Counts the rules of one element; whether the walk goes into it.
+    bool descend(pugi::xml_node c) {
+        std::string_view name = c.name();
+        if (name == "security" && c.child("rules")) {
+            size_t count = 0;
+            for (pugi::xml_node e = c.child("rules").child("entry"); e; e = e.next_sibling("entry"))
+                ++count;
+            fw_.rule_count += count;
+            if (count && !evaluated(c.parent())) {
+                warn(c, fmt::format("{} security rules under {} are not evaluated (unsupported location)",
+                                    count, path_of(c.parent())));
+            }
+            return false;
+        }
+        return !skip(name) && c.first_child();
+    }
+
+    // "/devices[localhost]/vsys[vsys1]/...": built only for a warning, never per level walked.
+    std::string path_of(pugi::xml_node n) const {
+        std::vector<pugi::xml_node> up;
+        for (; n && n != config_; n = n.parent())
+            up.push_back(n);
+        std::string out;
+        for (auto it = up.rbegin(); it != up.rend(); ++it) {
+            if (std::string_view(it->name()) == "entry")
+                out += fmt::format("[{}]", it->attribute("name").value());
+            else
+                out += fmt::format("/{}", it->name());
+        }
+        return out;
     }
 
     static bool skip(std::string_view name) {

@@ -266,7 +266,7 @@ class BraceReader {
 
     void read() {
         while (i_ < tokens_.size())
-            statement(pugi::xml_node());
+            statement(pugi::xml_node(), 0);
     }
 
   private:
@@ -295,7 +295,9 @@ class BraceReader {
         return from;
     }
 
-    void statement(pugi::xml_node parent) {
+    // `depth` counts the blocks open around this statement; each `{` recurses once, so the
+    // input's nesting is bounded before it can cost the stack.
+    void statement(pugi::xml_node parent, size_t depth) {
         std::vector<const Token*> words;
         while (i_ < tokens_.size() && !punct())
             words.push_back(&tokens_[i_++]);
@@ -306,10 +308,15 @@ class BraceReader {
         }
         at(*words[0]);
         if (is("{")) {
+            if (depth >= kMaxNesting) {
+                throw analysis::InputError(
+                    tree_.location_at(tokens_[i_].offset),
+                    fmt::format("blocks nest more than {} deep; no PAN-OS configuration does", kMaxNesting));
+            }
             ++i_;
             pugi::xml_node node = path(parent, words, words.size());
             while (i_ < tokens_.size() && !is("}"))
-                statement(node);
+                statement(node, depth + 1);
             if (i_ < tokens_.size()) tree_.touch(node, 0, 0, tokens_[i_].offset + 1);
             ++i_;
         } else if (is("[")) {

@@ -107,6 +107,30 @@ void Tree::touch(pugi::xml_node n, uint32_t line, size_t begin, size_t end) {
     if (!fresh) it->second.end = std::max(it->second.end, end);
 }
 
+namespace {
+
+// The first element nested deeper than kMaxNesting, or null; walked by links, not recursion.
+pugi::xml_node too_deep(pugi::xml_node root) {
+    size_t depth = 0;
+    for (pugi::xml_node n = root.first_child(); n;) {
+        if (n.type() == pugi::node_element && depth + 1 > kMaxNesting) return n;
+        if (n.first_child()) {
+            n = n.first_child();
+            ++depth;
+            continue;
+        }
+        while (n && !n.next_sibling()) {
+            n = n.parent();
+            if (n == root) return pugi::xml_node();
+            --depth;
+        }
+        if (n) n = n.next_sibling();
+    }
+    return pugi::xml_node();
+}
+
+}  // namespace
+
 std::unique_ptr<Tree> load_xml(std::shared_ptr<const std::string> path,
                                std::shared_ptr<const std::string> content) {
     auto tree = std::make_unique<Tree>(std::move(path), std::move(content));
@@ -116,6 +140,11 @@ std::unique_ptr<Tree> load_xml(std::shared_ptr<const std::string> path,
         throw InputError(
             tree->location_at(static_cast<size_t>(std::max<ptrdiff_t>(r.offset, 0))),
             fmt::format("not a well-formed XML export ({}); is the file truncated?", r.description()));
+    }
+    if (pugi::xml_node deep = too_deep(tree->doc())) {
+        throw InputError(
+            tree->location_at(static_cast<size_t>(std::max<ptrdiff_t>(deep.offset_debug() - 1, 0))),
+            fmt::format("elements nest more than {} deep; no PAN-OS configuration does", kMaxNesting));
     }
     pugi::xml_node root = tree->doc().document_element();
     // The XML API wraps the configuration in <response><result>.

@@ -93,6 +93,10 @@ void for_each_member(pugi::xml_node list, F&& f) {
     }
 }
 
+// How deeply elements (XML) or blocks (the brace form) may nest. Real PAN-OS configurations
+// nest under 30 levels; the bound keeps a hostile file from costing stack and memory per level.
+inline constexpr size_t kMaxNesting = 256;
+
 // Reads the three forms. Throw analysis::InputError, located, for unreadable input.
 std::unique_ptr<Tree> load_xml(std::shared_ptr<const std::string> path,
                                std::shared_ptr<const std::string> content);
