@@ -200,28 +200,69 @@ void each_element(std::string_view t, const json& list, size_t open, F&& f) {
 
 }  // namespace
 
+namespace {
+
+// ConvertTo-Json writes rules two or three levels deep (its -Depth defaults to 2). nlohmann's
+// parser does not recurse, but text_of does over nested arrays: the nesting is bounded first.
+constexpr size_t kMaxNesting = 256;
+
+// Throws, located at the bracket, when arrays and objects nest deeper than kMaxNesting.
+void check_nesting(std::string_view t, const Collected& out) {
+    size_t depth = 0;
+    bool in_string = false;
+    uint32_t line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+        char c = t[i];
+        if (c == '\n') {
+            ++line;
+            line_start = i + 1;
+        }
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if ((c == '[' || c == '{') && ++depth > kMaxNesting) {
+            throw analysis::InputError(
+                {out.path, line, static_cast<uint32_t>(i - line_start + 1)},
+                fmt::format("arrays and objects nest more than {} deep; no PowerShell export does",
+                            kMaxNesting));
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+}
+
+}  // namespace
+
 void read_json(std::string_view text, Collected& out) {
+    check_nesting(text, out);
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded())
         throw analysis::InputError({out.path, 1, 1},
                                    "invalid JSON (expected the PowerShell export of docs/formats.md)");
+    auto rule = [&](const json& r, uint32_t line, std::string_view t) { read_json_rule(r, line, t, out); };
+    const json* rules = &doc;  // a view into the document, never a copy of it
+    size_t open = std::string_view::npos;
     if (doc.is_object() && doc.contains("Rules")) {
         if (doc.contains("Profiles") && doc["Profiles"].is_array())
             each_element(
                 text, doc["Profiles"], array_after_key(text, "Profiles"),
                 [&](const json& p, uint32_t line, std::string_view) { read_json_profile(p, line, out); });
-        doc = doc["Rules"];
-        if (!doc.is_array()) doc = json::array({doc});
-        each_element(
-            text, doc, array_after_key(text, "Rules"),
-            [&](const json& r, uint32_t line, std::string_view t) { read_json_rule(r, line, t, out); });
-        return;
+        rules = &doc["Rules"];
+        open = array_after_key(text, "Rules");
+    } else {
+        open = text.find_first_not_of(" \t\r\n");
+        if (open != std::string_view::npos && text[open] != '[') open = std::string_view::npos;
     }
-    if (doc.is_object()) doc = json::array({doc});  // ConvertTo-Json prints a single rule bare
-    size_t open = text.find_first_not_of(" \t\r\n");
-    if (open != std::string_view::npos && text[open] != '[') open = std::string_view::npos;
-    each_element(text, doc, open,
-                 [&](const json& r, uint32_t line, std::string_view t) { read_json_rule(r, line, t, out); });
+    if (rules->is_array()) {
+        each_element(text, *rules, open, rule);
+    } else if (rules->is_object()) {
+        rule(*rules, 1, {});  // ConvertTo-Json prints a single rule bare, unlocated as before
+    }
 }
 
 }  // namespace flowgap::parsers::netsh
