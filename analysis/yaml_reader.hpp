@@ -11,6 +11,10 @@
 
 namespace flowgap::analysis {
 
+// Deployment and waiver files nest four or five levels; the bound keeps a hostile file from
+// costing stack and memory per level in yaml-cpp and in the loaders.
+inline constexpr size_t kMaxYamlNesting = 256;
+
 class YamlReader {
   public:
     explicit YamlReader(const std::string& path) : file_(std::make_shared<const std::string>(path)) {}
@@ -19,17 +23,8 @@ class YamlReader {
         : file_(std::make_shared<const std::string>(name)), text_(&text) {}
 
     // Loads the file; `what` names it in the error when it cannot be opened ("deployment file").
-    YAML::Node load(const std::string& what) const {
-        try {
-            return text_ ? YAML::Load(*text_) : YAML::LoadFile(*file_);
-        } catch (const YAML::BadFile&) {
-            throw InputError(SourceLocation{file_}, "cannot open the " + what);
-        } catch (const YAML::ParserException& e) {
-            throw InputError(SourceLocation{file_, static_cast<uint32_t>(e.mark.line + 1),
-                                            static_cast<uint32_t>(e.mark.column + 1)},
-                             "invalid YAML: " + e.msg);
-        }
-    }
+    // Rejects, located, nesting deeper than kMaxYamlNesting and a key written twice in a mapping.
+    YAML::Node load(const std::string& what) const;
     SourceLocation at(const YAML::Node& n) const {
         const YAML::Mark m = n.Mark();
         if (m.is_null()) return SourceLocation{file_, 1, 1};
@@ -41,6 +36,8 @@ class YamlReader {
     const std::shared_ptr<const std::string>& file() const { return file_; }
 
   private:
+    void reject_duplicate_keys(const YAML::Node& root, size_t text_size) const;
+
     std::shared_ptr<const std::string> file_;
     const std::string* text_ = nullptr;
 };

@@ -124,3 +124,20 @@ TEST_CASE("a missing deployment file is an error naming it", "[deployment]") {
         CHECK(std::string(e.what()) == "/nonexistent/flowgap.yaml: error: cannot open the deployment file");
     }
 }
+
+TEST_CASE("a key written twice in any mapping of the deployment is a located error", "[deployment]") {
+    // yaml-cpp keeps both and a lookup sees one: the roles' second `server` used to win, the
+    // firewall's first `config` to win, each silently.
+    CHECK(load_error("roles:\n  server: [10.0.0.1]\n  server: [10.0.0.9]\n") ==
+          "d.yaml:3:3: invalid YAML: the key 'server' is written twice (first at line 2)");
+    CHECK(load_error("roles: {server: 10.0.0.1}\nfirewalls:\n  - name: a\n    config: fw.rules\n"
+                     "    config: other.rules\n") ==
+          "d.yaml:5:5: invalid YAML: the key 'config' is written twice (first at line 4)");
+    CHECK(load_error("roles: {server: 10.0.0.1}\nroles: {server: 10.0.0.2}\n") ==
+          "d.yaml:2:1: invalid YAML: the key 'roles' is written twice (first at line 1)");
+    CHECK(load_error("roles: {server: 10.0.0.1, server: 10.0.0.2}\n") ==
+          "d.yaml:1:27: invalid YAML: the key 'server' is written twice (first at line 1)");
+    // The same key in two different mappings is fine.
+    CHECK(load_error("roles: {server: 10.0.0.1}\nfirewalls:\n  - {name: a, config: fw.rules}\n"
+                     "  - {name: b, config: fw.rules}\n") == "");
+}

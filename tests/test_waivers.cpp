@@ -181,3 +181,11 @@ TEST_CASE("a waiver file is read from disk, by default from beside the deploymen
         CHECK(e.message() == "cannot open the waiver file");
     }
 }
+
+TEST_CASE("a key written twice in a waiver or in the file is a located error", "[waivers]") {
+    CHECK(error_of("waivers:\n  - flow: server-to-database\n    firewall: a\n    firewall: b\n"
+                   "    reason: r\n    expires: 2027-01-01\n") ==
+          "4:5: invalid YAML: the key 'firewall' is written twice (first at line 3)");
+    CHECK(error_of("waivers: []\nwaivers: []\n") ==
+          "2:1: invalid YAML: the key 'waivers' is written twice (first at line 1)");
+}
