@@ -82,3 +82,35 @@ TEST_CASE("e2e: a rule naming an undefined object is a warning and conditional",
     CHECK(has(r.out, "may allow     clients ("));
     CHECK(has(r.out, "if undefined object 'tanium-servers'"));
 }
+
+TEST_CASE("e2e: an export with no place for rules is an error, a fresh firewall denies between zones",
+          "[paloalto][e2e]") {
+    TempDir dir;
+    dir.write("d.yaml",
+              "roles: {server: [10.0.0.1], module_server: [10.0.0.2], database: [10.0.0.3],\n"
+              "        console: [10.1.0.0/24], endpoints: [10.2.0.0/16]}\n"
+              "firewalls:\n  - {name: fw, config: fw.xml}\n");
+    SECTION("<config/> used to read as \"nothing filters\": every flow allowed") {
+        dir.write("fw.xml", "<?xml version=\"1.0\"?>\n  <config version=\"10.1.0\"/>\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "fw.xml:2:3: error: no vsys, device group or shared rulebase"));
+    }
+    SECTION("the set form without any rulebase") {
+        dir.write("fw.xml", "set deviceconfig system hostname fw1\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "fw.xml:1:1: error: no vsys, device group or shared rulebase"));
+    }
+    SECTION("a vsys with an empty rulebase is a real, fresh firewall: interzone-default denies") {
+        dir.write("fw.xml",
+                  "<config version=\"10.1.0\"><devices><entry name=\"localhost.localdomain\"><vsys>"
+                  "<entry name=\"vsys1\"><rulebase/></entry></vsys></entry></devices></config>\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 1);
+        CHECK_FALSE(has(r.out, "  allowed "));
+    }
+}

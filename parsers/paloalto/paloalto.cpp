@@ -128,7 +128,12 @@ class Loader {
                            {pre(config_.child("shared")), post(config_.child("shared"))},
                            {post(config_.child("shared"))}});
         } else {
-            warn(config_, "no vsys, device group or shared rulebase: nothing here filters traffic");
+            // A firewall with no rules still denies between zones; an export without any place
+            // for rules is truncated or the wrong file, and reading it as "nothing filters" would
+            // call every flow allowed.
+            throw InputError(start_of(config_),
+                             "no vsys, device group or shared rulebase: not a firewall's whole configuration "
+                             "(a truncated or partial export?)");
         }
         return out;
     }
@@ -289,6 +294,13 @@ class Loader {
         if (n == "rulebase") return container == "vsys";
         if (n != "pre-rulebase" && n != "post-rulebase") return false;
         return o == "shared" || o == "panorama" || container == "device-group";
+    }
+
+    // Where an element starts, with a column: an XML element's `<`, or a synthesized tree's
+    // first line.
+    SourceLocation start_of(pugi::xml_node n) const {
+        if (tree_.synthesized() || n.offset_debug() <= 0) return SourceLocation{tree_.path(), 1, 1};
+        return tree_.location_at(static_cast<size_t>(n.offset_debug() - 1));
     }
 
     void warn(pugi::xml_node where, std::string message) {
