@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "analysis/input_file.hpp"
 #include "analysis/rule.hpp"
 
 namespace flowgap::analysis {
@@ -21,9 +22,9 @@ class YamlReader {
     // Loads the file; `what` names it in the error when it cannot be opened ("deployment file").
     YAML::Node load(const std::string& what) const {
         try {
-            return text_ ? YAML::Load(*text_) : YAML::LoadFile(*file_);
-        } catch (const YAML::BadFile&) {
-            throw InputError(SourceLocation{file_}, "cannot open the " + what);
+            // Through the checked reader, not YAML::LoadFile: a FIFO or a huge file is refused
+            // before yaml-cpp would wait on it or read it whole.
+            return text_ ? YAML::Load(*text_) : YAML::Load(read_input_file(*file_, file_, what));
         } catch (const YAML::ParserException& e) {
             throw InputError(SourceLocation{file_, static_cast<uint32_t>(e.mark.line + 1),
                                             static_cast<uint32_t>(e.mark.column + 1)},
