@@ -154,7 +154,13 @@ void read_configs(const Reader& r, const YAML::Node& n, const Deployment& d, Fir
         fs::path p(written);
         std::string path =
             p.is_absolute() ? p.string() : (fs::path(d.directory) / p).lexically_normal().string();
-        if (!fs::is_regular_file(path))
+        std::error_code ec;
+        fs::file_status st = fs::status(path, ec);
+        if (st.type() == fs::file_type::directory)
+            r.fail(item, fmt::format("config file '{}' is a directory, not a file ({})", written, path));
+        if (fs::exists(st) && st.type() != fs::file_type::regular)
+            r.fail(item, fmt::format("config file '{}' is not a regular file ({})", written, path));
+        if (st.type() != fs::file_type::regular)
             r.fail(item, fmt::format("config file '{}' not found (looked for {})", written, path));
         if (std::find(f.config_paths.begin(), f.config_paths.end(), path) != f.config_paths.end())
             r.fail(item, fmt::format("config file '{}' is listed twice", written));

@@ -1,8 +1,6 @@
 #include "analysis/yaml_reader.hpp"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -119,14 +117,9 @@ class NestingScan {
 }  // namespace
 
 YAML::Node YamlReader::load(const std::string& what) const {
-    std::string read;
-    if (!text_) {
-        std::ifstream in(*file_, std::ios::binary);
-        if (!in) throw InputError(SourceLocation{file_}, "cannot open the " + what);
-        std::ostringstream all;
-        all << in.rdbuf();
-        read = std::move(all).str();
-    }
+    // Through the checked reader, not YAML::LoadFile: a FIFO or a huge file is refused before
+    // yaml-cpp would wait on it or read it whole.
+    std::string read = text_ ? std::string() : read_input_file(*file_, file_, what);
     const std::string& text = text_ ? *text_ : read;
     NestingScan(file_, text).run();
     YAML::Node root;

@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "analysis/input_file.hpp"
 #include "analysis/rule.hpp"
 
 namespace flowgap::analysis {

@@ -1,14 +1,8 @@
 #include "parsers/parse.hpp"
 
-#include <cstdint>
-#include <fstream>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include <fmt/format.h>
 
+#include "analysis/input_file.hpp"
 #include "parsers/vendors.hpp"
 
 namespace flowgap::parsers {
@@ -18,35 +12,8 @@ using analysis::SourceLocation;
 
 namespace {
 
-// Large exports fill tens of megabytes, which the kernel otherwise maps one 4 KB page fault at
-// a time: on a 32 MB iptables dump those faults cost more than reading the file. Transparent
-// huge pages (where the system offers them on request) need one fault per 2 MB. Only a hint.
-void ask_for_huge_pages(char* data, size_t size) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-    uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-    uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHuge - 1);
-    if (begin < end) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-    (void)data;
-    (void)size;
-#endif
-}
-
-// Reads a whole file into one string of its exact size: a 100 MB export costs 100 MB, not the
-// two or three copies a stringstream makes on the way.
 std::string read_file(const std::string& path, const std::shared_ptr<const std::string>& name) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) throw InputError(SourceLocation{name}, "cannot open the file");
-    std::streamoff size = in.tellg();
-    if (size < 0) throw InputError(SourceLocation{name}, "cannot read the file");
-    std::string content;
-    content.reserve(static_cast<size_t>(size));
-    ask_for_huge_pages(content.data(), content.capacity());
-    content.resize(static_cast<size_t>(size));
-    in.seekg(0);
-    if (!in.read(content.data(), size)) throw InputError(SourceLocation{name}, "cannot read the file");
-    return content;
+    return analysis::read_input_file(path, name, "file");
 }
 
 // What detection can tell apart, for the error when it tells nothing: "an iptables-save dump, a

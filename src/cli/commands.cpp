@@ -9,6 +9,7 @@
 #include "parsers/parse.hpp"
 #include "src/report/files.hpp"
 #include "src/report/report.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::cli {
 
@@ -36,7 +37,7 @@ int run_flows(const FlowsOptions& o) {
     }
     std::vector<ReportTarget> targets = report_targets(
         {o.format}, o.output.empty() ? std::vector<std::string>{} : std::vector<std::string>{o.output});
-    targets.front().rendered = s.str();
+    targets.front().rendered = valid_utf8(s.str());
     write_report_targets(targets);
     return 0;
 }

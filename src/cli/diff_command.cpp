@@ -2,10 +2,11 @@
 #include "src/cli/diff_command.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
+#include <memory>
 
 #include "analysis/gate.hpp"
+#include "analysis/input_file.hpp"
 #include "parsers/parse.hpp"
 #include "src/diff/audits.hpp"
 #include "src/diff/diff.hpp"
@@ -74,11 +75,11 @@ Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
 }
 
 json read_report(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) InputError::raise_at(path, "cannot open the report");
+    std::string text = read_input_file(path, std::make_shared<const std::string>(path), "report");
     try {
-        return json::parse(in);
-    } catch (const json::parse_error& e) {
+        return json::parse(text);
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number no double holds ("1e400").
         InputError::raise_at(path, std::string("not a JSON report: ") + e.what());
     }
 }

@@ -12,6 +12,7 @@
 #include "parsers/parse.hpp"
 #include "src/report/explain.hpp"
 #include "src/report/files.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::cli {
 
@@ -26,7 +27,7 @@ std::string rendered(const ExplainOptions& o, const FirewallSpec& spec, const Fi
     } else {
         report::write_explain_text(s, spec, fw, t);
     }
-    return s.str();
+    return report::valid_utf8(s.str());
 }
 
 }  // namespace

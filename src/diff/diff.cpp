@@ -7,6 +7,7 @@
 #include "analysis/gate.hpp"
 #include "analysis/rule.hpp"
 #include "parsers/vendors.hpp"
+#include "src/diff/validate.hpp"
 
 namespace flowgap::diff {
 
@@ -44,13 +45,7 @@ int rank(const std::string& verdict) {
 class Reader {
   public:
     Reader(const json& report, const std::string& name) : report_(report), name_(name) {
-        if (!report.is_object() || str(report, "schema") != "flowgap-report/1")
-            analysis::InputError::raise_at(
-                name, "not a flowgap report (expected \"schema\": \"flowgap-report/1\")");
-        for (const char* key : {"firewalls", "flows", "end_to_end", "findings"}) {
-            if (!report.contains(key) || !report[key].is_array())
-                analysis::InputError::raise_at(name, std::string("the report has no '") + key + "' list");
-        }
+        validate_report(report, name);
         for (const auto& fw : report["firewalls"])
             formats_[str(fw, "name")] = str(fw, "format");
     }

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "src/report/utf8.hpp"
+
 namespace flowgap::diff {
 
 namespace {
@@ -41,7 +43,7 @@ std::string render_diff(std::string_view format, const Diff& d, const DiffGate& 
         if (f.name == format) found = &f;
     std::ostringstream s;
     found->write(s, d, g, options);
-    return s.str();
+    return report::valid_utf8(s.str());
 }
 
 }  // namespace flowgap::diff

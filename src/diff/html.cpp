@@ -172,8 +172,8 @@ void write_side(std::ostream& out, const char* label, const VerdictState& v, con
 
 void write_flow(std::ostream& out, const FlowDiff& f) {
     std::string change(to_string(f.change));
-    fmt::print(out, "<article class=\"item {}\" data-change=\"{}\" data-firewall=\"{}\">\n", change, change,
-               escape_markup(f.firewall));
+    fmt::print(out, "<article class=\"item {}\" data-change=\"{}\" data-firewall=\"{}\">\n",
+               escape_markup(change), escape_markup(change), escape_markup(f.firewall));
     fmt::print(out, "<h3>{} <code>{}</code> {} {}{}</h3>\n", html_pill(change, change), escape_markup(f.flow),
                escape_markup(f.level), f.firewall.empty() ? "end to end" : "at " + escape_markup(f.firewall),
                got_worse(f) ? " <span class=\"status fails\">fails the gate</span>" : "");
@@ -217,8 +217,8 @@ void write_findings(std::ostream& out, const Diff& d, const DiffGate& g) {
     for (const auto& f : d.findings) {
         std::string change(to_string(f.change));
         const FindingState& s = f.after ? *f.after : *f.before;
-        fmt::print(out, "<article class=\"item {}\" data-change=\"{}\" data-firewall=\"{}\">\n", change,
-                   change, escape_markup(f.firewall));
+        fmt::print(out, "<article class=\"item {}\" data-change=\"{}\" data-firewall=\"{}\">\n",
+                   escape_markup(change), escape_markup(change), escape_markup(f.firewall));
         fmt::print(out, "<h3>{} <code>{}</code> {}: {}{}</h3>\n", html_pill(change, change),
                    escape_markup(f.check), escape_markup(f.firewall), escape_markup(s.rule),
                    fails_gate(f, g.fail_on) ? " <span class=\"status fails\">fails the gate</span>" : "");

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "src/diff/diff.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::diff {
-
 
 using nlohmann::ordered_json;
 
@@ -116,7 +116,7 @@ void write_diff_json(std::ostream& out, const Diff& d, const DiffGate& g) {
                       {"findings", d.unchanged_findings}};
     j["verdicts_unchanged"] = d.verdicts_unchanged();
     j["gate"] = gate_json(g);
-    out << j.dump(2) << "\n";
+    out << report::dump_json(j) << "\n";
 }
 
 }  // namespace flowgap::diff

@@ -6,6 +6,7 @@
 #include "src/diff/diff.hpp"
 #include "src/diff/items.hpp"
 #include "src/report/sarif.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::diff {
 
@@ -55,7 +56,7 @@ void write_diff_sarif(std::ostream& out, const Diff& d, const DiffGate& g, const
         results.push_back(
             result_json(problem_of(f), std::string(to_string(f.change)), fails_gate(f, g.fail_on)));
     }
-    out << sarif_log(std::move(results), g.failed() ? 1 : 0, o.timestamp).dump(2) << "\n";
+    out << report::dump_json(sarif_log(std::move(results), g.failed() ? 1 : 0, o.timestamp)) << "\n";
 }
 
 }  // namespace flowgap::diff

@@ -41,6 +41,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/report/redact.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::report {
 
@@ -209,7 +210,7 @@ void write_explain_json(std::ostream& out, const FirewallSpec& spec, const Firew
             d["policies"].push_back(policy_json(policy));
         j["directions"].push_back(d);
     }
-    out << j.dump(2) << "\n";
+    out << dump_json(j) << "\n";
 }
 
 }  // namespace flowgap::report

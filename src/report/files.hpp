@@ -27,8 +27,10 @@ void add_format_options(CLI::App* cmd, std::vector<std::string>& formats, std::v
 std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats,
                                          const std::vector<std::string>& outputs);
 
-// Writes every rendered target: files first (staged, then renamed into place), then standard
-// output. Throws InputError, having removed what it staged, when a file cannot be written.
+// Writes every rendered target: report files are staged in exclusive temp files beside them,
+// devices and FIFOs (/dev/null, /dev/stdout) are written in place, then the staged files are
+// renamed into place, then standard output. A symbolic link to a regular file is refused (see
+// files.cpp). Throws InputError, having removed what it staged, when a target cannot be written.
 void write_report_targets(const std::vector<ReportTarget>& targets);
 
 // The current time for --timestamp, UTC, ISO 8601 ("2026-11-27T05:18:00Z").

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "src/report/utf8.hpp"
+
 namespace flowgap::report {
 
 namespace {
@@ -38,7 +40,7 @@ std::string render_audit(std::string_view format, const Report& r) {
     const ReportFormat* f = report_format(format);
     std::ostringstream s;
     (f ? f->write_audit : write_audit_text)(s, r);
-    return s.str();
+    return valid_utf8(s.str());
 }
 
 }  // namespace flowgap::report

@@ -104,8 +104,9 @@ void write_item(std::ostream& out, const Report& r, const GateItem& item) {
     ItemView v = view(r, item);
     std::string status = item.waived ? "waived" : item.fails ? "fails the gate" : "below the gate";
     std::string status_class = item.waived ? "waived" : item.fails ? "fails" : "passes";
-    fmt::print(out, "<article class=\"item {}{}\" data-severity=\"{}\" data-firewall=\"{}\">\n", v.severity,
-               item.waived ? " waived" : "", v.severity, escape_markup(v.firewall));
+    fmt::print(out, "<article class=\"item {}{}\" data-severity=\"{}\" data-firewall=\"{}\">\n",
+               escape_markup(v.severity), item.waived ? " waived" : "", escape_markup(v.severity),
+               escape_markup(v.firewall));
     fmt::print(out, "<h3>{} <code>{}</code> {} <span class=\"status {}\">{}</span></h3>\n",
                html_pill(v.severity, v.severity), escape_markup(v.check),
                escape_markup(v.firewall.empty() ? v.subject : v.firewall + ": " + v.subject), status_class,

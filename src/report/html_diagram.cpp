@@ -185,7 +185,7 @@ void write_label(std::ostream& out, const Report& r, const Flow& f, Point at) {
             "<g class=\"badge fw-scoped\" data-firewall=\"{0}\"><title>{0}: {1}</title>"
             "<rect class=\"v-{1}\" x=\"{2:.1f}\" y=\"{3:.1f}\" width=\"{4:.1f}\" height=\"15\" rx=\"7.5\"/>"
             "<text x=\"{5:.1f}\" y=\"{6:.1f}\">{0}</text></g>\n",
-            escape_markup(name), verdict, x, at.y + 5, w, x + w / 2, at.y + 16);
+            escape_markup(name), escape_markup(verdict), x, at.y + 5, w, x + w / 2, at.y + 16);
         x += w + 4;
     }
 }

@@ -96,7 +96,8 @@ void write_html_foot(std::ostream& out, const std::optional<std::string>& timest
 }
 
 std::string html_pill(std::string_view cls, std::string_view text) {
-    return fmt::format("<span class=\"pill {}\">{}</span>", cls, escape_markup(text));
+    // The class may come from a report read back (flowgap diff), so it is escaped like the text.
+    return fmt::format("<span class=\"pill {}\">{}</span>", escape_markup(cls), escape_markup(text));
 }
 
 }  // namespace flowgap::report

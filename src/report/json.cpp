@@ -6,6 +6,7 @@
 #include "src/report/redact.hpp"
 #include "src/report/remedies.hpp"
 #include "src/report/report.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::report {
 
@@ -241,7 +242,7 @@ void write_audit_json(std::ostream& out, const Report& r) {
         j["waivers"] = waivers_json(*r.gate);
         j["gate"] = gate_json(r);
     }
-    out << j.dump(2) << "\n";
+    out << dump_json(j) << "\n";
 }
 
 void write_flows_json(std::ostream& out, const Deployment& d, const std::vector<Flow>& flows) {
@@ -251,7 +252,7 @@ void write_flows_json(std::ostream& out, const Deployment& d, const std::vector<
     j["flows"] = ordered_json::array();
     for (const auto& f : flows)
         j["flows"].push_back(flow_json(f));
-    out << j.dump(2) << "\n";
+    out << dump_json(j) << "\n";
 }
 
 }  // namespace flowgap::report

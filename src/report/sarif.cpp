@@ -9,6 +9,7 @@
 #include "src/report/items.hpp"
 #include "src/report/report.hpp"
 #include "src/report/sarif.hpp"
+#include "src/report/utf8.hpp"
 
 namespace flowgap::report {
 
@@ -160,7 +161,7 @@ void write_audit_sarif(std::ostream& out, const Report& r) {
     ordered_json results = ordered_json::array();
     for (const auto& item : r.gate->items)
         results.push_back(result_json(r, item));
-    out << sarif_log(std::move(results), r.gate->passed() ? 0 : 1, r.options.timestamp).dump(2) << "\n";
+    out << dump_json(sarif_log(std::move(results), r.gate->passed() ? 0 : 1, r.options.timestamp)) << "\n";
 }
 
 }  // namespace flowgap::report

@@ -20,6 +20,7 @@
 #include "src/report/formats.hpp"
 #include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
+#include "src/report/utf8.hpp"
 #include "src/serve/jobs.hpp"
 
 namespace flowgap::serve {
@@ -98,7 +99,7 @@ bool authorized(const State& s, const httplib::Request& req) {
 
 void send_json(httplib::Response& res, int status, const json& body) {
     res.status = status;
-    res.set_content(body.dump(2) + "\n", "application/json");
+    res.set_content(report::dump_json(body) + "\n", "application/json");
 }
 
 json error_body(const std::string& message, const std::string& location = "") {
