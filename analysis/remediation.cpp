@@ -58,4 +58,51 @@ std::string service_name(uint32_t proto, const PortSet& ports) {
     return fmt::format("{}-{}", protocol::name(proto), p);
 }
 
+std::string posix_word(std::string_view s) {
+    auto safe = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+    };
+    if (!s.empty() && std::all_of(s.begin(), s.end(), safe)) return std::string(s);
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
+std::string xml_escaped(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+bool has_control(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7F;
+    });
+}
+
+Remedy refused(std::string_view what, std::string_view shell, std::string_view change) {
+    return Remedy{fmt::format("no command: {} cannot be quoted safely for {}; make the change by hand: {}",
+                              what, shell, change),
+                  {},
+                  {}};
+}
+
 }  // namespace flowgap::analysis

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/audit.hpp"
@@ -44,5 +45,20 @@ std::vector<std::string> blocks(const AddressSet& s, Family f);
 std::vector<uint32_t> protocols_of(const Box& b);
 // A name for a service object of these ports ("tcp-17472", "udp-53_67-68").
 std::string service_name(uint32_t proto, const PortSet& ports);
+
+// Quoting names from a config for the shell or file a command is pasted into. Names are the
+// config author's (or an attacker's) text: a command built from a raw name could run another
+// command when pasted.
+//
+// `s` as one POSIX shell word: unchanged when every character is plainly safe (letters, digits,
+// `_ @ % + = : , . / -`, e.g. INPUT, 10.0.0.0/8), else in single quotes with `'\''` for a quote.
+std::string posix_word(std::string_view s);
+// `s` for XML content and attribute values: & < > " ' escaped.
+std::string xml_escaped(std::string_view s);
+// Whether `s` holds a control character (C0, DEL): no command line can carry it as written.
+bool has_control(std::string_view s);
+// A remedy with no commands whose summary says why: `what` (e.g. `the rule name "x"`) cannot be
+// quoted safely for `shell`; `change` says what to do by hand.
+Remedy refused(std::string_view what, std::string_view shell, std::string_view change);
 
 }  // namespace flowgap::analysis

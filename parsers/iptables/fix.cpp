@@ -1,6 +1,7 @@
 #include "parsers/iptables/fix.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -37,25 +38,45 @@ std::string iptables_match(const Box& b, uint32_t proto) {
     return out;
 }
 
+
+// The comment's word: "flowgap: ID" as always for a catalog id, a single-quoted word otherwise.
+std::string comment_word(std::string_view id) {
+    bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+               c == '_' || c == '.';
+    });
+    std::string text = fmt::format("flowgap: {}", id);
+    return plain ? fmt::format("\"{}\"", text) : posix_word(text);
+}
+
 }  // namespace
 
 Remedy fix(const Fix& fix, const Flow& flow) {
     Remedy r;
     const Rule& at = *fix.blocking;
-    std::string where = fix.blocking_is_default || at.position == 0
-                            ? fmt::format("-A {}", at.container)
-                            : fmt::format("-I {} {}", at.container, at.position);
-    r.summary = fix.blocking_is_default
-                    ? fmt::format("append to {} an allow rule for what its policy drops", at.container)
-                    : fmt::format("insert before {} ({}) an allow rule for what it blocks", at.name,
-                                  at.location.str());
+    std::string summary = fix.blocking_is_default
+                              ? fmt::format("append to {} an allow rule for what its policy drops", at.container)
+                              : fmt::format("insert before {} ({}) an allow rule for what it blocks", at.name,
+                                            at.location.str());
+    // The chain name and the flow id go to a POSIX shell: quoted where not plainly safe. A control
+    // character (a newline) cannot be pasted as part of one command line.
+    if (has_control(at.container) || has_control(flow.entry->id)) {
+        return refused(has_control(at.container) ? fmt::format("the chain name \"{}\"", at.container)
+                                                 : fmt::format("the flow id \"{}\"", flow.entry->id),
+                       "a POSIX shell", summary);
+    }
+    r.summary = summary;
+    std::string chain = posix_word(at.container);
+    std::string where = fix.blocking_is_default || at.position == 0 ? fmt::format("-A {}", chain)
+                                                                    : fmt::format("-I {} {}", chain, at.position);
+    std::string comment = comment_word(flow.entry->id);
     for (const auto& b : fix.packets.boxes()) {
         std::vector<uint32_t> protos = protocols_of(b);
         if (protos.empty()) protos.push_back(256);  // every protocol: no -p
         const char* tool = family_of(b) == Family::v6 ? "ip6tables" : "iptables";
         for (uint32_t p : protos) {
-            r.commands.push_back(fmt::format("{} {}{} -m comment --comment \"flowgap: {}\" -j ACCEPT", tool,
-                                             where, iptables_match(b, p), flow.entry->id));
+            r.commands.push_back(fmt::format("{} {}{} -m comment --comment {} -j ACCEPT", tool, where,
+                                             iptables_match(b, p), comment));
         }
     }
     return r;

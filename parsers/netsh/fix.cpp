@@ -1,5 +1,7 @@
 #include "parsers/netsh/fix.hpp"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace flowgap::parsers::netsh {
@@ -35,24 +37,40 @@ void netsh_rules(const FlowSpace& space, const std::string& name, const char* ac
     }
 }
 
+// Whether cmd.exe reads `s` inside double quotes as written: no quote to end them, no `%` to
+// expand a variable, no `^ & | < >` (a caret or a stray quote would let them split the line), no
+// newline or other control character.
+bool cmd_quotable(std::string_view s) {
+    return !has_control(s) && s.find_first_of("\"%^&|<>") == std::string_view::npos;
+}
+
 }  // namespace
 
 Remedy fix(const Fix& fix, const Flow& flow) {
     Remedy r;
     bool inbound = fix.policy->direction == Direction::inbound;
     if (!fix.narrow) {
-        r.summary = "add an allow rule: no block rule matches these packets, only the profile's default";
-        netsh_rules(fix.packets, fmt::format("flowgap {}", flow.entry->id), "allow", inbound, "", r.commands);
+        std::string summary = "add an allow rule: no block rule matches these packets, only the profile's default";
+        std::string name = fmt::format("flowgap {}", flow.entry->id);
+        if (!cmd_quotable(name))
+            return refused(fmt::format("the rule name \"{}\"", name), "cmd.exe", summary);
+        r.summary = summary;
+        netsh_rules(fix.packets, name, "allow", inbound, "", r.commands);
         return r;
     }
     // Block rules win over every allow rule, so the block rule itself must stop matching.
     const Rule& at = *fix.blocking;
-    r.summary = fmt::format(
+    std::string summary = fmt::format(
         "block rules win in Windows Defender Firewall: narrow {} ({}) so it no longer matches these packets "
         "(re-created below from what it matched; check its profiles and interfaces afterwards)",
         at.name, at.location.str());
-    r.commands.push_back(fmt::format("netsh advfirewall firewall delete rule name=\"{}\"", at.name));
     std::string program = at.programs.empty() ? "" : at.programs.front();
+    if (!cmd_quotable(at.name))
+        return refused(fmt::format("the rule name \"{}\"", at.name), "cmd.exe", summary);
+    if (!cmd_quotable(program))
+        return refused(fmt::format("the program \"{}\"", program), "cmd.exe", summary);
+    r.summary = summary;
+    r.commands.push_back(fmt::format("netsh advfirewall firewall delete rule name=\"{}\"", at.name));
     netsh_rules(fix.narrowed, at.name, "block", inbound, program, r.commands);
     return r;
 }

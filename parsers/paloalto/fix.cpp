@@ -1,6 +1,9 @@
 #include "parsers/paloalto/fix.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -9,6 +12,34 @@ namespace flowgap::parsers::paloalto {
 using namespace flowgap::analysis;
 
 namespace {
+
+// A name as one word of the PAN-OS CLI: bare when plainly safe (letters, digits, `_ . -`), else in
+// double quotes (`always`: in double quotes in any case). Nothing when no quoting carries it: a
+// double quote, a backslash or a control character (a newline would end the command).
+std::optional<std::string> pan_word(std::string_view name, bool always = false) {
+    if (has_control(name) || name.find_first_of("\"\\") != std::string_view::npos) return std::nullopt;
+    bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+               c == '_' || c == '.';
+    });
+    if (plain && !always) return std::string(name);
+    return fmt::format("\"{}\"", name);
+}
+
+// The `set` path of a rule's rulebase ("rulebase", "device-group NAME pre-rulebase", "vsys NAME
+// rulebase", "shared post-rulebase"; Rule::container, empty when pushed from Panorama) with the
+// device group's or vsys's name quoted; nothing when it cannot be. `name` gets that name.
+std::optional<std::string> pan_base(const std::string& container, std::string& name) {
+    if (container.empty()) return std::string("rulebase");
+    size_t first = container.find(' '), last = container.rfind(' ');
+    std::string_view kind = std::string_view(container).substr(0, first);
+    if (first == std::string::npos || first == last || (kind != "device-group" && kind != "vsys"))
+        return container;
+    name = container.substr(first + 1, last - first - 1);
+    auto word = pan_word(name);
+    if (!word) return std::nullopt;
+    return fmt::format("{} {}{}", kind, *word, std::string_view(container).substr(last));
+}
 
 std::string pan_list(const std::vector<std::string>& items) {
     if (items.empty()) return "any";
@@ -35,16 +66,16 @@ std::string pan_service_xml(const std::map<std::string, std::string>& services) 
     for (const auto& [name, cmd] : services) {
         auto proto = name.substr(0, name.find('-'));
         auto ports = cmd.substr(cmd.rfind(' ') + 1);
-        xml += fmt::format("<entry name=\"{}\"><protocol><{}><port>{}</port></{}></protocol></entry>\n", name,
-                           proto, ports, proto);
+        xml += fmt::format("<entry name=\"{}\"><protocol><{}><port>{}</port></{}></protocol></entry>\n",
+                           xml_escaped(name), proto, xml_escaped(ports), proto);
     }
     return xml;
 }
 
 // One allow rule per box of the packets: a rule is a product of sources, destinations and
 // services, so one rule for a union of boxes (peers of many LANs) would allow more than needed.
-void pan_rule(const Box& b, const std::string& base, const std::string& name, const Rule& at, bool move,
-              Remedy& r) {
+void pan_rule(const Box& b, const std::string& base, const std::string& name, const std::string& before,
+              bool move, Remedy& r) {
     auto services = pan_services(FlowSpace::of(b));
     std::vector<std::string> names;
     for (const auto& [svc, cmd] : services) {
@@ -66,7 +97,7 @@ void pan_rule(const Box& b, const std::string& base, const std::string& name, co
         r.commands.push_back(fmt::format("set {} security rules {} {} {}", base, name, leaf, value));
     }
     if (move)
-        r.commands.push_back(fmt::format("move {} security rules {} before \"{}\"", base, name, at.name));
+        r.commands.push_back(fmt::format("move {} security rules {} before {}", base, name, before));
     r.xml += pan_service_xml(services);
 }
 
@@ -75,19 +106,26 @@ void pan_rule(const Box& b, const std::string& base, const std::string& name, co
 Remedy fix(const Fix& fix, const Flow& flow) {
     Remedy r;
     const Rule& at = *fix.blocking;
-    std::string base = at.container.empty() ? "rulebase" : at.container;
     const auto& boxes = fix.packets.boxes();
-    for (size_t i = 0; i < boxes.size(); ++i) {
-        // Unique per blocking rule and box, so fixes for one flow never merge into one rule.
-        std::string name = fmt::format("flowgap-{}-{}", flow.entry->id, at.position);
-        if (boxes.size() > 1) name += fmt::format("-{}", i + 1);
-        pan_rule(boxes[i], base, name, at, !fix.blocking_is_default, r);
-    }
     if (at.container.empty()) {
         r.summary = fmt::format("{} is pushed from Panorama: add the allow rules there, before it", at.name);
     } else {
         r.summary = fmt::format("add {} service-based allow rule{} before {} ({})", boxes.size(),
                                 boxes.size() == 1 ? "" : "s", at.name, at.location.str());
+    }
+    // Every name goes to the PAN-OS CLI as one word: refused when no quoting carries it.
+    std::string owner;
+    auto base = pan_base(at.container, owner);
+    if (!base) return refused(fmt::format("the name \"{}\"", owner), "the PAN-OS CLI", r.summary);
+    auto before = pan_word(at.name, true);
+    if (!before) return refused(fmt::format("the rule name \"{}\"", at.name), "the PAN-OS CLI", r.summary);
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        // Unique per blocking rule and box, so fixes for one flow never merge into one rule.
+        std::string name = fmt::format("flowgap-{}-{}", flow.entry->id, at.position);
+        if (boxes.size() > 1) name += fmt::format("-{}", i + 1);
+        auto word = pan_word(name);
+        if (!word) return refused(fmt::format("the rule name \"{}\"", name), "the PAN-OS CLI", r.summary);
+        pan_rule(boxes[i], *base, *word, *before, !fix.blocking_is_default, r);
     }
     return r;
 }
@@ -96,29 +134,33 @@ Remedy replace_app_rule(const Finding& finding) {
     Remedy r;
     if (finding.needed.empty()) return r;
     const Rule& rule = *finding.rule;
-    std::string base = rule.container.empty() ? "rulebase" : rule.container;
+    std::string summary = fmt::format("match {} on TCP service objects instead of App-ID", rule.name);
+    std::string owner;
+    auto base = pan_base(rule.container, owner);
+    if (!base) return refused(fmt::format("the name \"{}\"", owner), "the PAN-OS CLI", summary);
+    auto quoted = pan_word(rule.name, true);
+    if (!quoted) return refused(fmt::format("the rule name \"{}\"", rule.name), "the PAN-OS CLI", summary);
+    r.summary = summary;
     auto services = pan_services(finding.needed);
     std::vector<std::string> names;
     for (const auto& [svc, cmd] : services) {
         r.commands.push_back(cmd);
         names.push_back(svc);
     }
-    r.summary = fmt::format("match {} on TCP service objects instead of App-ID", rule.name);
     // `set` on a member list adds to it: delete the lists first, then set them.
     for (const char* field : {"application", "service"}) {
-        r.commands.push_back(fmt::format("delete {} security rules \"{}\" {}", base, rule.name, field));
+        r.commands.push_back(fmt::format("delete {} security rules {} {}", *base, *quoted, field));
     }
-    r.commands.push_back(fmt::format("set {} security rules \"{}\" application any", base, rule.name));
-    r.commands.push_back(
-        fmt::format("set {} security rules \"{}\" service {}", base, rule.name, pan_list(names)));
+    r.commands.push_back(fmt::format("set {} security rules {} application any", *base, *quoted));
+    r.commands.push_back(fmt::format("set {} security rules {} service {}", *base, *quoted, pan_list(names)));
     std::string members;
     for (const auto& n : names)
-        members += fmt::format("<member>{}</member>", n);
+        members += fmt::format("<member>{}</member>", xml_escaped(n));
     r.xml = pan_service_xml(services) +
             fmt::format(
                 "<entry name=\"{}\"> ... <application><member>any</member></application>"
                 "<service>{}</service> ... </entry>\n",
-                rule.name, members);
+                xml_escaped(rule.name), members);
     return r;
 }
 

@@ -16,7 +16,7 @@ std::string deciders(const std::vector<const DiffDecision*>& list) {
     std::vector<std::string> parts;
     for (const DiffDecision* d : list)
         parts.push_back(
-            fmt::format("{} `{}` ({})", d->action, markdown_cell(d->rule), markdown_cell(d->location)));
+            fmt::format("{} `{}` ({})", markdown_cell(d->action), markdown_code(d->rule), markdown_cell(d->location)));
     return parts.empty() ? "" : fmt::format("{}", fmt::join(parts, "<br>"));
 }
 
@@ -32,9 +32,10 @@ void write_flows(std::ostream& out, const Diff& d) {
     fmt::print(out, "|---|---|---|---|---|---|---|\n");
     for (const auto* list : {&d.flows, &d.end_to_end}) {
         for (const auto& f : *list) {
-            fmt::print(out, "| {} | `{}` ({}) | {} | {} | {} | {} | {} |\n", to_string(f.change), f.flow,
-                       f.level, f.firewall.empty() ? "end to end" : markdown_cell(f.firewall),
-                       f.before.verdict, f.after.verdict, deciders(only_in(f.before, f.after)),
+            fmt::print(out, "| {} | `{}` ({}) | {} | {} | {} | {} | {} |\n", to_string(f.change),
+                       markdown_code(f.flow), markdown_cell(f.level),
+                       f.firewall.empty() ? "end to end" : markdown_cell(f.firewall),
+                       markdown_cell(f.before.verdict), markdown_cell(f.after.verdict), deciders(only_in(f.before, f.after)),
                        deciders(only_in(f.after, f.before)));
         }
     }
@@ -52,8 +53,8 @@ void write_findings(std::ostream& out, const Diff& d) {
         std::string severity(analysis::to_string(s.severity));
         if (f.before && f.after && f.before->severity != f.after->severity)
             severity = fmt::format("{} → {}", analysis::to_string(f.before->severity), severity);
-        fmt::print(out, "| {} | {} | `{}` | {} | `{}` ({}) | {} |\n", to_string(f.change), severity, f.check,
-                   markdown_cell(f.firewall), markdown_cell(s.rule), markdown_cell(s.location),
+        fmt::print(out, "| {} | {} | `{}` | {} | `{}` ({}) | {} |\n", to_string(f.change), severity,
+                   markdown_code(f.check), markdown_cell(f.firewall), markdown_code(s.rule), markdown_cell(s.location),
                    markdown_cell(s.message));
     }
     fmt::print(out, "\n{} findings unchanged.\n", d.unchanged_findings);
@@ -63,12 +64,12 @@ void write_findings(std::ostream& out, const Diff& d) {
 
 void write_diff_markdown(std::ostream& out, const Diff& d, const DiffGate& g) {
     fmt::print(out, "## flowgap: {}\n\n", g.failed() ? "this change breaks Tanium" : "no Tanium regression");
-    fmt::print(out, "Before: `{}`; after: `{}`.\n\n", markdown_cell(d.before.source),
-               markdown_cell(d.after.source));
+    fmt::print(out, "Before: `{}`; after: `{}`.\n\n", markdown_code(d.before.source),
+               markdown_code(d.after.source));
     for (const auto& f : g.broken_flows)
-        fmt::print(out, "- **worse:** `{}`\n", f);
+        fmt::print(out, "- **worse:** `{}`\n", markdown_code(f));
     for (const auto& f : g.new_findings)
-        fmt::print(out, "- **new finding:** {}\n", f);
+        fmt::print(out, "- **new finding:** {}\n", markdown_cell(f));
     if (g.failed()) fmt::print(out, "\n");
     fmt::print(out, "### Tanium flows\n\n");
     write_flows(out, d);

@@ -6,6 +6,7 @@
 
 #include "src/diff/diff.hpp"
 #include "src/diff/items.hpp"
+#include "src/report/visible.hpp"
 
 namespace flowgap::diff {
 
@@ -20,16 +21,16 @@ void write_firewalls(std::ostream& out, const Diff& d) {
         auto a = std::find_if(d.after.firewalls.begin(), d.after.firewalls.end(),
                               [&](const FirewallSide& f) { return f.name == b.name; });
         if (a == d.after.firewalls.end()) {
-            fmt::print(out, "  {}: {} (only before)\n", b.name, b.config);
+            fmt::print(out, "  {}: {} (only before)\n", report::visible(b.name), report::visible(b.config));
         } else if (a->config != b.config || a->rules != b.rules) {
-            fmt::print(out, "  {}: {} ({} rules) -> {} ({} rules)\n", b.name, b.config, b.rules, a->config,
-                       a->rules);
+            fmt::print(out, "  {}: {} ({} rules) -> {} ({} rules)\n", report::visible(b.name),
+                       report::visible(b.config), b.rules, report::visible(a->config), a->rules);
         }
     }
     for (const auto& a : d.after.firewalls) {
         bool known = std::any_of(d.before.firewalls.begin(), d.before.firewalls.end(),
                                  [&](const FirewallSide& f) { return f.name == a.name; });
-        if (!known) fmt::print(out, "  {}: {} (only after)\n", a.name, a.config);
+        if (!known) fmt::print(out, "  {}: {} (only after)\n", report::visible(a.name), report::visible(a.config));
     }
 }
 
@@ -43,15 +44,15 @@ void write_decisions(std::ostream& out, const char* side, const VerdictState& v,
             break;
         }
         bool changed = std::find(gone.begin(), gone.end(), &d) != gone.end();
-        fmt::print(out, "      {:<6} {}{:<6} {} ({}){}{}\n", side, d.conditional ? "may " : "", d.action,
-                   d.rule, d.location, d.example.empty() ? "" : " e.g. " + d.example, changed ? mark : "");
+        fmt::print(out, "      {:<6} {}{:<6} {} ({}){}{}\n", side, d.conditional ? "may " : "", report::visible(d.action),
+                   report::visible(d.rule), report::visible(d.location), d.example.empty() ? "" : " e.g. " + d.example, changed ? mark : "");
     }
 }
 
 void write_flow(std::ostream& out, const FlowDiff& f) {
-    std::string where = f.firewall.empty() ? "end to end" : "at " + f.firewall;
-    fmt::print(out, "  {:<8} {:<32} {:<24} {} -> {} ({})\n", to_string(f.change), f.flow, where,
-               f.before.verdict, f.after.verdict, f.level);
+    std::string where = f.firewall.empty() ? "end to end" : "at " + report::visible(f.firewall);
+    fmt::print(out, "  {:<8} {:<32} {:<24} {} -> {} ({})\n", to_string(f.change), report::visible(f.flow),
+               where, report::visible(f.before.verdict), report::visible(f.after.verdict), report::visible(f.level));
     if (!f.firewall.empty()) {
         write_decisions(out, "before", f.before, f.after, "  [no longer decides]");
         write_decisions(out, "after", f.after, f.before, "  [new]");
@@ -90,24 +91,24 @@ void write_finding(std::ostream& out, const FindingDiff& f) {
     std::string severity(analysis::to_string(s.severity));
     if (f.before && f.after && f.before->severity != f.after->severity)
         severity = fmt::format("{} -> {}", analysis::to_string(f.before->severity), severity);
-    fmt::print(out, "  {:<9} {:<8} {:<21} {} {} ({}){}\n", to_string(f.change), severity, f.check, f.firewall,
-               s.rule, s.location, s.waived ? " waived" : "");
+    fmt::print(out, "  {:<9} {:<8} {:<21} {} {} ({}){}\n", to_string(f.change), severity, report::visible(f.check),
+               report::visible(f.firewall), report::visible(s.rule), report::visible(s.location), s.waived ? " waived" : "");
     if (f.change == FindingChange::changed || f.change == FindingChange::raised ||
         f.change == FindingChange::lowered)
-        fmt::print(out, "      was: {}\n", f.before->message);
-    fmt::print(out, "      {}{}\n", f.change == FindingChange::resolved ? "was: " : "", s.message);
+        fmt::print(out, "      was: {}\n", report::visible(f.before->message));
+    fmt::print(out, "      {}{}\n", f.change == FindingChange::resolved ? "was: " : "", report::visible(s.message));
     if (!s.example.empty() && f.change != FindingChange::resolved)
         fmt::print(out, "      e.g. {}\n", s.example);
 }
 
 void write_gate(std::ostream& out, const Diff& d, const DiffGate& g) {
-    fmt::print(out, "\n{}: {}\n", g.failed() ? "FAIL" : "PASS", gate_summary(d, g));
+    fmt::print(out, "\n{}: {}\n", g.failed() ? "FAIL" : "PASS", report::visible(gate_summary(d, g)));
 }
 
 }  // namespace
 
 void write_diff_text(std::ostream& out, const Diff& d, const DiffGate& g) {
-    fmt::print(out, "flowgap diff: {} -> {}\n", d.before.source, d.after.source);
+    fmt::print(out, "flowgap diff: {} -> {}\n", report::visible(d.before.source), report::visible(d.after.source));
     write_firewalls(out, d);
     write_flows(out, d);
     fmt::print(out, "\nfindings\n");

@@ -42,6 +42,7 @@
 
 #include "src/report/redact.hpp"
 #include "src/report/utf8.hpp"
+#include "src/report/visible.hpp"
 
 namespace flowgap::report {
 
@@ -98,20 +99,20 @@ std::string outcome_text(const TraceStep& s) {
 
 void policy_text(std::ostream& out, const Direction direction, const PolicyTrace& t) {
     const Policy& policy = *t.policy;
-    fmt::print(out, "{} policy {} ({} rules, {}):\n", to_string(direction), policy.name, policy.rules.size(),
+    fmt::print(out, "{} policy {} ({} rules, {}):\n", to_string(direction), visible(policy.name), policy.rules.size(),
                combine_text(policy.combine));
     for (const Row& row : rows_of(t.steps)) {
         const TraceStep& first = t.steps[row.first];
         if (row.summarized) {
             fmt::print(out, "  {} rules do not match ({} .. {})\n", row.last - row.first + 1,
-                       first.rule->location.str(), t.steps[row.last].rule->location.str());
+                       visible(first.rule->location.str()), visible(t.steps[row.last].rule->location.str()));
         } else {
-            fmt::print(out, "  {:<28} {:<40} {}\n", first.rule->name, first.rule->location.str(),
-                       outcome_text(first));
+            fmt::print(out, "  {:<28} {:<40} {}\n", visible(first.rule->name),
+                       visible(first.rule->location.str()), visible(outcome_text(first)));
         }
     }
     for (const auto& d : t.defaults) {
-        fmt::print(out, "  {:<28} {:<40} {}{}\n", d.rule->name, d.rule->location.str(),
+        fmt::print(out, "  {:<28} {:<40} {}{}\n", visible(d.rule->name), visible(d.rule->location.str()),
                    d.conditional ? "may decide: " : "decides: ", to_string(d.rule->action));
     }
     fmt::print(out, "  verdict: {}\n", to_string(t.verdict));
@@ -174,8 +175,8 @@ ordered_json packet_json(const Packet& p) {
 }  // namespace
 
 void write_explain_text(std::ostream& out, const FirewallSpec& spec, const Firewall& fw, const Trace& t) {
-    fmt::print(out, "packet {} through {} ({}, {})\n", t.packet.str(), spec.name, fw.format,
-               spec.config_text());
+    fmt::print(out, "packet {} through {} ({}, {})\n", t.packet.str(), visible(spec.name), fw.format,
+               visible(spec.config_text()));
     if (!t.filtered) {
         fmt::print(out,
                    "  this firewall does not filter this packet (not to or from its host, or it never "

@@ -2,6 +2,7 @@
 #include "src/report/redact.hpp"
 
 #include "src/report/remedies.hpp"
+#include "src/report/visible.hpp"
 
 #include <fmt/format.h>
 
@@ -145,20 +146,34 @@ std::string escape_markup(std::string_view s) {
     return out;
 }
 
-std::string markdown_cell(std::string_view s) {
+namespace {
+
+std::string markdown_text(std::string_view s, bool html) {
     std::string out;
-    for (char c : s) {
+    for (char c : visible(s)) {
         if (c == '|') {
             out += "\\|";
-        } else if (c == '\n' || c == '\r') {
-            out += ' ';
         } else if (c == '`') {
             out += '\'';
+        } else if (html && c == '<') {
+            out += "&lt;";
+        } else if (html && c == '>') {
+            out += "&gt;";
         } else {
             out += c;
         }
     }
     return out;
+}
+
+}  // namespace
+
+std::string markdown_cell(std::string_view s) {
+    return markdown_text(s, true);
+}
+
+std::string markdown_code(std::string_view s) {
+    return markdown_text(s, false);
 }
 
 }  // namespace flowgap::report

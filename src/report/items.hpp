@@ -48,8 +48,11 @@ std::string verdict_color_class(analysis::Verdict v);  // "allowed", "blocked", 
 // control characters XML 1.0 forbids dropped (config text is copied into reports verbatim).
 std::string escape_markup(std::string_view s);
 
-// Text for a Markdown table cell or code span: pipes would split cells, backticks and newlines
-// break the line.
+// Text for Markdown (a table cell, a list item): visible() first, then pipes (they would split
+// cells) escaped, backticks (they would open a code span) as quotes, and `<` `>` as entities so no
+// HTML tag reaches the page.
 std::string markdown_cell(std::string_view s);
+// The same for inside a code span, where `<` and `>` are shown as written.
+std::string markdown_code(std::string_view s);
 
 }  // namespace flowgap::report

@@ -1,10 +1,15 @@
 // A short Markdown summary for a pull-request comment: the gate, counts by severity, what
 // fails with where to fix it, and the flow matrix folded away.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include "src/report/report.hpp"
 #include "src/report/items.hpp"
+#include "src/report/visible.hpp"
 
 namespace flowgap::report {
 
@@ -12,19 +17,30 @@ using namespace flowgap::analysis;
 
 namespace {
 
-// The remedy's summary as a sub-item, its commands (one per line after it) in a code block.
+// The remedy's summary as a sub-item, its commands (one per line after it) in a code block. The
+// commands go through visible(), so none holds a newline, and the fence is longer than any run of
+// backticks in them, so nothing in a command can close the block.
 void write_fix(std::ostream& out, const std::string& fix) {
     if (fix.empty()) return;
     size_t nl = fix.find('\n');
     fmt::print(out, "  - fix: {}\n", markdown_cell(fix.substr(0, nl)));
     if (nl == std::string::npos) return;
-    fmt::print(out, "\n    ```\n");
+    std::vector<std::string> lines;
+    size_t longest = 0;
     for (size_t at = nl + 1; at < fix.size();) {
         size_t end = std::min(fix.find('\n', at), fix.size());
-        fmt::print(out, "    {}\n", fix.substr(at, end - at));
+        lines.push_back(visible(std::string_view(fix).substr(at, end - at)));
+        for (size_t run = 0, i = 0; i < lines.back().size(); ++i) {
+            run = lines.back()[i] == '`' ? run + 1 : 0;
+            longest = std::max(longest, run);
+        }
         at = end + 1;
     }
-    fmt::print(out, "    ```\n\n");
+    std::string fence(std::max<size_t>(3, longest + 1), '`');
+    fmt::print(out, "\n    {}\n", fence);
+    for (const auto& line : lines)
+        fmt::print(out, "    {}\n", line);
+    fmt::print(out, "    {}\n\n", fence);
 }
 
 void write_counts(std::ostream& out, const Gate& g) {
@@ -43,7 +59,7 @@ void write_failing(std::ostream& out, const Report& r) {
         if (!item.fails) continue;
         ItemView v = view(r, item);
         fmt::print(out, "- **{}** `{}` {} at `{}`: {}\n", v.severity, v.check,
-                   markdown_cell(v.firewall.empty() ? "-" : v.firewall), markdown_cell(v.location.str()),
+                   markdown_cell(v.firewall.empty() ? "-" : v.firewall), markdown_code(v.location.str()),
                    markdown_cell(v.message));
         write_fix(out, v.remediation);
     }
@@ -62,7 +78,7 @@ void write_others(std::ostream& out, const Report& r) {
         std::string waived =
             item.waived ? fmt::format(" (waived: {})", markdown_cell(v.waiver)) : std::string();
         fmt::print(out, "- {} `{}` {} at `{}`: {}{}\n", v.severity, v.check,
-                   markdown_cell(v.firewall.empty() ? "-" : v.firewall), markdown_cell(v.location.str()),
+                   markdown_cell(v.firewall.empty() ? "-" : v.firewall), markdown_code(v.location.str()),
                    markdown_cell(v.message), waived);
     }
     fmt::print(out, "\n</details>\n\n");
@@ -78,7 +94,7 @@ void write_matrix(std::ostream& out, const Report& r) {
     fmt::print(out, "\n");
     for (const auto& e : r.audit.end_to_end) {
         const Flow& f = r.audit.flows[e.flow];
-        fmt::print(out, "| `{}` | {} |", f.entry->id, to_string(f.entry->level));
+        fmt::print(out, "| `{}` | {} |", markdown_code(f.entry->id), to_string(f.entry->level));
         for (size_t fi = 0; fi < r.deployment.firewalls.size(); ++fi) {
             std::string verdict = "";
             for (const auto& res : r.audit.results) {
@@ -104,7 +120,7 @@ void write_audit_markdown(std::ostream& out, const Report& r) {
         failing += e.verdict == Verdict::allowed || e.verdict == Verdict::not_applicable ? 0 : 1;
     }
     fmt::print(out, "`{}`: {} firewalls, {} of {} required flows allowed end to end.\n\n",
-               markdown_cell(r.deployment.path), r.firewalls.size(), required - failing, required);
+               markdown_code(r.deployment.path), r.firewalls.size(), required - failing, required);
     write_counts(out, g);
     write_failing(out, r);
     write_others(out, r);

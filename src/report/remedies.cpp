@@ -4,6 +4,7 @@
 
 #include "parsers/vendors.hpp"
 #include "src/report/redact.hpp"
+#include "src/report/visible.hpp"
 
 namespace flowgap::report {
 
@@ -13,10 +14,19 @@ namespace {
 
 // Remedies name rules, and a rule named after its comment may quote a secret: reports mask it,
 // like the rule text (src/redact.hpp), at the price of a command to edit by hand.
+// A masked command is no longer the right one, and a mask inside a quoted word may upset its quoting:
+// such a remedy keeps no commands, and its summary says so.
 Remedy masked(Remedy r) {
     r.summary = mask_secrets(r.summary);
-    for (auto& c : r.commands)
-        c = mask_secrets(c);
+    bool changed = false;
+    for (const auto& c : r.commands)
+        changed = changed || mask_secrets(c) != c;
+    if (changed) {
+        r.summary = fmt::format("no command: it would quote what looks like a secret; make the change by hand: {}",
+                                r.summary);
+        r.commands.clear();
+        r.xml.clear();
+    }
     r.xml = mask_secrets(r.xml);
     return r;
 }
@@ -38,9 +48,10 @@ std::string as_text(const std::vector<Remedy>& list) {
     std::string out;
     for (const auto& rem : list) {
         if (!out.empty()) out += "\n";
-        out += rem.summary;
+        // One line each: a name's newline must not start a line of its own (visible() shows it).
+        out += visible(rem.summary);
         for (const auto& c : rem.commands)
-            out += "\n" + c;
+            out += "\n" + visible(c);
     }
     return out;
 }
@@ -56,7 +67,7 @@ Remedies plan_remedies(const std::vector<Firewall>& firewalls, const Audit& audi
     }
     for (size_t i = 0; i < findings.size(); ++i) {
         Remedy one = remedy_for(findings[i], firewalls[findings[i].firewall]);
-        if (!one.commands.empty()) out.findings[i].push_back(masked(std::move(one)));
+        if (!one.commands.empty() || !one.summary.empty()) out.findings[i].push_back(masked(std::move(one)));
     }
     return out;
 }

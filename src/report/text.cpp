@@ -7,6 +7,7 @@
 #include "src/report/redact.hpp"
 #include "src/report/remedies.hpp"
 #include "src/report/report.hpp"
+#include "src/report/visible.hpp"
 
 namespace flowgap::report {
 
@@ -22,7 +23,7 @@ void write_fix(std::ostream& out, const std::string& fix) {
     while (!rest.empty()) {
         size_t nl = rest.find('\n');
         std::string_view line = rest.substr(0, nl);
-        fmt::print(out, "{}{}\n", first ? "      fix: " : "        ", line);
+        fmt::print(out, "{}{}\n", first ? "      fix: " : "        ", visible(line));
         first = false;
         rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     }
@@ -71,38 +72,39 @@ void write_decisions(std::ostream& out, const FlowAtFirewall& res) {
             auto example = d.space.example();
             std::string verb = d.conditional ? fmt::format("may {}", to_string(d.rule->action))
                                              : std::string(to_string(d.rule->action));
-            fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, mask_secrets(d.rule->name),
-                       d.rule->location.str(), example ? example->str() : "-");
+            fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, visible(mask_secrets(d.rule->name)),
+                       visible(d.rule->location.str()), example ? example->str() : "-");
             if (d.conditional) {
                 for (const auto& c : d.rule->conditions)
-                    fmt::print(out, "                    if {}\n", c);
+                    fmt::print(out, "                    if {}\n", visible(c));
             }
         }
     }
     for (const auto& n : res.notes)
-        fmt::print(out, "      note: {}\n", n);
+        fmt::print(out, "      note: {}\n", visible(n));
 }
 
 void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     const FirewallSpec& spec = r.deployment.firewalls[fi];
     const Firewall& fw = r.firewalls[fi];
     std::string where = spec.host ? "host " + spec.host->str() : "network";
-    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", spec.name, fw.format, spec.config_text(), fw.rule_count,
+    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", visible(spec.name), fw.format, visible(spec.config_text()),
+               fw.rule_count,
                where);
     for (const auto& w : fw.warnings)
-        fmt::print(out, "  {}\n", mask_secrets(w.str()));
+        fmt::print(out, "  {}\n", visible(mask_secrets(w.str())));
     bool any = false;
     for (const auto& res : r.audit.results) {
         if (res.firewall != fi) continue;
         any = true;
         const Flow& f = r.audit.flows[res.flow];
         fmt::print(out, "  {} {:<32} {:<12} {} -> {}\n",
-                   paint(r.options.color, verdict_code(res.verdict), to_string(res.verdict), 14), f.entry->id,
+                   paint(r.options.color, verdict_code(res.verdict), to_string(res.verdict), 14), visible(f.entry->id),
                    fmt::format("{}/{}", res.crossing.protocols().str(), res.crossing.dports().str()),
                    shorten(res.crossing.sources()), shorten(res.crossing.destinations()));
         if (res.verdict != Verdict::allowed || res.parts.empty()) write_decisions(out, res);
         const GateItem* item = r.gate ? r.gate->item_for(res) : nullptr;
-        if (item && item->waived) fmt::print(out, "      waived: {}\n", view(r, *item).waiver);
+        if (item && item->waived) fmt::print(out, "      waived: {}\n", visible(view(r, *item).waiver));
         if (item) write_fix(out, flow_remedy(r, res));
     }
     if (!any) fmt::print(out, "  no Tanium flow crosses this firewall\n");
@@ -116,10 +118,10 @@ void write_findings(std::ostream& out, const Report& r) {
             if (f.severity != s) continue;
             fmt::print(out, "  {} {:<21} {} ({})\n",
                        paint(r.options.color, severity_code(s), to_string(s), 9), f.check,
-                       r.deployment.firewalls[f.firewall].name, f.rule->location.str());
-            fmt::print(out, "      {}\n", f.message);
+                       visible(r.deployment.firewalls[f.firewall].name), visible(f.rule->location.str()));
+            fmt::print(out, "      {}\n", visible(f.message));
             const GateItem* item = r.gate ? r.gate->item_for(f) : nullptr;
-            if (item && item->waived) fmt::print(out, "      waived: {}\n", view(r, *item).waiver);
+            if (item && item->waived) fmt::print(out, "      waived: {}\n", visible(view(r, *item).waiver));
             write_fix(out, finding_remedy(r, f));
             if (auto p = (f.excess.empty() ? f.needed : f.excess).example())
                 fmt::print(out, "      e.g. {}\n", p->str());
@@ -142,8 +144,8 @@ void write_waiver_problems(std::ostream& out, const Report& r) {
         ItemView v = view(r, item);
         fmt::print(out, "  {} {:<21} ({})\n",
                    paint(r.options.color, severity_code(item.severity), v.severity, 9), v.check,
-                   v.location.str());
-        fmt::print(out, "      {}\n", v.message);
+                   visible(v.location.str()));
+        fmt::print(out, "      {}\n", visible(v.message));
     }
 }
 
@@ -162,8 +164,9 @@ void write_quiet(std::ostream& out, const Report& r) {
         ItemView v = view(r, item);
         fmt::print(out, "{} {:<21} {} {} ({})\n",
                    paint(r.options.color, severity_code(item.severity), v.severity, 9), v.check,
-                   v.firewall.empty() ? "-" : v.firewall, v.subject, v.location.str());
-        fmt::print(out, "      {}\n", v.message);
+                   visible(v.firewall.empty() ? "-" : v.firewall), visible(v.subject),
+                   visible(v.location.str()));
+        fmt::print(out, "      {}\n", visible(v.message));
         write_fix(out, v.remediation);
     }
     fmt::print(out, "{}\n", gate_line(r));
@@ -173,7 +176,7 @@ void write_quiet(std::ostream& out, const Report& r) {
 
 void write_audit_text(std::ostream& out, const Report& r) {
     if (r.options.quiet && r.gate) return write_quiet(out, r);
-    fmt::print(out, "flowgap audit of {}: {} firewalls, {} Tanium flows\n", r.deployment.path,
+    fmt::print(out, "flowgap audit of {}: {} firewalls, {} Tanium flows\n", visible(r.deployment.path),
                r.firewalls.size(), r.audit.flows.size());
     for (size_t fi = 0; fi < r.firewalls.size(); ++fi)
         write_firewall(out, r, fi);
@@ -184,11 +187,11 @@ void write_audit_text(std::ostream& out, const Report& r) {
         const Flow& f = r.audit.flows[e.flow];
         std::vector<std::string> names;
         for (size_t fi : e.firewalls)
-            names.push_back(r.deployment.firewalls[fi].name);
+            names.push_back(visible(r.deployment.firewalls[fi].name));
         std::string via =
             names.empty() ? "crosses no audited firewall" : fmt::format("via {}", fmt::join(names, ", "));
         fmt::print(out, "  {} {:<32} {:<11} {}\n",
-                   paint(r.options.color, verdict_code(e.verdict), to_string(e.verdict), 14), f.entry->id,
+                   paint(r.options.color, verdict_code(e.verdict), to_string(e.verdict), 14), visible(f.entry->id),
                    to_string(f.entry->level), via);
         if (auto p = e.blocked.example()) fmt::print(out, "      blocked e.g. {}\n", p->str());
         if (auto p = e.conditional.example()) fmt::print(out, "      conditional e.g. {}\n", p->str());
@@ -208,11 +211,11 @@ void write_audit_text(std::ostream& out, const Report& r) {
 }
 
 void write_flows_text(std::ostream& out, const Deployment& d, const std::vector<Flow>& flows) {
-    fmt::print(out, "Tanium flows for {} ({} platform):\n", d.path,
+    fmt::print(out, "Tanium flows for {} ({} platform):\n", visible(d.path),
                d.platform == Platform::appliance ? "appliance" : "windows");
     for (const auto& f : flows) {
-        fmt::print(out, "  {:<32} {:<11} {:<16} {} {} {}\n", f.entry->id, to_string(f.entry->level),
-                   f.service, shorten(f.from, 4), f.entry->both_ways ? "<->" : "->", shorten(f.to, 4));
+        fmt::print(out, "  {:<32} {:<11} {:<16} {} {} {}\n", visible(f.entry->id), to_string(f.entry->level),
+                   visible(f.service), shorten(f.from, 4), f.entry->both_ways ? "<->" : "->", shorten(f.to, 4));
     }
 }
 
