@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -66,18 +67,21 @@ AddressSet prefix(Address a, int len) {
 }
 
 // addr/mask with a dotted (possibly non-contiguous) IPv4 mask: every address whose masked bits
-// equal the masked address. Enumerated as intervals over the free high bits.
-std::optional<AddressSet> masked(Address a, uint32_t mask) {
+// equal the masked address. Enumerated as intervals over the free high bits, if the budget allows.
+std::optional<AddressSet> masked(Address a, uint32_t mask, MaskBudget* budget) {
     uint32_t inverse = ~mask;
     int trailing = 0;
     while (trailing < 32 && (inverse >> trailing & 1u))
         ++trailing;
     uint32_t free_high = inverse & ~static_cast<uint32_t>(ones(trailing));
     int free_bits = __builtin_popcount(free_high);
-    if (free_bits > 16) return std::nullopt;  // more than 65536 intervals: refuse rather than guess
+    uint64_t count = uint64_t{1} << free_bits;
+    // One interval (a contiguous mask written dotted) costs no more than a prefix: not charged.
+    MaskBudget one_address;
+    if (count > 1 && !(budget ? budget : &one_address)->take(count)) return std::nullopt;
     uint32_t base = a.v4_value() & mask;
     AddressSet::Set out;
-    for (uint32_t combo = 0; combo < (1u << free_bits); ++combo) {
+    for (uint32_t combo = 0; combo < count; ++combo) {
         uint32_t bits = 0;
         int k = 0;
         for (int b = 0; b < 32; ++b) {
@@ -87,6 +91,16 @@ std::optional<AddressSet> masked(Address a, uint32_t mask) {
         out.add(Address::v4(lo).value, Address::v4(lo | static_cast<uint32_t>(ones(trailing))).value);
     }
     return AddressSet(out);
+}
+
+// An IPv4 `addr/dotted-mask` item split into its address and mask.
+std::optional<std::pair<Address, uint32_t>> split_mask(std::string_view t) {
+    auto slash = t.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    auto a = Address::parse(t.substr(0, slash));
+    auto mask = Address::parse(t.substr(slash + 1));
+    if (!a || !mask || a->family() != Family::v4 || mask->family() != Family::v4) return std::nullopt;
+    return std::pair{*a, mask->v4_value()};
 }
 
 }  // namespace
@@ -156,7 +170,7 @@ AddressSet AddressSet::public_internet() {
     return s;
 }
 
-std::optional<AddressSet> AddressSet::parse(std::string_view text) {
+std::optional<AddressSet> AddressSet::parse(std::string_view text, MaskBudget* budget) {
     std::string_view t = trim(text);
     if (t.empty()) return std::nullopt;
     if (t == "any" || t == "Any" || t == "ANY" || t == "*") return all();
@@ -176,18 +190,27 @@ std::optional<AddressSet> AddressSet::parse(std::string_view text) {
     if (a->family() != Family::v4) return std::nullopt;
     auto mask = Address::parse(rest);
     if (!mask || mask->family() != Family::v4) return std::nullopt;
-    return masked(*a, mask->v4_value());
+    return masked(*a, mask->v4_value(), budget);
 }
 
-std::optional<AddressSet> AddressSet::parse_list(std::string_view text) {
+std::optional<AddressSet> AddressSet::mask_cover(std::string_view text) {
+    auto item = split_mask(trim(text));
+    if (!item) return std::nullopt;
+    // {x : x & m == a & m} lies within the prefix of m's leading one bits: those bits of x are a's.
+    uint32_t mask = item->second;
+    int len = mask == ~uint32_t{0} ? 32 : __builtin_clz(~mask);
+    return prefix(item->first, len);
+}
+
+std::optional<AddressSet> AddressSet::parse_list(std::string_view text, MaskBudget* budget) {
     // Most lists are one item (iptables-save prints one address per rule): no union needed.
-    if (text.find(',') == std::string_view::npos) return parse(text);
+    if (text.find(',') == std::string_view::npos) return parse(text, budget);
     AddressSet out;
     size_t start = 0;
     while (start <= text.size()) {
         size_t comma = text.find(',', start);
         if (comma == std::string_view::npos) comma = text.size();
-        auto item = parse(text.substr(start, comma - start));
+        auto item = parse(text.substr(start, comma - start), budget);
         if (!item) return std::nullopt;
         out |= *item;
         start = comma + 1;

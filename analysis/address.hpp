@@ -30,6 +30,27 @@ struct Address {
     auto operator<=>(const Address&) const = default;
 };
 
+// How far non-contiguous masks may expand. `a/m` with a dotted mask whose zero bits are not all
+// at the end matches one interval per combination of the zero bits above its lowest one bit:
+// `10.0.0.1/255.0.255.0` is 65,536 intervals, and a short dump of such rules once took gigabytes.
+// A parser keeps one budget per file; an item over either limit is refused, and the parser models
+// the item's covering prefix (AddressSet::mask_cover) as a possible match instead.
+class MaskBudget {
+  public:
+    static constexpr uint64_t kPerAddress = 4096;
+    static constexpr uint64_t kPerFile = 65536;
+
+    // Takes `n` intervals; false, taking nothing, when one address or the file would exceed its limit.
+    bool take(uint64_t n) {
+        if (n > kPerAddress || n > left_) return false;
+        left_ -= n;
+        return true;
+    }
+
+  private:
+    uint64_t left_ = kPerFile;
+};
+
 class AddressSet {
   public:
     using Set = IntervalSet<uint128>;
@@ -47,10 +68,15 @@ class AddressSet {
     static AddressSet public_internet();
 
     // One item: `any`, a host, CIDR (host bits are masked off, as PAN-OS and iptables do),
-    // `addr/dotted-mask` (netsh; non-contiguous masks are enumerated), or a range `a-b`.
-    static std::optional<AddressSet> parse(std::string_view text);
+    // `addr/dotted-mask` (netsh; non-contiguous masks are enumerated, and refused when the
+    // expansion exceeds MaskBudget::kPerAddress or what is left of `budget`), or a range `a-b`.
+    static std::optional<AddressSet> parse(std::string_view text, MaskBudget* budget = nullptr);
     // A comma-separated list of items, as iptables and netsh print them.
-    static std::optional<AddressSet> parse_list(std::string_view text);
+    static std::optional<AddressSet> parse_list(std::string_view text, MaskBudget* budget = nullptr);
+    // For a well-formed IPv4 `addr/dotted-mask` item: the smallest prefix holding every address
+    // it matches, given by the mask's leading one bits. What a parser models, as a possible
+    // match, for a mask parse() refused. nullopt for any other item.
+    static std::optional<AddressSet> mask_cover(std::string_view text);
 
     bool empty() const { return set_.empty(); }
     bool contains(Address a) const { return set_.contains(a.value); }

@@ -94,8 +94,49 @@ TEST_CASE("dotted masks, contiguous and not", "[model]") {
     REQUIRE(set("10.0.0.0/255.255.0.255").cidrs().size() == 256u);
     REQUIRE(set("10.0.0.0/255.255.0.255").contains(ip("10.0.77.0")));
     REQUIRE_FALSE(set("10.0.0.0/255.255.0.255").contains(ip("10.0.77.1")));
-    // More than 2^16 pieces is refused rather than guessed.
+    // More pieces than the mask budget allows is refused rather than guessed.
     REQUIRE_FALSE(AddressSet::parse("10.0.0.0/0.0.0.255"));
+}
+
+TEST_CASE("non-contiguous masks expand within a budget per address and per file", "[model]") {
+    using flowgap::analysis::MaskBudget;
+    // 255.0.240.255 leaves 12 free bits above the lowest one bit: 4,096 single addresses, the limit.
+    auto at_limit = AddressSet::parse("10.0.0.1/255.0.240.255");
+    REQUIRE(at_limit);
+    REQUIRE(at_limit->intervals().intervals().size() == MaskBudget::kPerAddress);
+    // One more free bit, and the 65,536 of 0.255.0.255, are refused.
+    REQUIRE_FALSE(AddressSet::parse("10.0.0.1/255.0.224.255"));
+    REQUIRE_FALSE(AddressSet::parse("10.0.0.1/0.255.0.255"));
+
+    // A file's budget: sixteen masks at the limit fill it; the next mask is refused. A mask that
+    // matches one interval (contiguous, written dotted as netsh does) is not charged.
+    MaskBudget file;
+    for (int i = 0; i < 16; ++i)
+        REQUIRE(AddressSet::parse("10.0.0.1/255.0.240.255", &file));
+    REQUIRE_FALSE(AddressSet::parse_list("10.0.0.1/255.0.255.254", &file));               // 256 intervals
+    REQUIRE(AddressSet::parse("10.0.0.1/255.255.255.254", &file) == set("10.0.0.0/31"));  // one
+    REQUIRE(AddressSet::parse("10.0.0.0/255.255.255.0", &file) == set("10.0.0.0/24"));
+    REQUIRE(AddressSet::parse_list("10.0.0.1,10.1.0.0/16", &file));
+    REQUIRE(AddressSet::parse("10.0.0.1/0.255.0.255") == std::nullopt);  // unrelated to `file`
+}
+
+TEST_CASE("a refused mask's covering prefix holds every address it matches", "[model]") {
+    REQUIRE(AddressSet::mask_cover("10.1.2.3/255.0.255.0") == set("10.0.0.0/8"));
+    REQUIRE(AddressSet::mask_cover("10.1.2.3/0.255.0.255") == AddressSet::all_v4());
+    REQUIRE(AddressSet::mask_cover("10.1.2.3/255.255.0.255") == set("10.1.0.0/16"));
+    REQUIRE(AddressSet::mask_cover("10.1.2.3/255.255.255.255") == set("10.1.2.3"));
+    REQUIRE(AddressSet::mask_cover(" 10.1.2.3/255.255.255.0 ") == set("10.1.2.0/24"));
+    REQUIRE_FALSE(AddressSet::mask_cover("10.0.0.0/8"));
+    REQUIRE_FALSE(AddressSet::mask_cover("10.0.0.1"));
+    REQUIRE_FALSE(AddressSet::mask_cover("2001:db8::/255.255.0.0"));
+    // Checked against the exact expansion where there is one.
+    for (const char* item :
+         {"10.7.0.9/255.0.255.255", "192.168.3.4/255.255.0.15", "172.16.9.1/240.255.0.255"}) {
+        INFO(item);
+        auto exact = AddressSet::parse(item);
+        REQUIRE(exact);
+        REQUIRE(AddressSet::mask_cover(item)->contains(*exact));
+    }
 }
 
 TEST_CASE("ranges print as minimal CIDRs", "[model]") {

@@ -193,3 +193,43 @@ TEST_CASE("malformed exports are located errors", "[paloalto]") {
     CHECK(flowgap::parsers::paloalto::looks_like(good));
     CHECK_FALSE(flowgap::parsers::paloalto::looks_like("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP\n"));
 }
+
+namespace {
+
+std::string set_rule(const std::string& name, int sources) {
+    std::string out =
+        "set network interface ethernet ethernet1/1 layer3 ip 10.30.0.1/16\n"
+        "set zone trust network layer3 ethernet1/1\n";
+    for (const char* field :
+         {"from any", "to any", "destination any", "application any", "service any", "action allow"})
+        out += "set rulebase security rules " + name + " " + field + "\n";
+    for (int i = 0; i < sources; ++i)
+        out += "set rulebase security rules " + name + " source 10.30." + std::to_string(i / 256) + "." +
+               std::to_string(i % 256) + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a set export growing one member list line by line", "[paloalto]") {
+    SECTION("40,000 lines: every member kept once (each append used to rescan the list)") {
+        std::string text = set_rule("R", 40000) + "set rulebase security rules R source 10.30.0.7\n";
+        Firewall fw = parse_text(text, {}, "big.set");
+        const Rule* r = find_rule(only_policy(fw), "R");
+        REQUIRE(r);
+        CHECK(r->match.sources().str() ==
+              "10.30.0.0/17, 10.30.128.0/20, 10.30.144.0/21, 10.30.152.0/22, "
+              "10.30.156.0/26");
+    }
+    SECTION("a list deleted and set again holds only its new members") {
+        std::string text = set_rule("R", 2) +
+                           "delete rulebase security rules R source\n"
+                           "set rulebase security rules R source 10.30.0.1\n"
+                           "set rulebase security rules R source 10.30.0.9\n"
+                           "set rulebase security rules R source 10.30.0.9\n";
+        Firewall fw = parse_text(text, {}, "small.set");
+        const Rule* r = find_rule(only_policy(fw), "R");
+        REQUIRE(r);
+        CHECK(r->match.sources().str() == "10.30.0.1, 10.30.0.9");
+    }
+}

@@ -31,6 +31,8 @@ class RuleBuilder {
     // --- basic options (matches.cpp)
     bool basic_option(std::string_view opt, bool negated);
     void address(analysis::AddressSet analysis::Box::*dim, bool negated);
+    void unexpanded_mask(analysis::AddressSet analysis::Box::*dim, bool negated, const Token& arg,
+                         const analysis::AddressSet& cover);
     void protocol(bool negated);
     void interface(bool outgoing, bool negated, size_t option);
     const InterfaceSets& interface_sets(std::string_view name, bool outgoing) const;

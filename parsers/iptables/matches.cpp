@@ -18,23 +18,22 @@ bool is_unquoted(const Token& t, std::string_view text) {
     return t.text == text && !t.quoted();
 }
 
-// `address/dotted-mask` items that are well formed but that AddressSet refuses to enumerate.
-bool unrepresentable_mask(std::string_view list) {
+// What a list matches at most when the mask budget refused some of its `address/dotted-mask`
+// items: those items' covering prefixes, the other items as they are. nullopt when an item is
+// malformed.
+std::optional<AddressSet> covering(std::string_view list) {
+    AddressSet out;
     size_t start = 0;
     while (start <= list.size()) {
         size_t comma = std::min(list.find(',', start), list.size());
         std::string_view item = list.substr(start, comma - start);
-        size_t slash = item.find('/');
-        if (!AddressSet::parse(item)) {
-            if (slash == std::string_view::npos) return false;
-            auto a = analysis::Address::parse(item.substr(0, slash));
-            auto m = analysis::Address::parse(item.substr(slash + 1));
-            if (!a || !m || a->family() != analysis::Family::v4 || m->family() != analysis::Family::v4)
-                return false;
-        }
+        auto set = AddressSet::mask_cover(item);
+        if (!set) set = AddressSet::parse(item);
+        if (!set) return std::nullopt;
+        out |= *set;
         start = comma + 1;
     }
-    return true;
+    return out;
 }
 
 }  // namespace
@@ -148,21 +147,29 @@ bool RuleBuilder::basic_option(std::string_view opt, bool negated) {
 void RuleBuilder::address(AddressSet Box::*dim, bool negated) {
     size_t option = pos_ - 1;
     const Token& arg = argument(option, negated);
-    auto set = AddressSet::parse_list(arg.text);
-    if (!set && unrepresentable_mask(arg.text)) {
-        // A valid but wildly non-contiguous mask (`1.2.3.4/0.0.0.255`) spans millions of
-        // intervals: keep the dimension unrestricted and make the rule conditional.
-        warn(arg, fmt::format("address '{}' has a mask too fragmented to model: the rule is treated as "
-                              "conditional",
-                              arg.text));
-        out_.rule.conditions.push_back(fmt::format("{} {} (non-contiguous mask not modelled)",
-                                                   dim == &Box::src ? "-s" : "-d", arg.text));
-        opaque_ = true;
-        return;
+    auto set = AddressSet::parse_list(arg.text, &ctx_.masks);
+    if (!set) {
+        if (auto cover = covering(arg.text)) return unexpanded_mask(dim, negated, arg, *cover);
     }
     if (!set) fail(arg, fmt::format("bad address '{}'", arg.text));
     ++(arg.text.find(':') != std::string_view::npos ? ctx_.tally.v6 : ctx_.tally.v4);
     restrict(dim, negated ? ctx_.universe - *set : *set & ctx_.universe);
+}
+
+// A valid non-contiguous mask (`1.2.3.4/0.0.0.255`) can match millions of intervals; beyond the
+// mask budget the rule is conditional, its possible match held to the covering prefix (which
+// contains every address the mask matches, so nothing the rule matches is left out).
+void RuleBuilder::unexpanded_mask(AddressSet Box::*dim, bool negated, const Token& arg,
+                                  const AddressSet& cover) {
+    warn(arg,
+         fmt::format("address '{}' has a mask too fragmented to model (over {} intervals for one address, "
+                     "or over {} in the file): the rule is treated as conditional",
+                     arg.text, analysis::MaskBudget::kPerAddress, analysis::MaskBudget::kPerFile));
+    out_.rule.conditions.push_back(
+        fmt::format("{} {} (non-contiguous mask not modelled)", dim == &Box::src ? "-s" : "-d", arg.text));
+    opaque_ = true;
+    // The complement of a subset of the prefix can be any address: a negated item stays open.
+    if (!negated) restrict(dim, cover & ctx_.universe);
 }
 
 void RuleBuilder::protocol(bool negated) {

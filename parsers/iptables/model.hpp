@@ -47,6 +47,8 @@ struct Context {
         size_t v4 = 0, v6 = 0, icmp6 = 0;
     };
     mutable Tally tally;
+    // How far the file's non-contiguous masks may still expand (see analysis::MaskBudget).
+    mutable analysis::MaskBudget masks;
     // Interface names resolved so far: a dump names the same few interfaces on every rule, and
     // resolving one walks the interface map and combines address sets.
     mutable std::unordered_map<std::string, InterfaceSets, StringHash, std::equal_to<>> interfaces;

@@ -176,8 +176,21 @@ class Translator {
         if (text == "any") return {AddressSet::all(), AddressSet::all()};
         Range<AddressSet> out;
         for (auto item : split(text, ',')) {
-            if (auto set = AddressSet::parse(item)) {
+            if (auto set = AddressSet::parse(item, &masks_)) {
                 out.certain |= *set;
+                continue;
+            }
+            if (auto cover = AddressSet::mask_cover(item)) {
+                // Over the mask budget: the covering prefix holds every address the item matches.
+                out.possible |= *cover;
+                warn(r.file, r.line,
+                     fmt::format("rule '{}': {} address '{}' has a mask too fragmented to model (over {} "
+                                 "intervals for one address, or over {} in the file): the rule is "
+                                 "treated as conditional",
+                                 r.name, side, item, analysis::MaskBudget::kPerAddress,
+                                 analysis::MaskBudget::kPerFile));
+                conditions.push_back(
+                    fmt::format("{} address '{}' (non-contiguous mask not modelled)", side, item));
                 continue;
             }
             std::string key = lower(item);
@@ -348,6 +361,7 @@ class Translator {
     Firewall& fw_;
     std::array<ProfileSettings, 3> settings_;
     unsigned possible_ = kAllProfiles;  // the profiles the host could be in
+    analysis::MaskBudget masks_;        // how far the file's non-contiguous masks may still expand
 };
 
 }  // namespace

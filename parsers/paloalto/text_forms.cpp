@@ -4,6 +4,7 @@
 // `rules`, `vsys`, ...) the next word is an entry's name. Everything else is an element name,
 // and the last word of a `set` line (or a `[ a b ]` list) is the value.
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -138,7 +139,8 @@ class Builder {
             return;
         }
         bool has_children = at.first_child().type() == pugi::node_element;
-        std::string_view text = at.child_value();
+        // child_value() walks every child looking for text: not asked of a list, which has none.
+        std::string_view text = has_children ? std::string_view() : at.child_value();
         // Setting a single-valued leaf again replaces its value, as the CLI does; setting a value
         // a list already holds changes nothing.
         if ((!has_children && text.empty()) || (!has_children && single_valued(at.name()))) {
@@ -146,9 +148,7 @@ class Builder {
             return;
         }
         if (text == value) return;
-        for (pugi::xml_node m = at.child("member"); m; m = m.next_sibling("member")) {
-            if (value == m.child_value()) return;
-        }
+        if (has_children && members(at).count(value)) return;
         // A second value makes the element a list.
         if (!text.empty() && !has_children) {
             std::string first(text);
@@ -162,7 +162,11 @@ class Builder {
         pugi::xml_node m = at.append_child("member");
         m.text().set(value.c_str());
         tree_.touch(m, line_, begin_, end_);
+        if (auto it = members_.find(at.internal_object()); it != members_.end()) it->second.insert(value);
     }
+
+    // A deleted node's memory can be reused for a new one: no index may outlive it.
+    void forget_members() { members_.clear(); }
 
     pugi::xml_node find_entry(pugi::xml_node container, const std::string& name) {
         auto it = entries_.find({container.internal_object(), name});
@@ -170,6 +174,17 @@ class Builder {
     }
 
   private:
+    // The values of a list's <member> children. Indexed once per list, then kept up to date by
+    // member(): a list grown one `set` line at a time would otherwise be rescanned per line.
+    const std::unordered_set<std::string>& members(pugi::xml_node list) {
+        auto [it, fresh] = members_.try_emplace(list.internal_object());
+        if (fresh) {
+            for (pugi::xml_node m = list.child("member"); m; m = m.next_sibling("member"))
+                it->second.insert(m.child_value());
+        }
+        return it->second;
+    }
+
     pugi::xml_node child(pugi::xml_node at, std::string_view name) {
         pugi::xml_node c = at.child(std::string(name).c_str());
         return c ? c : at.append_child(std::string(name).c_str());
@@ -186,6 +201,7 @@ class Builder {
     Tree& tree_;
     pugi::xml_node device_, vsys1_;
     std::map<std::pair<const void*, std::string>, pugi::xml_node> entries_;
+    std::unordered_map<const void*, std::unordered_set<std::string>> members_;
     uint32_t line_ = 0;
     size_t begin_ = 0, end_ = 0;
 };
@@ -242,6 +258,7 @@ bool apply_delete(Builder& b, const std::vector<Token>& w) {
     if (w.size() < 2) return false;
     pugi::xml_node n = walk(b, w, 1, w.size());
     if (!n) return false;
+    b.forget_members();
     return n.parent().remove_child(n);
 }
 
