@@ -159,15 +159,29 @@ AddressSet AddressSet::range(Address lo, Address hi) {
     return s;
 }
 
-AddressSet AddressSet::public_internet() {
-    static const char* const kNotPublic[] = {
-        "0.0.0.0/8",    "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-        "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",    "::/128",
-        "::1/128",      "fc00::/7",       "fe80::/10",     "ff00::/8",    "64:ff9b:1::/48", "100::/64"};
-    AddressSet s = all();
-    for (const char* p : kNotPublic)
-        s -= *parse(p);
+AddressSet AddressSet::special_purpose() {
+    // IANA's IPv4 and IPv6 Special-Purpose Address Registries (as of 2024), every entry, plus
+    // multicast and the IPv4 "future use" block. The globally reachable anycast entries among them
+    // (AS112, PCP, TURN, AMT) are included too: no Tanium flow is meant to reach them, and a
+    // documentation or benchmarking address in a config is an example, not the internet.
+    static const char* const kSpecial[] = {
+        // IPv4 (RFC 6890 and updates)
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24",
+        "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+        "224.0.0.0/4", "240.0.0.0/4",
+        // IPv6
+        // (::ffff:0:0/96, IPv4-mapped, is how this model holds IPv4 itself: not listed.)
+        "::/128", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
+        "2002::/16", "2620:4f:8000::/48", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "ff00::/8"};
+    AddressSet s;
+    for (const char* p : kSpecial)
+        s |= *parse(p);
     return s;
+}
+
+AddressSet AddressSet::public_internet() {
+    return all() - special_purpose();
 }
 
 std::optional<AddressSet> AddressSet::parse(std::string_view text, MaskBudget* budget) {
@@ -277,6 +291,12 @@ std::string AddressSet::str() const {
     if (empty()) return "none";
     if (*this == all()) return "any";
     return fmt::format("{}", fmt::join(cidrs(), ", "));
+}
+
+std::string AddressSet::brief() const {
+    auto list = cidrs();
+    if (*this == all() || list.size() <= 3) return str();
+    return fmt::format("{}, {}, ... ({} blocks)", list[0], list[1], list.size());
 }
 
 }  // namespace flowgap::analysis

@@ -63,8 +63,10 @@ class AddressSet {
     static AddressSet all_v6();
     static AddressSet host(Address a) { return AddressSet(Set::single(a.value)); }
     static AddressSet range(Address lo, Address hi);
-    // Addresses that are routed on the public internet: everything but private, loopback,
-    // link-local, shared (CGNAT), multicast, documentation-free reserved and unspecified space.
+    // Every address of IANA's special-purpose registries (private, loopback, link-local, shared,
+    // documentation, benchmarking, translation, reserved), plus multicast.
+    static AddressSet special_purpose();
+    // Addresses that are routed on the public internet: everything else.
     static AddressSet public_internet();
 
     // One item: `any`, a host, CIDR (host bits are masked off, as PAN-OS and iptables do),
@@ -92,6 +94,9 @@ class AddressSet {
     // IPv6 universe prints as 0.0.0.0/0 or ::/0.
     std::vector<std::string> cidrs() const;
     std::string str() const;  // "any", "none", or cidrs() joined with ", "
+    // str() for up to three blocks, else the first two and how many there are ("10.0.0.0/8,
+    // 172.16.0.0/12, ... (14 blocks)"): messages stay one line; machine formats carry str().
+    std::string brief() const;
 
     bool operator==(const AddressSet& o) const = default;
     friend AddressSet operator|(const AddressSet& a, const AddressSet& b) {

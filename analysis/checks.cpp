@@ -135,16 +135,9 @@ std::vector<Admitted> admitted(const std::vector<Filtered>& filtered, Toward tow
     return out;
 }
 
-// A few CIDR blocks, then how many there are: messages stay one line; reports carry the lists.
-std::string brief(const AddressSet& s) {
-    auto cidrs = s.cidrs();
-    if (s == AddressSet::all() || cidrs.size() <= 3) return s.str();
-    return fmt::format("{}, {}, ... ({} blocks)", cidrs[0], cidrs[1], cidrs.size());
-}
-
 std::string describe(const FlowSpace& s) {
-    return fmt::format("{}/{} from {} to {}", s.protocols().str(), s.dports().str(), brief(s.sources()),
-                       brief(s.destinations()));
+    return fmt::format("{}/{} from {} to {}", s.protocols().str(), s.dports().str(), s.sources().brief(),
+                       s.destinations().brief());
 }
 
 void exposure_findings(size_t fi, const std::vector<Filtered>& filtered, const Probe& probe,

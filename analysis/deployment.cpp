@@ -254,8 +254,22 @@ AddressSet Deployment::role(const std::string& name) const {
     if (auto it = roles.find(name); it != roles.end()) return it->second;
     if (name == "zone_hub") return role("server");
     if (name == "admin") return role("console");
-    if (name == "internet" || name == "internet_endpoints") return AddressSet::public_internet();
+    if (name == "internet" || name == "internet_endpoints") return AddressSet::public_internet() - placed();
     return {};
+}
+
+// The deployment's own public addresses (a published server, a DMZ zone server) are not "the
+// internet": module-to-internet must not be checked as packets to the Tanium Server. A role
+// declared as `any` places nothing in particular and takes nothing away.
+AddressSet Deployment::placed() const {
+    const AddressSet internet = AddressSet::public_internet();
+    AddressSet out;
+    for (const auto& [name, addresses] : roles) {
+        if (name == "internet" || name == "internet_endpoints") continue;
+        if ((internet - addresses).empty()) continue;
+        out |= addresses;
+    }
+    return out;
 }
 
 std::string FirewallSpec::config_text() const {

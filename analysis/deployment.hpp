@@ -64,8 +64,11 @@ struct Deployment {
 
     bool declares(const std::string& role) const { return roles.count(role) != 0; }
     // A role's addresses with the documented defaults applied (zone_hub: server, admin:
-    // console, internet and internet_endpoints: the public internet). Empty when undeclared.
+    // console, internet and internet_endpoints: the public internet less every address the
+    // deployment places another role on). Empty when undeclared.
     AddressSet role(const std::string& name) const;
+    // Every address a declared role (other than the internet's) names.
+    AddressSet placed() const;
     uint32_t database_port() const;
 };
 

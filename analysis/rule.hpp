@@ -23,6 +23,14 @@ enum class Action {
 };
 std::string_view to_string(Action a);
 
+// A condition that concerns only some of a rule's may_match packets: a Palo Alto rule's "an
+// address outside every zone is in one of the rule's zones" says nothing about a packet whose
+// addresses both have zones. Shared: one firewall's rules scope the same condition alike.
+struct ConditionScope {
+    std::string condition;
+    std::shared_ptr<const FlowSpace> packets;
+};
+
 struct Rule {
     std::string name;
     Action action = Action::block;
@@ -31,6 +39,8 @@ struct Rule {
     FlowSpace match;
     FlowSpace may_match;
     StringList conditions;  // why may_match is not certain, for the report
+    // Conditions of `conditions` that hold only for some packets; the others concern them all.
+    std::vector<ConditionScope> scopes;
     // The programs (lowercase executable file names, e.g. "taniumclient.exe") whose traffic the
     // rule is limited to; empty means any program. Host firewalls only (Windows).
     StringList programs;
@@ -49,6 +59,9 @@ struct Rule {
     // "FORWARD#5 (comment)", whose "FORWARD#5" a waiver may give instead. 0: the whole name.
     uint32_t name_key = 0;
 };
+
+// The conditions of `rule` that concern `packets` (some of its may_match), for reports.
+std::vector<std::string> conditions_for(const Rule& rule, const FlowSpace& packets);
 
 enum class Combine {
     first_match,  // the first matching rule decides (Palo Alto, iptables)

@@ -16,16 +16,31 @@ FlowSpace point(const Packet& p) {
 // Why a packet misses a rule, dimension by dimension (a rule may be a union of boxes, so
 // "every dimension matches somewhere" can still miss: then the combination is named). A rule for
 // another program misses whatever its addresses and ports say, but a dimension that misses is
-// the plainer reason and is named first.
-std::string why_not(const Rule& rule, const Packet& p, const Context& context) {
+// the plainer reason and is named first. Address sets also come shortened, for the text view.
+TraceStep why_not(const Rule& rule, const Packet& p, const Context& context) {
+    TraceStep step{&rule, TraceStep::Outcome::no_match, "", "", false};
     const FlowSpace& m = rule.match.empty() ? rule.may_match : rule.match;
-    if (m.empty()) return "matches no packet";
-    if (!m.protocols().contains(p.proto)) return fmt::format("protocol is {}", m.protocols().str());
-    if (!m.sources().contains(p.src)) return fmt::format("source is {}", m.sources().str());
-    if (!m.destinations().contains(p.dst)) return fmt::format("destination is {}", m.destinations().str());
-    if (!m.dports().contains(p.dport)) return fmt::format("destination port is {}", m.dports().str());
-    if (for_other_program(rule, context)) return fmt::format("program is {}", fmt::join(rule.programs, ", "));
-    return "no part of the rule matches this combination";
+    auto address = [&](std::string_view side, const AddressSet& set) {
+        step.why = fmt::format("{} is {}", side, set.str());
+        std::string brief = fmt::format("{} is {}", side, set.brief());
+        if (brief != step.why) step.brief = std::move(brief);
+    };
+    if (m.empty()) {
+        step.why = "matches no packet";
+    } else if (!m.protocols().contains(p.proto)) {
+        step.why = fmt::format("protocol is {}", m.protocols().str());
+    } else if (AddressSet src = m.sources(); !src.contains(p.src)) {
+        address("source", src);
+    } else if (AddressSet dst = m.destinations(); !dst.contains(p.dst)) {
+        address("destination", dst);
+    } else if (!m.dports().contains(p.dport)) {
+        step.why = fmt::format("destination port is {}", m.dports().str());
+    } else if (for_other_program(rule, context)) {
+        step.why = fmt::format("program is {}", fmt::join(rule.programs, ", "));
+    } else {
+        step.why = "no part of the rule matches this combination";
+    }
+    return step;
 }
 
 // The rule whose certain decision took the packet, if one did (a single packet is taken at most
@@ -54,10 +69,10 @@ TraceStep undecided(const Policy& policy, const Rule& rule, const Packet& p, con
             std::string why = took->action == Action::block && rule.action != Action::block
                                   ? "a matching block rule wins"
                                   : fmt::format("{} ({}) takes it first", took->name, took->location.str());
-            return {&rule, TraceStep::Outcome::overridden, why, mine.decisions.front().conditional};
+            return {&rule, TraceStep::Outcome::overridden, why, "", mine.decisions.front().conditional};
         }
     }
-    return {&rule, TraceStep::Outcome::no_match, why_not(rule, p, share.context), false};
+    return why_not(rule, p, share.context);
 }
 
 // The policy's rules in written order, each with the evaluator's decision for the packet.
@@ -72,9 +87,10 @@ PolicyTrace trace_policy(const PolicyResult& part, const Packet& p, const Share&
             t.steps.push_back(undecided(policy, rule, p, share, ev));
         } else if (decided->conditional) {
             t.steps.push_back({&rule, TraceStep::Outcome::may_match,
-                               fmt::format("{}", fmt::join(rule.conditions, "; ")), true});
+                               fmt::format("{}", fmt::join(conditions_for(rule, share.packets), "; ")), "",
+                               true});
         } else {
-            t.steps.push_back({&rule, TraceStep::Outcome::matches, "", false});
+            t.steps.push_back({&rule, TraceStep::Outcome::matches, "", "", false});
             // A first-match policy consults its rules in written order: the ones after the rule
             // that decides were never reached.
             if (policy.combine == Combine::first_match) break;

@@ -28,6 +28,9 @@ struct TraceStep {
     // overridden: "a matching block rule wins", or which rule took the packet first when that is
     // not a block rule overriding an allow rule; matches: empty.
     std::string why;
+    // no_match on an address: `why` with the set shortened (AddressSet::brief) for the text
+    // view, where a zone's whole address set would be a 14,000-character line. Else empty.
+    std::string brief;
     // overridden: the rule only may match (its conditions, its program); may_match: always true.
     bool conditional = false;
 };

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "analysis/catalog.hpp"
 #include "tests/support/deployment.hpp"
@@ -141,5 +142,31 @@ TEST_CASE("a flow that needs an undeclared role is a located error", "[catalog]"
               "flow console-to-server needs role 'console', which the deployment does not declare "
               "under roles:");
         CHECK(e.location().line == 1);
+    }
+}
+
+TEST_CASE("e2e: module-to-internet is not checked as packets to the server's public address",
+          "[catalog][e2e]") {
+    // The gateway drops the Module Server's packets to the Tanium Server's published address and
+    // to a documentation range, and accepts the rest of tcp/80,443: neither dropped destination
+    // is the internet, so the flow is allowed, not partial.
+    auto r =
+        flowgap::testing::run_flowgap("audit fixtures/internet/deployment.yaml --format json --output -");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code <= 1);
+    auto j = nlohmann::json::parse(r.out);
+    bool seen = false;
+    for (const auto& e : j["end_to_end"]) {
+        if (e["flow"] != "module-to-internet") continue;
+        seen = true;
+        CHECK(e["verdict"] == "allowed");
+    }
+    CHECK(seen);
+    for (const auto& f : j["flows"]) {
+        if (f["flow"] != "module-to-internet") continue;
+        for (const auto& to : f["to"]) {
+            CHECK(to != "20.30.40.50");
+            CHECK(to != "192.0.2.0/24");
+        }
     }
 }

@@ -57,6 +57,28 @@ TEST_CASE("defaults follow the platform", "[deployment]") {
     CHECK(a.role("zone_hub") == a.role("server"));
 }
 
+TEST_CASE("the default internet is public space less the deployment's own addresses", "[deployment]") {
+    TempDir dir;
+    Deployment d = load_deployment(dir.write("d.yaml", R"(
+roles:
+  server: [10.10.1.10, 20.30.40.50]
+  zone_server: [2a01:4f8::10]
+  endpoints: [any]
+)"));
+    AddressSet internet = d.role("internet");
+    CHECK_FALSE(internet.contains(*Address::parse("20.30.40.50")));  // the server, published
+    CHECK_FALSE(internet.contains(*Address::parse("2a01:4f8::10")));
+    CHECK_FALSE(internet.contains(*Address::parse("203.0.113.80")));  // documentation range
+    CHECK(internet.contains(*Address::parse("20.30.40.51")));
+    // `endpoints: [any]` names no place: it takes nothing away from the internet.
+    CHECK(internet.contains(*Address::parse("8.8.8.8")));
+    CHECK(d.role("internet_endpoints") == internet);
+    // A declared internet is taken as written, even when it overlaps a role.
+    Deployment e =
+        load_deployment(dir.write("e.yaml", "roles: {server: [20.30.40.50], internet: [20.30.40.0/24]}\n"));
+    CHECK(e.role("internet") == addr("20.30.40.0/24"));
+}
+
 TEST_CASE("bad deployment files are located errors", "[deployment]") {
     CHECK(load_error("roles: {server: [10.0.0.1]}\nplatfrom: windows\n") ==
           "d.yaml:2:1: unknown key 'platfrom' in the deployment file (known: platform, active_active, "

@@ -250,3 +250,61 @@ TEST_CASE("explain: a Windows rule for another program misses because of its pro
     CHECK(has(line_with(r.out, "Tanium Module Server"), "no match: program is taniummoduleserver.exe"));
     CHECK(has(r.out, "  verdict: blocked\n"));
 }
+
+TEST_CASE("explain: a long address set is shortened in text and whole in JSON", "[explain]") {
+    TempDir dir;
+    dir.write("host.rules", R"(*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -m iprange --src-range 10.20.0.1-10.20.0.254 -j DROP
+COMMIT
+)");
+    std::string deployment = dir.write("d.yaml", R"(roles:
+  server: [10.10.1.10]
+  module_server: [10.10.1.20]
+  database: [10.10.1.30]
+  console: [10.99.0.0/24]
+  endpoints: [10.20.0.0/16]
+firewalls:
+  - name: server-host
+    config: host.rules
+    host: 10.10.1.10
+)");
+    std::string args = "explain '" + deployment + "' --firewall server-host --from 10.20.5.5 --to 10.10.1.10";
+    auto r = run_flowgap(args);
+    INFO(r.out << r.err);
+    std::string step = line_with(r.out, "host.rules:5");
+    CHECK(has(step, "no match: source is 10.20.0.1/32, 10.20.0.2/31, ... (14 blocks)"));
+    auto j = run_flowgap(args + " --format json");
+    CHECK(has(j.out,
+              "10.20.0.128/26, 10.20.0.192/27, 10.20.0.224/28, 10.20.0.240/29, 10.20.0.248/30, "
+              "10.20.0.252/31, 10.20.0.254/32"));
+}
+
+TEST_CASE("explain: a packet between two known zones is not conditional on unknown zones", "[explain]") {
+    // dc-fw.xml without its default route: addresses beyond the interfaces' subnets have no zone,
+    // so console-ssl may also match packets from or to them. The console's packet to the server
+    // has both zones; only App-ID decides it.
+    std::string xml =
+        flowgap::testing::read_file(flowgap::testing::source_path("fixtures/paloalto/dc-fw.xml"));
+    size_t from = xml.find("<routing-table>"), to = xml.find("</routing-table>");
+    REQUIRE(from != std::string::npos);
+    xml.erase(from, to + std::string("</routing-table>").size() - from);
+    TempDir dir;
+    dir.write("dc-fw.xml", xml);
+    std::string yaml =
+        flowgap::testing::read_file(flowgap::testing::source_path("fixtures/paloalto/deployment.yaml"));
+    std::string deployment = dir.write("deployment.yaml", yaml);
+    auto r = run_flowgap("explain '" + deployment +
+                         "' --firewall dc-fw --from 10.99.0.5 --to 10.10.1.10 --port tcp/443");
+    INFO(r.out << r.err);
+    std::string ssl = line_with(r.out, "console-ssl");
+    CHECK(has(ssl, "may match, then allow (if App-ID classifies the traffic as ssl"));
+    CHECK_FALSE(has(r.out, "outside every zone"));
+    // A packet from an address without a zone still names the condition.
+    r = run_flowgap("explain '" + deployment +
+                    "' --firewall dc-fw --from 172.16.9.9 --to 10.10.1.10 --port tcp/443");
+    INFO(r.out << r.err);
+    CHECK(has(r.out, "outside every zone"));
+}

@@ -255,7 +255,23 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
         for (const auto& s : *c)
             if (std::find(r.conditions.begin(), r.conditions.end(), s) == r.conditions.end())
                 r.conditions.push_back(s);
+    scope_zone_conditions(r, zp);
     return r;
+}
+
+// The zone pairs' condition concerns only packets with an address outside every zone: a report
+// about a packet whose addresses both have zones must not name it (an App-ID rule may match such
+// a packet for its own reason).
+void RuleTranslator::scope_zone_conditions(Rule& r, const ZonePairs& zp) {
+    const AddressSet& u = zones_.unknown;
+    AddressSet all = AddressSet::all();
+    if (zp.conditions.empty() || u == all) return;
+    if (!unknown_zone_) {
+        unknown_zone_ = std::make_shared<const FlowSpace>(FlowSpace::of(u, all, ProtocolSet::all()) |
+                                                          FlowSpace::of(all, u, ProtocolSet::all()));
+    }
+    for (const auto& c : zp.conditions)
+        r.scopes.push_back({c, unknown_zone_});
 }
 
 std::vector<Rule> RuleTranslator::default_rules(pugi::xml_node intrazone, pugi::xml_node interzone) {

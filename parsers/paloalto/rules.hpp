@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -63,6 +64,7 @@ class RuleTranslator {
     analysis::Action action(const Fields& f, analysis::Action fallback);
     const ZonePairs& pairs(const Fields& f);
     std::vector<std::string> global_conditions(const Fields& f, const AppMatch& apps);
+    void scope_zone_conditions(analysis::Rule& r, const ZonePairs& zp);
 
     const Tree& tree_;
     Resolver& resolver_;
@@ -70,6 +72,8 @@ class RuleTranslator {
     std::vector<analysis::Diagnostic>& warnings_;
     std::unordered_map<std::string, ZonePairs> pairs_;  // by from/to/rule-type, shared by rules
     std::string key_;                                   // pairs_'s key for the rule at hand
+    // Packets with an address outside every zone, built once for the rules that need it.
+    std::shared_ptr<const analysis::FlowSpace> unknown_zone_;
 };
 
 }  // namespace flowgap::parsers::paloalto

@@ -22,7 +22,8 @@
 //       rules       how many rules it holds
 //       steps       the rules consulted, in written order, as the text view shows them:
 //                     {rule, location "file:line:column", action, outcome, why, conditional}
-//                   outcome "no-match" (why: a dimension that misses), "overridden" (block-wins:
+//                   outcome "no-match" (why: a dimension that misses, with its whole address set;
+//                   the text view shortens a long set to "a, b, ... (N blocks)"), "overridden" (block-wins:
 //                   it matches, but why: another rule took the packet first), "may-match" (why:
 //                   its conditions) or "matches" (it decides; why: null). A run of more than 20
 //                   rules that miss is one entry {outcome: "no-match", count, first, last}
@@ -88,7 +89,7 @@ std::string_view combine_text(Combine c) {
 std::string outcome_text(const TraceStep& s) {
     std::string_view action = to_string(s.rule->action);
     switch (s.outcome) {
-        case TraceStep::Outcome::no_match: return "no match: " + s.why;
+        case TraceStep::Outcome::no_match: return "no match: " + (s.brief.empty() ? s.why : s.brief);
         case TraceStep::Outcome::overridden:
             return fmt::format("{}, then {}, but {}", s.conditional ? "may match" : "matches", action, s.why);
         case TraceStep::Outcome::may_match: return fmt::format("may match, then {} (if {})", action, s.why);
@@ -99,8 +100,8 @@ std::string outcome_text(const TraceStep& s) {
 
 void policy_text(std::ostream& out, const Direction direction, const PolicyTrace& t) {
     const Policy& policy = *t.policy;
-    fmt::print(out, "{} policy {} ({} rules, {}):\n", to_string(direction), visible(policy.name), policy.rules.size(),
-               combine_text(policy.combine));
+    fmt::print(out, "{} policy {} ({} rules, {}):\n", to_string(direction), visible(policy.name),
+               policy.rules.size(), combine_text(policy.combine));
     for (const Row& row : rows_of(t.steps)) {
         const TraceStep& first = t.steps[row.first];
         if (row.summarized) {

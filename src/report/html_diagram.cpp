@@ -63,7 +63,8 @@ std::string display_name(std::string_view role) {
 std::string addresses_of(const Deployment& d, std::string_view role) {
     AddressSet a =
         role == "appliances" ? d.role("server") | d.role("module_server") : d.role(std::string(role));
-    if (a == AddressSet::public_internet()) return "public internet";
+    bool internet = role == "internet" || role == "internet_endpoints";
+    if (internet && !d.declares(std::string(role))) return "public internet";
     auto cidrs = a.cidrs();
     if (cidrs.empty()) return "";
     if (cidrs.size() == 1) return cidrs[0];

@@ -42,7 +42,7 @@ ordered_json decision_json(const Decision& d, const Policy& policy) {
     j["conditional"] = d.conditional;
     j["example"] = example(d.space);
     j["text"] = mask_secrets(d.rule->text);
-    if (d.conditional) j["conditions"] = d.rule->conditions;
+    if (d.conditional) j["conditions"] = conditions_for(*d.rule, d.space);
     return j;
 }
 
@@ -74,7 +74,7 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
         for (const auto& d : part.evaluation.decisions) {
             decided.push_back(decision_json(d, *part.policy));
             if (!d.conditional) continue;
-            for (const auto& c : d.rule->conditions) {
+            for (const auto& c : conditions_for(*d.rule, d.space)) {
                 if (std::find(conditions.begin(), conditions.end(), c) == conditions.end())
                     conditions.push_back(c);
             }

@@ -75,7 +75,7 @@ void write_decisions(std::ostream& out, const FlowAtFirewall& res) {
             fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, visible(mask_secrets(d.rule->name)),
                        visible(d.rule->location.str()), example ? example->str() : "-");
             if (d.conditional) {
-                for (const auto& c : d.rule->conditions)
+                for (const auto& c : conditions_for(*d.rule, d.space))
                     fmt::print(out, "                    if {}\n", visible(c));
             }
         }
@@ -88,9 +88,8 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
     const FirewallSpec& spec = r.deployment.firewalls[fi];
     const Firewall& fw = r.firewalls[fi];
     std::string where = spec.host ? "host " + spec.host->str() : "network";
-    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", visible(spec.name), fw.format, visible(spec.config_text()),
-               fw.rule_count,
-               where);
+    fmt::print(out, "\n{} ({}, {}, {} rules, {})\n", visible(spec.name), fw.format,
+               visible(spec.config_text()), fw.rule_count, where);
     for (const auto& w : fw.warnings)
         fmt::print(out, "  {}\n", visible(mask_secrets(w.str())));
     bool any = false;
@@ -99,7 +98,8 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
         any = true;
         const Flow& f = r.audit.flows[res.flow];
         fmt::print(out, "  {} {:<32} {:<12} {} -> {}\n",
-                   paint(r.options.color, verdict_code(res.verdict), to_string(res.verdict), 14), visible(f.entry->id),
+                   paint(r.options.color, verdict_code(res.verdict), to_string(res.verdict), 14),
+                   visible(f.entry->id),
                    fmt::format("{}/{}", res.crossing.protocols().str(), res.crossing.dports().str()),
                    shorten(res.crossing.sources()), shorten(res.crossing.destinations()));
         if (res.verdict != Verdict::allowed || res.parts.empty()) write_decisions(out, res);
@@ -191,8 +191,8 @@ void write_audit_text(std::ostream& out, const Report& r) {
         std::string via =
             names.empty() ? "crosses no audited firewall" : fmt::format("via {}", fmt::join(names, ", "));
         fmt::print(out, "  {} {:<32} {:<11} {}\n",
-                   paint(r.options.color, verdict_code(e.verdict), to_string(e.verdict), 14), visible(f.entry->id),
-                   to_string(f.entry->level), via);
+                   paint(r.options.color, verdict_code(e.verdict), to_string(e.verdict), 14),
+                   visible(f.entry->id), to_string(f.entry->level), via);
         if (auto p = e.blocked.example()) fmt::print(out, "      blocked e.g. {}\n", p->str());
         if (auto p = e.conditional.example()) fmt::print(out, "      conditional e.g. {}\n", p->str());
         if (f.entry->level != Level::required) continue;
@@ -215,7 +215,8 @@ void write_flows_text(std::ostream& out, const Deployment& d, const std::vector<
                d.platform == Platform::appliance ? "appliance" : "windows");
     for (const auto& f : flows) {
         fmt::print(out, "  {:<32} {:<11} {:<16} {} {} {}\n", visible(f.entry->id), to_string(f.entry->level),
-                   visible(f.service), shorten(f.from, 4), f.entry->both_ways ? "<->" : "->", shorten(f.to, 4));
+                   visible(f.service), shorten(f.from, 4), f.entry->both_ways ? "<->" : "->",
+                   shorten(f.to, 4));
     }
 }
 
