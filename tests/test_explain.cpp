@@ -45,7 +45,7 @@ TEST_CASE("explain: the guest VLAN returns from BRANCH_IN and the FORWARD policy
     CHECK(has(clients, "fixtures/demo/core-router.rules:28:1"));
     auto after_return = *flowgap::analysis::AddressSet::parse("10.20.0.0/16") -
                         *flowgap::analysis::AddressSet::parse("10.20.66.0/24");
-    CHECK(has(clients, "no match: source is " + after_return.str()));
+    CHECK(has(clients, "no match: source is " + after_return.brief()));
     // Back in FORWARD, the console chain and the servers' own rules do not match either.
     CHECK(has(line_with(r.out, "MGMT_IN#1"), "no match"));
     CHECK(has(line_with(r.out, "FORWARD#6"), "no match"));
@@ -275,11 +275,11 @@ firewalls:
     auto r = run_flowgap(args);
     INFO(r.out << r.err);
     std::string step = line_with(r.out, "host.rules:5");
-    CHECK(has(step, "no match: source is 10.20.0.1/32, 10.20.0.2/31, ... (14 blocks)"));
+    CHECK(has(step, "no match: source is 10.20.0.1, 10.20.0.2/31, ... (14 blocks)"));
     auto j = run_flowgap(args + " --format json");
     CHECK(has(j.out,
               "10.20.0.128/26, 10.20.0.192/27, 10.20.0.224/28, 10.20.0.240/29, 10.20.0.248/30, "
-              "10.20.0.252/31, 10.20.0.254/32"));
+              "10.20.0.252/31, 10.20.0.254"));
 }
 
 TEST_CASE("explain: a packet between two known zones is not conditional on unknown zones", "[explain]") {

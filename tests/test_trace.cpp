@@ -10,10 +10,10 @@
 
 #include "analysis/audit.hpp"
 #include "analysis/trace.hpp"
-#include "tests/support/model.hpp"
 #include "parsers/parse.hpp"
 #include "src/report/explain.hpp"
 #include "tests/support/e2e.hpp"
+#include "tests/support/model.hpp"
 
 using namespace flowgap::analysis;
 using flowgap::testing::source_path;
