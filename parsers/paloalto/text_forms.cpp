@@ -28,6 +28,12 @@ bool single_valued(std::string_view element) {
     return names.count(element) != 0;
 }
 
+// The XML attributes PAN-OS writes on an <entry> besides its name (rules carry a uuid; Panorama
+// marks where an entry comes from with loc, src and ptpl).
+bool entry_attribute(std::string_view word) {
+    return word == "uuid" || word == "loc" || word == "src" || word == "ptpl";
+}
+
 bool holds_entries(std::string_view element) {
     static const std::unordered_set<std::string_view> names = {"vsys",
                                                                "device-group",
@@ -307,9 +313,30 @@ class BraceReader {
             from = (w == "config" || w == "policy") ? tree_.config() : b_.base(w);
             if (w == "config" || w == "policy") k = 1;
         }
-        for (; k < count; ++k)
+        for (; k < count; ++k) {
+            bool names_entry = holds_entries(from.name());
             from = b_.step(from, words[k]->text, true);
+            if (names_entry && attributes(from, words, k + 1, count)) break;
+        }
         return from;
+    }
+
+    // `"name" uuid 5c1f... {`: `show` writes an entry's XML attributes between its name and its
+    // block. When every word after the name is such a pair, they become the entry's attributes;
+    // read as a path, they would bury the entry's body under <uuid><5c1f...> and lose it.
+    static bool attributes(pugi::xml_node entry, const std::vector<const Token*>& words, size_t from,
+                           size_t count) {
+        if (from >= count || (count - from) % 2 != 0) return false;
+        for (size_t k = from; k < count; k += 2) {
+            if (words[k]->quoted || !entry_attribute(words[k]->text)) return false;
+        }
+        for (size_t k = from; k < count; k += 2) {
+            const char* key = words[k]->text.c_str();
+            pugi::xml_attribute a = entry.attribute(key);
+            if (!a) a = entry.append_attribute(key);
+            a.set_value(words[k + 1]->text.c_str());
+        }
+        return true;
     }
 
     // `depth` counts the blocks open around this statement; each `{` recurses once, so the
