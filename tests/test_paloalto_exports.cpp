@@ -19,6 +19,20 @@ bool has(const std::string& out, const std::string& text) {
     return out.find(text) != std::string::npos;
 }
 
+const char* kRoles =
+    "roles: {server: [10.10.1.10], module_server: [10.10.1.20], database: [10.10.1.30],\n"
+    "        console: [10.99.0.0/24], endpoints: [10.20.0.0/16]}\n"
+    "firewalls:\n  - {name: fw, config: fw.txt}\n";
+
+// Three zones on three interfaces, in the set form, and no rule.
+const char* kZones =
+    "set network interface ethernet ethernet1/1 layer3 ip 10.20.0.1/16\n"
+    "set network interface ethernet ethernet1/2 layer3 ip 10.10.1.1/24\n"
+    "set network interface ethernet ethernet1/3 layer3 ip 10.99.0.1/24\n"
+    "set zone branches network layer3 ethernet1/1\n"
+    "set zone servers network layer3 ethernet1/2\n"
+    "set zone admin network layer3 ethernet1/3\n";
+
 // The first line of `text` holding both `a` and `b` ("" when none).
 std::string line_with(const std::string& text, const std::string& a, const std::string& b) {
     std::istringstream in(text);
@@ -56,5 +70,74 @@ TEST_CASE("e2e: brace-form rules with a uuid between name and block keep their b
     INFO(x.out << x.err);
     CHECK(has(x.out, "no match: destination is 10.10.1.10"));
     CHECK(has(x.out, "verdict: blocked"));
+}
+
+TEST_CASE("e2e: a Panorama template alone is no firewall policy", "[paloalto][e2e]") {
+    TempDir dir;
+    dir.write("d.yaml", kRoles);
+    const char* zone =
+        "<config><devices><entry name=\"localhost.localdomain\"><vsys><entry name=\"vsys1\"><zone>"
+        "<entry name=\"trust\"/></zone></entry></vsys></entry></devices></config>";
+    SECTION("an export rooted at <template>") {
+        dir.write("fw.txt",
+                  std::string("<template>\n  <entry name=\"branch\">") + zone + "</entry>\n</template>\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "fw.txt:1:1: error: a Panorama template alone is not a firewall policy"));
+        CHECK(has(r.err,
+                  "export the firewall's running configuration, or Panorama's whole configuration "
+                  "with its device groups"));
+    }
+    SECTION("an XML API answer holding a <template-stack>") {
+        dir.write("fw.txt",
+                  "<response status=\"success\"><result>\n<template-stack><entry name=\"s\"/>"
+                  "</template-stack></result></response>\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "fw.txt:2:1: error: a Panorama template-stack alone is not a firewall policy"));
+    }
+    SECTION("a Panorama configuration with templates and no device group") {
+        dir.write("fw.txt",
+                  "set template branch config devices localhost.localdomain vsys vsys1 zone trust network "
+                  "layer3 ethernet1/1\n");
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "fw.txt:1:1: error: a Panorama configuration with templates but no device group"));
+    }
+}
+
+TEST_CASE("e2e: empty `set service` and `set application` lines are quiet and never \"any\"",
+          "[paloalto][e2e]") {
+    TempDir dir;
+    dir.write("d.yaml", kRoles);
+    dir.write("fw.txt", std::string(kZones) +
+                            "set service\n"
+                            "set application\n"
+                            "set shared service\n"
+                            "set rulebase security rules r1 from any\n"
+                            "set rulebase security rules r1 to any\n"
+                            "set rulebase security rules r1 source any\n"
+                            "set rulebase security rules r1 destination any\n"
+                            "set rulebase security rules r1 application any\n"
+                            "set rulebase security rules r1 service\n"
+                            "set rulebase security rules r1 action allow\n"
+                            "set rulebase security rules r2 from admin\n"
+                            "set rulebase security rules r2 to servers\n"
+                            "set rulebase security rules r2 source any\n"
+                            "set rulebase security rules r2 destination any\n"
+                            "set rulebase security rules r2 application\n"
+                            "set rulebase security rules r2 service any\n"
+                            "set rulebase security rules r2 action allow\n");
+    auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_FALSE(has(r.out, "cannot apply"));
+    CHECK_FALSE(has(r.out, "  allowed "));
+    CHECK(has(r.out, "conditional    client-to-server"));
+    CHECK(has(r.out, "if the rule's service list is empty"));
+    CHECK(has(r.out, "if App-ID classifies the traffic as (none: the application list is empty)"));
 }
 

@@ -127,6 +127,12 @@ class Loader {
                            {shared_},
                            {pre(config_.child("shared")), post(config_.child("shared"))},
                            {post(config_.child("shared"))}});
+        } else if (device_.child("template") || device_.child("template-stack")) {
+            // Templates carry interfaces and zones; the policy they serve lives in device groups.
+            throw InputError(start_of(config_),
+                             "a Panorama configuration with templates but no device group, vsys or shared "
+                             "rulebase: templates hold no security policy; export the firewall's running "
+                             "configuration, or Panorama's whole configuration with its device groups");
         } else {
             // A firewall with no rules still denies between zones; an export without any place
             // for rules is truncated or the wrong file, and reading it as "nothing filters" would

@@ -212,6 +212,17 @@ class Builder {
     size_t begin_ = 0, end_ = 0;
 };
 
+// `set service`, `set shared application`, `set rulebase security rules r service`: a container
+// of named entries written with nothing in it, as `show` prints an empty element. It declares
+// nothing, so it is kept as the empty element it is (an empty rule list matches nothing, never
+// "any") rather than read as a value or ignored with a warning per line.
+bool empty_container(const std::vector<Token>& words, pugi::xml_node parent) {
+    const Token& last = words.back();
+    if (last.quoted || !holds_entries(last.text)) return false;
+    std::string_view p = parent.name();
+    return p == "entry" || p == "shared" || p == "config";
+}
+
 // `set <path> <value>` / `set <path> [ a b ]`.
 void apply_set(Builder& b, const std::vector<Token>& words, size_t from) {
     pugi::xml_node at = b.base(words[from].text);
@@ -226,7 +237,9 @@ void apply_set(Builder& b, const std::vector<Token>& words, size_t from) {
     size_t path_end = list < n ? list : n - 1;
     for (size_t i = from; i < path_end; ++i)
         at = b.step(at, words[i].text, true);
-    if (list < n) {
+    if (list == n && empty_container(words, at)) {
+        b.step(at, words[n - 1].text, true);
+    } else if (list < n) {
         for (size_t i = list + 1; i < n && !(words[i].text == "]" && !words[i].quoted); ++i)
             b.member(at, words[i].text);
     } else {
@@ -416,6 +429,9 @@ std::unique_ptr<Tree> load_set(std::shared_ptr<const std::string> path,
         bool ok = true;
         if (verb == "set" && words.size() >= 3) {
             apply_set(b, words, 1);
+        } else if (verb == "set" && words.size() == 2 && holds_entries(words[1].text) && !words[1].quoted) {
+            b.step(b.base(words[1].text), words[1].text, true);  // `set service`: empty, see empty_container
+
         } else if (verb == "move") {
             ok = apply_move(b, words);
         } else if (verb == "delete") {
