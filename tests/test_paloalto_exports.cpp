@@ -42,6 +42,26 @@ std::string line_with(const std::string& text, const std::string& a, const std::
     return "";
 }
 
+// The command lines of the fix printed under `flow` in a text report.
+std::string fix_commands(const std::string& report, const std::string& flow) {
+    std::istringstream in(report);
+    std::string out;
+    bool in_flow = false, in_fix = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("  ") && !line.starts_with("   "))
+            in_flow = line.find(" " + flow + " ") != std::string::npos;
+        if (!in_flow) continue;
+        if (line.starts_with("      fix:")) {
+            in_fix = true;
+        } else if (in_fix && line.starts_with("        ")) {
+            out += line.substr(8) + "\n";
+        } else {
+            in_fix = false;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("e2e: brace-form rules with a uuid between name and block keep their bodies", "[paloalto][e2e]") {
@@ -141,3 +161,58 @@ TEST_CASE("e2e: empty `set service` and `set application` lines are quiet and ne
     CHECK(has(r.out, "if App-ID classifies the traffic as (none: the application list is empty)"));
 }
 
+TEST_CASE("e2e: the fix for a flow a default rule blocks is a local allow rule ahead of it",
+          "[paloalto][e2e]") {
+    SECTION("standalone firewall: the override is local, the fix appends to the vsys rulebase") {
+        auto r = run_flowgap("audit fixtures/paloalto/deployment.yaml");
+        INFO(r.out << r.err);
+        CHECK(has(r.out,
+                  "fix: add 1 service-based allow rule at the end of `rulebase security`; intrazone-default "
+                  "(fixtures/paloalto/dc-fw.xml:110) comes after every rule"));
+        CHECK(has(r.out, "set rulebase security rules flowgap-server-to-module-intrazone action allow"));
+        CHECK_FALSE(has(r.out, "is pushed from Panorama"));
+        // A default rule is no member of the rulebase: `move ... before` it is no PAN-OS command.
+        CHECK_FALSE(has(r.out, "before \"intrazone-default\""));
+        CHECK_FALSE(has(r.out, "before \"interzone-default\""));
+    }
+    SECTION("Panorama-managed firewall: the override is pushed, and the report says so") {
+        std::string fw = read_file(source_path("fixtures/paloalto/default-rule-pushed/fw.xml"));
+        auto line = std::to_string(line_of(fw, "<entry name=\"interzone-default\""));
+        auto r = run_flowgap("audit fixtures/paloalto/default-rule-pushed/deployment.yaml");
+        INFO(r.out << r.err);
+        CHECK(has(r.out, "allowed        console-to-server"));
+        CHECK(has(r.out, "blocked        client-to-server"));
+        CHECK(has(r.out, "interzone-default (fixtures/paloalto/default-rule-pushed/fw.xml:" + line +
+                             ", its override pushed from Panorama) comes after every rule"));
+        CHECK(has(r.out,
+                  "set rulebase security rules flowgap-client-to-server-interzone destination 10.10.1.10"));
+    }
+    SECTION("the printed commands, applied to the firewall, let the flow through") {
+        TempDir dir;
+        dir.write("d.yaml", kRoles);
+        std::string config = kZones;
+        dir.write("fw.txt", config +
+                                "set rulebase security rules none from admin\n"
+                                "set rulebase security rules none to admin\n"
+                                "set rulebase security rules none action deny\n");
+        auto before = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(before.out << before.err);
+        REQUIRE(has(before.out, "blocked        client-to-server"));
+        std::string commands = fix_commands(before.out, "client-to-server");
+        REQUIRE(has(commands, "set rulebase security rules flowgap-client-to-server-interzone action allow"));
+        CHECK_FALSE(has(commands, "move "));
+        dir.write("fw.txt", config +
+                                "set rulebase security rules none from admin\n"
+                                "set rulebase security rules none to admin\n"
+                                "set rulebase security rules none action deny\n" +
+                                commands);
+        auto after = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(after.out << after.err);
+        CHECK(has(after.out, "allowed        client-to-server"));
+        auto x = run_flowgap("explain '" + dir.path("d.yaml") +
+                             "' --firewall fw --from 10.20.0.5 --to 10.10.1.10");
+        INFO(x.out << x.err);
+        CHECK(line_with(x.out, "flowgap-client-to-server-interzone", "").find("MATCHES: allow") !=
+              std::string::npos);
+    }
+}

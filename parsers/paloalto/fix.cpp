@@ -96,9 +96,43 @@ void pan_rule(const Box& b, const std::string& base, const std::string& name, co
     for (const auto& [leaf, value] : leaves) {
         r.commands.push_back(fmt::format("set {} security rules {} {} {}", base, name, leaf, value));
     }
-    if (move)
-        r.commands.push_back(fmt::format("move {} security rules {} before {}", base, name, before));
+    if (move) r.commands.push_back(fmt::format("move {} security rules {} before {}", base, name, before));
     r.xml += pan_service_xml(services);
+}
+
+// Where the allow rules of a fix go, and what the summary says of it.
+struct Placement {
+    std::string container;     // Rule::container without the "|pushed" mark
+    bool after_rules = false;  // a default rule: the new rules go at the end, no `move`
+    std::string summary;
+};
+
+// Default rules (position 0) follow every rulebase: a rule appended to the device's own rulebase
+// comes before them, wherever their override sits. Other rules get a rule moved right before them;
+// rules pushed from Panorama (no container) are changed there.
+Placement placement(const Rule& at, size_t count) {
+    Placement p;
+    std::string_view plural = count == 1 ? "" : "s";
+    p.after_rules = at.position == 0;
+    if (!p.after_rules) {
+        p.container = at.container;
+        p.summary =
+            at.container.empty()
+                ? fmt::format("{} is pushed from Panorama: add the allow rules there, before it", at.name)
+                : fmt::format("add {} service-based allow rule{} before {} ({})", count, plural, at.name,
+                              at.location.str());
+        return p;
+    }
+    std::string_view c = at.container;
+    bool pushed = c.ends_with("|pushed");
+    if (pushed) c.remove_suffix(std::string_view("|pushed").size());
+    p.container = c.empty() ? "rulebase" : std::string(c);
+    std::string where = at.location.line ? at.location.str() : "built in";
+    p.summary = fmt::format(
+        "add {} service-based allow rule{} at the end of `{} security`; {} ({}{}) comes after "
+        "every rule",
+        count, plural, p.container, at.name, where, pushed ? ", its override pushed from Panorama" : "");
+    return p;
 }
 
 }  // namespace
@@ -107,25 +141,25 @@ Remedy fix(const Fix& fix, const Flow& flow) {
     Remedy r;
     const Rule& at = *fix.blocking;
     const auto& boxes = fix.packets.boxes();
-    if (at.container.empty()) {
-        r.summary = fmt::format("{} is pushed from Panorama: add the allow rules there, before it", at.name);
-    } else {
-        r.summary = fmt::format("add {} service-based allow rule{} before {} ({})", boxes.size(),
-                                boxes.size() == 1 ? "" : "s", at.name, at.location.str());
-    }
+    Placement place = placement(at, boxes.size());
+    r.summary = place.summary;
     // Every name goes to the PAN-OS CLI as one word: refused when no quoting carries it.
     std::string owner;
-    auto base = pan_base(at.container, owner);
+    auto base = pan_base(place.container, owner);
     if (!base) return refused(fmt::format("the name \"{}\"", owner), "the PAN-OS CLI", r.summary);
     auto before = pan_word(at.name, true);
     if (!before) return refused(fmt::format("the rule name \"{}\"", at.name), "the PAN-OS CLI", r.summary);
+    // Unique per blocking rule and box, so fixes for one flow never merge into one rule; a default
+    // rule has no position, so its kind names it (intrazone, interzone).
+    std::string stem = place.after_rules ? fmt::format("flowgap-{}-{}", flow.entry->id,
+                                                       at.name.substr(0, at.name.find("-default")))
+                                         : fmt::format("flowgap-{}-{}", flow.entry->id, at.position);
     for (size_t i = 0; i < boxes.size(); ++i) {
-        // Unique per blocking rule and box, so fixes for one flow never merge into one rule.
-        std::string name = fmt::format("flowgap-{}-{}", flow.entry->id, at.position);
+        std::string name = stem;
         if (boxes.size() > 1) name += fmt::format("-{}", i + 1);
         auto word = pan_word(name);
         if (!word) return refused(fmt::format("the rule name \"{}\"", name), "the PAN-OS CLI", r.summary);
-        pan_rule(boxes[i], *base, *word, *before, !fix.blocking_is_default, r);
+        pan_rule(boxes[i], *base, *word, *before, !fix.blocking_is_default && !place.after_rules, r);
     }
     return r;
 }

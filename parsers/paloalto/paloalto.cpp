@@ -25,6 +25,11 @@ struct Context {
     std::vector<const Scope*> chain;
     std::vector<pugi::xml_node> rulebases;  // each holds security/rules
     std::vector<pugi::xml_node> overrides;  // each holds default-security-rules
+    // The `set` path of the rulebase this device's own allow rules go to, which the default
+    // rules follow ("rulebase", "vsys vsys2 rulebase", "device-group DG post-rulebase").
+    std::string local;
+    // Overrides that the export shows come from Panorama (pushed to this firewall).
+    std::vector<pugi::xml_node> pushed;
 };
 
 // The named entries of a container. A rendered template may write one entry twice; PAN-OS
@@ -126,7 +131,9 @@ class Loader {
             out.push_back({"shared",
                            {shared_},
                            {pre(config_.child("shared")), post(config_.child("shared"))},
-                           {post(config_.child("shared"))}});
+                           {post(config_.child("shared"))},
+                           "shared post-rulebase",
+                           {}});
         } else if (device_.child("template") || device_.child("template-stack")) {
             // Templates carry interfaces and zones; the policy they serve lives in device groups.
             throw InputError(start_of(config_),
@@ -168,6 +175,8 @@ class Loader {
         c.chain.push_back(shared_);
         c.rulebases = {pre(pushed), v.child("rulebase"), post(pushed)};
         c.overrides = {v.child("rulebase"), post(pushed), post(config_.child("shared"))};
+        c.pushed = {post(pushed), post(config_.child("shared"))};
+        c.local = name == "vsys1" ? "rulebase" : fmt::format("vsys {} rulebase", name);
         return c;
     }
 
@@ -201,6 +210,7 @@ class Loader {
         }
         c.rulebases.push_back(post(config_.child("shared")));
         c.overrides.push_back(post(config_.child("shared")));
+        c.local = fmt::format("device-group {} post-rulebase", dg.attribute("name").value());
         return c;
     }
 
@@ -224,14 +234,20 @@ class Loader {
             }
         }
         pugi::xml_node intra, inter;
+        bool pushed[2] = {false, false};
         for (pugi::xml_node o : c.overrides) {
+            bool from_panorama = std::find(c.pushed.begin(), c.pushed.end(), o) != c.pushed.end();
             for (pugi::xml_node e : o.child("default-security-rules").child("rules").children("entry")) {
                 std::string_view n = e.attribute("name").value();
-                if (n == "intrazone-default" && !intra) intra = e;
-                if (n == "interzone-default" && !inter) inter = e;
+                if (n == "intrazone-default" && !intra) intra = e, pushed[0] = from_panorama;
+                if (n == "interzone-default" && !inter) inter = e, pushed[1] = from_panorama;
             }
         }
         auto defaults = translate.default_rules(intra, inter);
+        // Position 0: after every rulebase. The container is where an allow rule that must come
+        // before the default goes (the fix); "|pushed" when its override is Panorama's.
+        for (size_t i = 0; i < defaults.size(); ++i)
+            defaults[i].container = c.local + (pushed[i] ? "|pushed" : "");
         p.default_rule = defaults.back();
         for (auto& d : defaults)
             p.rules.push_back(std::move(d));
