@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "parsers/paloalto/nat.hpp"
 #include "parsers/paloalto/rules.hpp"
 
 namespace flowgap::parsers::paloalto {
@@ -221,6 +222,10 @@ class Loader {
         p.name = c.label + " security rules";
         p.direction = analysis::Direction::transit;
         p.combine = analysis::Combine::first_match;
+        // Packets a NAT rule redirects are decided on another address than flowgap evaluates:
+        // conditional, ahead of every security rule.
+        for (auto& r : published(tree_, resolver, zones, c.rulebases))
+            p.rules.push_back(std::move(r));
         for (pugi::xml_node rb : c.rulebases) {
             std::string container = set_path(rb);
             uint32_t position = 0;
