@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/e2e.hpp"
 
 using flowgap::testing::line_of;
@@ -215,4 +217,32 @@ TEST_CASE("e2e: the fix for a flow a default rule blocks is a local allow rule a
         CHECK(line_with(x.out, "flowgap-client-to-server-interzone", "").find("MATCHES: allow") !=
               std::string::npos);
     }
+}
+
+TEST_CASE("e2e: the XML form of a default-rule fix, put into the export, lets the flow through",
+          "[paloalto][e2e]") {
+    auto r = run_flowgap("audit fixtures/paloalto/default-rule-pushed/deployment.yaml --format json");
+    INFO(r.out << r.err);
+    auto report = nlohmann::json::parse(r.out);
+    std::string xml;
+    for (const auto& f : report["flows"]) {
+        if (f["flow"] == "client-to-server") xml = f["remediation"][0]["xml"].get<std::string>();
+    }
+    // Service objects go to the vsys's <service>, the rule to its security rules.
+    std::string services, rules;
+    std::istringstream in(xml);
+    for (std::string line; std::getline(in, line);)
+        (has(line, "<protocol>") ? services : rules) += line + "\n";
+    REQUIRE(has(rules, "<entry name=\"flowgap-client-to-server-interzone\">"));
+    REQUIRE(has(services, "<entry name=\"tcp-17472\">"));
+    std::string fw = read_file(source_path("fixtures/paloalto/default-rule-pushed/fw.xml"));
+    fw.replace(fw.find("<rules/>"), 8, "<rules>" + rules + "</rules>");
+    fw.replace(fw.find("<rulebase>"), 10, "<service>" + services + "</service><rulebase>");
+    TempDir dir;
+    dir.write("fw.xml", fw);
+    std::string deployment = read_file(source_path("fixtures/paloalto/default-rule-pushed/deployment.yaml"));
+    dir.write("d.yaml", deployment);
+    auto after = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+    INFO(fw << after.out << after.err);
+    CHECK(has(after.out, "allowed        client-to-server"));
 }

@@ -72,10 +72,30 @@ std::string pan_service_xml(const std::map<std::string, std::string>& services) 
     return xml;
 }
 
+// `<member>`s of a list, `any` when it is empty (the whole family).
+std::string pan_members(const std::vector<std::string>& items) {
+    if (items.empty()) return "<member>any</member>";
+    std::string out;
+    for (const auto& i : items)
+        out += fmt::format("<member>{}</member>", xml_escaped(i));
+    return out;
+}
+
+// The allow rule as the <entry> the XML API or a configuration snippet takes, with the leaves
+// the `set` lines give it.
+std::string pan_rule_xml(const std::string& name, const std::vector<std::string>& src,
+                         const std::vector<std::string>& dst, const std::vector<std::string>& services) {
+    return fmt::format(
+        "<entry name=\"{}\"><from><member>any</member></from><to><member>any</member></to>"
+        "<source>{}</source><destination>{}</destination><application><member>any</member></application>"
+        "<service>{}</service><action>allow</action></entry>\n",
+        xml_escaped(name), pan_members(src), pan_members(dst), pan_members(services));
+}
+
 // One allow rule per box of the packets: a rule is a product of sources, destinations and
 // services, so one rule for a union of boxes (peers of many LANs) would allow more than needed.
-void pan_rule(const Box& b, const std::string& base, const std::string& name, const std::string& before,
-              bool move, Remedy& r) {
+void pan_rule(const Box& b, const std::string& base, const std::string& name, const std::string& raw_name,
+              const std::string& before, bool move, Remedy& r) {
     auto services = pan_services(FlowSpace::of(b));
     std::vector<std::string> names;
     for (const auto& [svc, cmd] : services) {
@@ -97,7 +117,7 @@ void pan_rule(const Box& b, const std::string& base, const std::string& name, co
         r.commands.push_back(fmt::format("set {} security rules {} {} {}", base, name, leaf, value));
     }
     if (move) r.commands.push_back(fmt::format("move {} security rules {} before {}", base, name, before));
-    r.xml += pan_service_xml(services);
+    r.xml += pan_service_xml(services) + pan_rule_xml(raw_name, blocks(b.src, f), blocks(b.dst, f), names);
 }
 
 // Where the allow rules of a fix go, and what the summary says of it.
@@ -159,7 +179,7 @@ Remedy fix(const Fix& fix, const Flow& flow) {
         if (boxes.size() > 1) name += fmt::format("-{}", i + 1);
         auto word = pan_word(name);
         if (!word) return refused(fmt::format("the rule name \"{}\"", name), "the PAN-OS CLI", r.summary);
-        pan_rule(boxes[i], *base, *word, *before, !fix.blocking_is_default && !place.after_rules, r);
+        pan_rule(boxes[i], *base, *word, name, *before, !fix.blocking_is_default && !place.after_rules, r);
     }
     return r;
 }
