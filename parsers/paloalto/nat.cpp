@@ -63,6 +63,7 @@ struct Publication {
     std::string public_text;   // ... as written
     pugi::xml_node from;       // zones the packets come from
     pugi::xml_node sources;    // their source addresses (null: any)
+    bool reverse = false;      // the reverse of a bi-directional static source translation
 };
 
 std::optional<Publication> publication(pugi::xml_node e) {
@@ -80,23 +81,119 @@ std::optional<Publication> publication(pugi::xml_node e) {
                            s.child("translated-address"),
                            written(s.child("translated-address")),
                            e.child("to"),
-                           {}};
+                           {},
+                           true};
     return std::nullopt;
+}
+
+// A single address (a /32 or /128): what an exact one-to-one translation needs.
+bool single(const AddressSet& a) {
+    auto c = a.cidrs();
+    return c.size() == 1 && c[0].find('/') == std::string::npos;
+}
+
+// The known zone of a single address, or "".
+std::string zone_of(const ZoneMap& zones, const AddressSet& a) {
+    for (const auto& [name, area] : zones.zones)
+        if (area.contains(a)) return name;
+    return "";
+}
+
+// What the NAT rules ahead of `e` may match of packets from `sources` to `addressed`: PAN-OS
+// applies the first NAT rule that matches, so an earlier one (a no-NAT rule, another
+// translation) may take the packets.
+bool shadowed(Resolver& resolver, const ZoneMap& zones, const std::vector<pugi::xml_node>& earlier,
+              const AddressSet& sources, const AddressSet& addressed) {
+    for (pugi::xml_node o : earlier) {
+        std::string why;
+        if ((zone_space(zones, o.child("from")) & possible(resolver, o.child("source"), why))
+                .intersects(sources) &&
+            possible(resolver, o.child("destination"), why).intersects(addressed))
+            return true;
+    }
+    return false;
+}
+
+// The packets of a publication flowgap evaluates exactly: one public and one real address, no
+// port translation, every service, a known zone for both addresses, the public one in a zone the
+// NAT rule names (else it never applies), sources in known zones, no earlier NAT rule that may take
+// them. Empty `sources` when not exact.
+Redirect exact(Resolver& resolver, const ZoneMap& zones, pugi::xml_node e, const Publication& pub,
+               const std::vector<pugi::xml_node>& earlier) {
+    Redirect out;
+    std::string why;
+    out.real = possible(resolver, pub.real, why);
+    out.addressed = possible(resolver, pub.addressed, why);
+    AddressSet sources = possible(resolver, pub.sources, why);
+    if (!why.empty() || !single(out.real) || !single(out.addressed)) return {};
+    pugi::xml_node t = e.child("destination-translation");
+    if (!t) t = e.child("dynamic-destination-translation");
+    if (t.child("translated-port") || !any(e.child("service"))) return {};
+    out.zone = zone_of(zones, out.real);
+    std::string pre = zone_of(zones, out.addressed);
+    if (out.zone.empty() || pre.empty()) return {};
+    if (!pub.reverse && !any(e.child("to")) && !zone_space(zones, e.child("to")).contains(out.addressed))
+        return {};
+    AddressSet from = any(pub.from) ? AddressSet::all() : zone_space(zones, pub.from) - zones.unknown;
+    if (!any(pub.from) && zone_space(zones, pub.from).contains(AddressSet::all())) return {};
+    out.sources = from & sources;
+    if (shadowed(resolver, zones, earlier, out.sources, out.addressed)) return {};
+    out.nat = e.attribute("name").value();
+    return out;
 }
 
 }  // namespace
 
-std::vector<Rule> published(const Tree& tree, Resolver& resolver, const ZoneMap& zones,
-                            const std::vector<pugi::xml_node>& rulebases) {
-    std::vector<Rule> out;
+ZoneMap post_nat_zones(const ZoneMap& zones, const std::vector<Redirect>& redirects) {
+    ZoneMap out = zones;
+    for (const Redirect& r : redirects) {
+        for (auto& [name, area] : out.zones) {
+            if (name == r.zone)
+                area |= r.addressed;
+            else
+                area = area - r.addressed;
+        }
+    }
+    return out;
+}
+
+FlowSpace to_real(const FlowSpace& seen, const Redirect& r) {
+    FlowSpace slice = seen & FlowSpace::of(r.sources, r.addressed, ProtocolSet::all());
+    FlowSpace out;
+    for (const auto& b : slice.boxes())
+        out |= FlowSpace::of(b.src, r.real, b.proto, b.dport, b.sport);
+    return out;
+}
+
+NatView read_nat(const Tree& tree, Resolver& resolver, const ZoneMap& zones,
+                 const std::vector<pugi::xml_node>& rulebases) {
+    NatView view;
+    std::vector<Rule>& out = view.conditional;
+    std::vector<pugi::xml_node> earlier;
     for (pugi::xml_node rb : rulebases) {
         for (pugi::xml_node e : rb.child("nat").child("rules").children("entry")) {
             if (std::string_view(e.child_value("disabled")) == "yes") continue;
             auto pub = publication(e);
+            // Sources the exact part leaves out: those in no known zone, which may be in the
+            // NAT rule's zones.
+            AddressSet rest = AddressSet::all();
+            if (pub) {
+                if (Redirect r = exact(resolver, zones, e, *pub, earlier); !r.sources.empty()) {
+                    r.location = tree.location(e);
+                    view.exact.push_back(std::move(r));
+                    if (any(pub->from)) pub.reset();
+                    rest = zones.unknown;
+                }
+            }
+            earlier.push_back(e);
             if (!pub) continue;
             std::string why_real, why_source;
             AddressSet real = possible(resolver, pub->real, why_real);
-            AddressSet from = zone_space(zones, pub->from) & possible(resolver, pub->sources, why_source);
+            AddressSet from =
+                zone_space(zones, pub->from) & possible(resolver, pub->sources, why_source) & rest;
+            // A flow's two ends are of one family: sources of the other one meet no real address.
+            for (const AddressSet& family : {AddressSet::all_v4(), AddressSet::all_v6()})
+                if (!real.intersects(family)) from = from - family;
             if (real.empty() || from.empty()) continue;
             Rule r;
             r.name = fmt::format("{} (NAT)", e.attribute("name").value());
@@ -119,7 +216,7 @@ std::vector<Rule> published(const Tree& tree, Resolver& resolver, const ZoneMap&
             out.push_back(std::move(r));
         }
     }
-    return out;
+    return view;
 }
 
 }  // namespace flowgap::parsers::paloalto

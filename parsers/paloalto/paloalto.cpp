@@ -57,6 +57,35 @@ std::vector<pugi::xml_node> entries(pugi::xml_node container, std::vector<Diagno
     return out;
 }
 
+// Follows the rule just added with its copies for the packets NAT rules redirect: the rule no
+// longer matches them in real coordinates; each copy matches them as the device does (`seen`: the
+// same rule translated on the post-NAT zones, which sees the public address), under a name that
+// says so. Copy and rule are disjoint and adjacent, so first-match order is kept.
+void redirect(std::deque<analysis::Rule>& rules, analysis::Rule seen,
+              const std::vector<Redirect>& redirects) {
+    analysis::Rule& original = rules.back();  // a deque keeps references across push_back
+    for (const Redirect& n : redirects) {
+        analysis::FlowSpace q = analysis::FlowSpace::of(n.sources, n.real, analysis::ProtocolSet::all());
+        if (original.match.intersects(q)) original.match = original.match - q;
+        if (original.may_match.intersects(q)) original.may_match = original.may_match - q;
+        analysis::Rule copy;
+        copy.match = to_real(seen.match, n);
+        copy.may_match = to_real(seen.may_match, n) - copy.match;
+        if (copy.match.empty() && copy.may_match.empty()) continue;
+        copy.name = fmt::format("{} via NAT {}", original.name, n.nat);
+        copy.name_key = original.name_key ? original.name_key : static_cast<uint32_t>(original.name.size());
+        copy.action = seen.action;
+        copy.conditions = seen.conditions;
+        copy.applications = seen.applications;
+        copy.location = original.location;
+        copy.text = original.text;
+        copy.position = original.position;
+        // The fix for packets a copy blocks names the public address (fix.cpp).
+        copy.container = fmt::format("{}|dnat={}", original.container, n.addressed.str());
+        rules.push_back(std::move(copy));
+    }
+}
+
 std::vector<std::string> entry_names(const std::vector<pugi::xml_node>& es) {
     std::vector<std::string> out;
     for (auto e : es)
@@ -222,10 +251,15 @@ class Loader {
         p.name = c.label + " security rules";
         p.direction = analysis::Direction::transit;
         p.combine = analysis::Combine::first_match;
-        // Packets a NAT rule redirects are decided on another address than flowgap evaluates:
-        // conditional, ahead of every security rule.
-        for (auto& r : published(tree_, resolver, zones, c.rulebases))
+        // Packets a NAT rule redirects are decided on the public address with the real address's
+        // zone: rules translated on those zones (`seen`) decide them exactly; what cannot be
+        // followed exactly is conditional, ahead of every security rule.
+        NatView nat = read_nat(tree_, resolver, zones, c.rulebases);
+        for (auto& r : nat.conditional)
             p.rules.push_back(std::move(r));
+        ZoneMap post_nat = nat.exact.empty() ? ZoneMap{} : post_nat_zones(zones, nat.exact);
+        std::vector<Diagnostic> repeated;  // the second translation warns of the same things
+        RuleTranslator seen(tree_, resolver, post_nat, repeated);
         for (pugi::xml_node rb : c.rulebases) {
             std::string container = set_path(rb);
             uint32_t position = 0;
@@ -236,6 +270,7 @@ class Loader {
                 p.rules.push_back(translate.rule(e, fields));
                 p.rules.back().container = container;
                 p.rules.back().position = position;
+                if (!nat.exact.empty()) redirect(p.rules, seen.rule(e, fields), nat.exact);
             }
         }
         pugi::xml_node intra, inter;
@@ -254,8 +289,12 @@ class Loader {
         for (size_t i = 0; i < defaults.size(); ++i)
             defaults[i].container = c.local + (pushed[i] ? "|pushed" : "");
         p.default_rule = defaults.back();
-        for (auto& d : defaults)
-            p.rules.push_back(std::move(d));
+        auto seen_defaults =
+            nat.exact.empty() ? std::vector<analysis::Rule>{} : seen.default_rules(intra, inter);
+        for (size_t i = 0; i < defaults.size(); ++i) {
+            p.rules.push_back(std::move(defaults[i]));
+            if (!nat.exact.empty()) redirect(p.rules, std::move(seen_defaults[i]), nat.exact);
+        }
         return p;
     }
 
