@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "parsers/paloalto/nat.hpp"
 #include "parsers/paloalto/rules.hpp"
 
 namespace flowgap::parsers::paloalto {
@@ -25,6 +26,11 @@ struct Context {
     std::vector<const Scope*> chain;
     std::vector<pugi::xml_node> rulebases;  // each holds security/rules
     std::vector<pugi::xml_node> overrides;  // each holds default-security-rules
+    // The `set` path of the rulebase this device's own allow rules go to, which the default
+    // rules follow ("rulebase", "vsys vsys2 rulebase", "device-group DG post-rulebase").
+    std::string local;
+    // Overrides that the export shows come from Panorama (pushed to this firewall).
+    std::vector<pugi::xml_node> pushed;
 };
 
 // The named entries of a container. A rendered template may write one entry twice; PAN-OS
@@ -49,6 +55,35 @@ std::vector<pugi::xml_node> entries(pugi::xml_node container, std::vector<Diagno
         container.remove_child(e);
     }
     return out;
+}
+
+// Follows the rule just added with its copies for the packets NAT rules redirect: the rule no
+// longer matches them in real coordinates; each copy matches them as the device does (`seen`: the
+// same rule translated on the post-NAT zones, which sees the public address), under a name that
+// says so. Copy and rule are disjoint and adjacent, so first-match order is kept.
+void redirect(std::deque<analysis::Rule>& rules, analysis::Rule seen,
+              const std::vector<Redirect>& redirects) {
+    analysis::Rule& original = rules.back();  // a deque keeps references across push_back
+    for (const Redirect& n : redirects) {
+        analysis::FlowSpace q = analysis::FlowSpace::of(n.sources, n.real, analysis::ProtocolSet::all());
+        if (original.match.intersects(q)) original.match = original.match - q;
+        if (original.may_match.intersects(q)) original.may_match = original.may_match - q;
+        analysis::Rule copy;
+        copy.match = to_real(seen.match, n);
+        copy.may_match = to_real(seen.may_match, n) - copy.match;
+        if (copy.match.empty() && copy.may_match.empty()) continue;
+        copy.name = fmt::format("{} via NAT {}", original.name, n.nat);
+        copy.name_key = original.name_key ? original.name_key : static_cast<uint32_t>(original.name.size());
+        copy.action = seen.action;
+        copy.conditions = seen.conditions;
+        copy.applications = seen.applications;
+        copy.location = original.location;
+        copy.text = original.text;
+        copy.position = original.position;
+        // The fix for packets a copy blocks names the public address (fix.cpp).
+        copy.container = fmt::format("{}|dnat={}", original.container, n.addressed.str());
+        rules.push_back(std::move(copy));
+    }
 }
 
 std::vector<std::string> entry_names(const std::vector<pugi::xml_node>& es) {
@@ -126,7 +161,15 @@ class Loader {
             out.push_back({"shared",
                            {shared_},
                            {pre(config_.child("shared")), post(config_.child("shared"))},
-                           {post(config_.child("shared"))}});
+                           {post(config_.child("shared"))},
+                           "shared post-rulebase",
+                           {}});
+        } else if (device_.child("template") || device_.child("template-stack")) {
+            // Templates carry interfaces and zones; the policy they serve lives in device groups.
+            throw InputError(start_of(config_),
+                             "a Panorama configuration with templates but no device group, vsys or shared "
+                             "rulebase: templates hold no security policy; export the firewall's running "
+                             "configuration, or Panorama's whole configuration with its device groups");
         } else {
             // A firewall with no rules still denies between zones; an export without any place
             // for rules is truncated or the wrong file, and reading it as "nothing filters" would
@@ -162,6 +205,8 @@ class Loader {
         c.chain.push_back(shared_);
         c.rulebases = {pre(pushed), v.child("rulebase"), post(pushed)};
         c.overrides = {v.child("rulebase"), post(pushed), post(config_.child("shared"))};
+        c.pushed = {post(pushed), post(config_.child("shared"))};
+        c.local = name == "vsys1" ? "rulebase" : fmt::format("vsys {} rulebase", name);
         return c;
     }
 
@@ -195,6 +240,7 @@ class Loader {
         }
         c.rulebases.push_back(post(config_.child("shared")));
         c.overrides.push_back(post(config_.child("shared")));
+        c.local = fmt::format("device-group {} post-rulebase", dg.attribute("name").value());
         return c;
     }
 
@@ -205,6 +251,15 @@ class Loader {
         p.name = c.label + " security rules";
         p.direction = analysis::Direction::transit;
         p.combine = analysis::Combine::first_match;
+        // Packets a NAT rule redirects are decided on the public address with the real address's
+        // zone: rules translated on those zones (`seen`) decide them exactly; what cannot be
+        // followed exactly is conditional, ahead of every security rule.
+        NatView nat = read_nat(tree_, resolver, zones, c.rulebases);
+        for (auto& r : nat.conditional)
+            p.rules.push_back(std::move(r));
+        ZoneMap post_nat = nat.exact.empty() ? ZoneMap{} : post_nat_zones(zones, nat.exact);
+        std::vector<Diagnostic> repeated;  // the second translation warns of the same things
+        RuleTranslator seen(tree_, resolver, post_nat, repeated);
         for (pugi::xml_node rb : c.rulebases) {
             std::string container = set_path(rb);
             uint32_t position = 0;
@@ -215,20 +270,31 @@ class Loader {
                 p.rules.push_back(translate.rule(e, fields));
                 p.rules.back().container = container;
                 p.rules.back().position = position;
+                if (!nat.exact.empty()) redirect(p.rules, seen.rule(e, fields), nat.exact);
             }
         }
         pugi::xml_node intra, inter;
+        bool pushed[2] = {false, false};
         for (pugi::xml_node o : c.overrides) {
+            bool from_panorama = std::find(c.pushed.begin(), c.pushed.end(), o) != c.pushed.end();
             for (pugi::xml_node e : o.child("default-security-rules").child("rules").children("entry")) {
                 std::string_view n = e.attribute("name").value();
-                if (n == "intrazone-default" && !intra) intra = e;
-                if (n == "interzone-default" && !inter) inter = e;
+                if (n == "intrazone-default" && !intra) intra = e, pushed[0] = from_panorama;
+                if (n == "interzone-default" && !inter) inter = e, pushed[1] = from_panorama;
             }
         }
         auto defaults = translate.default_rules(intra, inter);
+        // Position 0: after every rulebase. The container is where an allow rule that must come
+        // before the default goes (the fix); "|pushed" when its override is Panorama's.
+        for (size_t i = 0; i < defaults.size(); ++i)
+            defaults[i].container = c.local + (pushed[i] ? "|pushed" : "");
         p.default_rule = defaults.back();
-        for (auto& d : defaults)
-            p.rules.push_back(std::move(d));
+        auto seen_defaults =
+            nat.exact.empty() ? std::vector<analysis::Rule>{} : seen.default_rules(intra, inter);
+        for (size_t i = 0; i < defaults.size(); ++i) {
+            p.rules.push_back(std::move(defaults[i]));
+            if (!nat.exact.empty()) redirect(p.rules, std::move(seen_defaults[i]), nat.exact);
+        }
         return p;
     }
 

@@ -72,11 +72,19 @@ const std::vector<L4>* app_default_ports(std::string_view app) {
 
 AppMatch Resolver::applications(pugi::xml_node list) {
     AppMatch out;
+    bool listed = false;
     for_each_member(list, [&](std::string_view name, pugi::xml_node) {
+        listed = true;
         if (name == "any") return;
         out.any = false;
         expand_app(name, out, 0);
     });
+    // Written empty (`set ... application` with no value): no App-ID is named, which is not "any".
+    if (list && !listed) {
+        out.any = false;
+        out.opaque = true;
+        out.names.emplace_back("(none: the application list is empty)");
+    }
     return out;
 }
 
@@ -117,6 +125,13 @@ const ServiceMatch& Resolver::services(pugi::xml_node list, const AppMatch& apps
         if (++count == 1) only = name, only_where = where;
     });
     if (count == 1 && only != "application-default") return service(only, only_where);
+    // A list written empty (`set ... service` with no value) names no service: PAN-OS would not
+    // commit the rule, so what it matches is unknown, and certainly not "any".
+    if (count == 0 && list) {
+        merged.possible = {any_l4()};
+        merged.conditions.push_back("the rule's service list is empty");
+        return merged;
+    }
     // An absent list is PAN-OS's default, application-default (set-format rules often omit it).
     if (count == 0) {
         pugi::xml_document doc;

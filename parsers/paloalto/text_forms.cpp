@@ -28,6 +28,12 @@ bool single_valued(std::string_view element) {
     return names.count(element) != 0;
 }
 
+// The XML attributes PAN-OS writes on an <entry> besides its name (rules carry a uuid; Panorama
+// marks where an entry comes from with loc, src and ptpl).
+bool entry_attribute(std::string_view word) {
+    return word == "uuid" || word == "loc" || word == "src" || word == "ptpl";
+}
+
 bool holds_entries(std::string_view element) {
     static const std::unordered_set<std::string_view> names = {"vsys",
                                                                "device-group",
@@ -206,6 +212,17 @@ class Builder {
     size_t begin_ = 0, end_ = 0;
 };
 
+// `set service`, `set shared application`, `set rulebase security rules r service`: a container
+// of named entries written with nothing in it, as `show` prints an empty element. It declares
+// nothing, so it is kept as the empty element it is (an empty rule list matches nothing, never
+// "any") rather than read as a value or ignored with a warning per line.
+bool empty_container(const std::vector<Token>& words, pugi::xml_node parent) {
+    const Token& last = words.back();
+    if (last.quoted || !holds_entries(last.text)) return false;
+    std::string_view p = parent.name();
+    return p == "entry" || p == "shared" || p == "config";
+}
+
 // `set <path> <value>` / `set <path> [ a b ]`.
 void apply_set(Builder& b, const std::vector<Token>& words, size_t from) {
     pugi::xml_node at = b.base(words[from].text);
@@ -220,7 +237,9 @@ void apply_set(Builder& b, const std::vector<Token>& words, size_t from) {
     size_t path_end = list < n ? list : n - 1;
     for (size_t i = from; i < path_end; ++i)
         at = b.step(at, words[i].text, true);
-    if (list < n) {
+    if (list == n && empty_container(words, at)) {
+        b.step(at, words[n - 1].text, true);
+    } else if (list < n) {
         for (size_t i = list + 1; i < n && !(words[i].text == "]" && !words[i].quoted); ++i)
             b.member(at, words[i].text);
     } else {
@@ -307,9 +326,30 @@ class BraceReader {
             from = (w == "config" || w == "policy") ? tree_.config() : b_.base(w);
             if (w == "config" || w == "policy") k = 1;
         }
-        for (; k < count; ++k)
+        for (; k < count; ++k) {
+            bool names_entry = holds_entries(from.name());
             from = b_.step(from, words[k]->text, true);
+            if (names_entry && attributes(from, words, k + 1, count)) break;
+        }
         return from;
+    }
+
+    // `"name" uuid 5c1f... {`: `show` writes an entry's XML attributes between its name and its
+    // block. When every word after the name is such a pair, they become the entry's attributes;
+    // read as a path, they would bury the entry's body under <uuid><5c1f...> and lose it.
+    static bool attributes(pugi::xml_node entry, const std::vector<const Token*>& words, size_t from,
+                           size_t count) {
+        if (from >= count || (count - from) % 2 != 0) return false;
+        for (size_t k = from; k < count; k += 2) {
+            if (words[k]->quoted || !entry_attribute(words[k]->text)) return false;
+        }
+        for (size_t k = from; k < count; k += 2) {
+            const char* key = words[k]->text.c_str();
+            pugi::xml_attribute a = entry.attribute(key);
+            if (!a) a = entry.append_attribute(key);
+            a.set_value(words[k + 1]->text.c_str());
+        }
+        return true;
     }
 
     // `depth` counts the blocks open around this statement; each `{` recurses once, so the
@@ -389,6 +429,9 @@ std::unique_ptr<Tree> load_set(std::shared_ptr<const std::string> path,
         bool ok = true;
         if (verb == "set" && words.size() >= 3) {
             apply_set(b, words, 1);
+        } else if (verb == "set" && words.size() == 2 && holds_entries(words[1].text) && !words[1].quoted) {
+            b.step(b.base(words[1].text), words[1].text, true);  // `set service`: empty, see empty_container
+
         } else if (verb == "move") {
             ok = apply_move(b, words);
         } else if (verb == "delete") {

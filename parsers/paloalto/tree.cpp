@@ -149,8 +149,19 @@ std::unique_ptr<Tree> load_xml(std::shared_ptr<const std::string> path,
     pugi::xml_node root = tree->doc().document_element();
     // The XML API wraps the configuration in <response><result>.
     if (std::string_view(root.name()) == "response") {
-        pugi::xml_node c = root.child("result").child("config");
+        pugi::xml_node result = root.child("result");
+        pugi::xml_node c = result.child("config");
+        if (!c) c = result.child("template") ? result.child("template") : result.child("template-stack");
         if (c) root = c;
+    }
+    std::string_view name = root.name();
+    if (name == "template" || name == "template-stack") {
+        throw InputError(
+            tree->location_at(static_cast<size_t>(std::max<ptrdiff_t>(root.offset_debug() - 1, 0))),
+            fmt::format("a Panorama {} alone is not a firewall policy: it holds network and "
+                        "device settings, never security rules; export the firewall's running "
+                        "configuration, or Panorama's whole configuration with its device groups",
+                        name));
     }
     if (std::string_view(root.name()) != "config") {
         throw InputError(
@@ -193,10 +204,12 @@ Form detect_form(std::string_view content) {
     std::string_view s = skip_space(content);
     if (starts_with(s, "<")) {
         std::string_view head = s.substr(0, 4096);
-        return head.find("<config") != std::string_view::npos ||
-                       head.find("<response") != std::string_view::npos
-                   ? Form::xml
-                   : Form::none;
+        // A Panorama template alone (<template>, <template-stack>) is recognised so that it can
+        // be refused for what it is, not as an unknown format.
+        for (std::string_view root : {"<config", "<response", "<template"}) {
+            if (head.find(root) != std::string_view::npos) return Form::xml;
+        }
+        return Form::none;
     }
     std::string_view first = first_statement(content);
     for (std::string_view w : {"set ", "move ", "delete "}) {
