@@ -1,0 +1,132 @@
+"""Random iptables-save dumps for the oracle, from a seeded random.Random.
+
+A router dump filters FORWARD (interfaces eth0, eth1, eth2 behind the subnets of ROUTER_IFS);
+a host dump filters INPUT and OUTPUT of the addresses HOSTS. The filter table gets user chains
+(jumps only to later chains, so never a loop), RETURN, -s/-d prefixes and their negations,
+-p tcp/udp, --dport/--sport single ports, ranges and negations, multiport, -m conntrack
+--ctstate, -i/-o where the chain allows them, ACCEPT/DROP policies and ACCEPT/DROP/REJECT.
+With all_tables the raw, mangle and security chains the packet meets on its way get DROP and
+ACCEPT rules too (nat is left out: DNAT and SNAT change the tuple the oracle observes)."""
+import ipaddress
+
+ROUTER_IFS = {"eth0": ["10.10.0.0/16"], "eth1": ["10.20.0.0/16"], "eth2": ["any"]}
+HOSTS = ["10.10.0.5", "10.10.0.6"]
+BASES = ["10.10.0.0/16", "10.20.0.0/16", "10.0.0.0/8", "192.0.2.0/24", "203.0.113.0/24", "172.16.0.0/16"]
+PORTS = [22, 53, 80, 443, 1433, 17472, 17477, 49152]
+
+# The chains a packet meets besides filter's, per kind of dump: (table, chain).
+EXTRA = {"router": [("raw", "PREROUTING"), ("mangle", "PREROUTING"), ("mangle", "FORWARD"),
+                    ("security", "FORWARD")],
+         "host": [("raw", "PREROUTING"), ("raw", "OUTPUT"), ("mangle", "PREROUTING"), ("mangle", "INPUT"),
+                  ("mangle", "OUTPUT"), ("security", "INPUT"), ("security", "OUTPUT")]}
+BUILTIN = {"raw": ["PREROUTING", "OUTPUT"], "mangle": ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
+           "security": ["INPUT", "FORWARD", "OUTPUT"], "filter": ["INPUT", "FORWARD", "OUTPUT"]}
+
+
+def prefix(rng):
+    base = ipaddress.ip_network(rng.choice(BASES))
+    length = rng.choice([n for n in (8, 12, 16, 20, 23, 24, 26, 28, 30, 31, 32) if n >= base.prefixlen])
+    addr = int(base.network_address) + rng.randrange(base.num_addresses)
+    return ipaddress.ip_network((addr, length), strict=False)
+
+
+def ports(rng):
+    """A port, a range or (multiport) a list: (text, is_list)."""
+    def one():
+        return rng.choice(PORTS) if rng.random() < 0.5 else rng.randrange(1, 65536)
+
+    def span():
+        lo = one()
+        return f"{lo}:{min(65535, lo + rng.choice([1, 10, 1000]))}" if rng.random() < 0.4 else str(lo)
+
+    if rng.random() < 0.25:
+        return ",".join(span() for _ in range(rng.randrange(2, 5))), True
+    return span(), False
+
+
+def neg(rng, p=0.2):
+    return "! " if rng.random() < p else ""
+
+
+def matches(rng, ifs, conntrack):
+    """The match part of one rule; ifs: the interface options the chain allows (-i, -o)."""
+    m = []
+    for flag in ("-s", "-d"):
+        if rng.random() < 0.35:
+            m.append(f"{neg(rng)}{flag} {prefix(rng)}")
+    for flag in ifs:
+        if rng.random() < 0.25:
+            m.append(f"{neg(rng)}{flag} {rng.choice(list(ROUTER_IFS))}")
+    if rng.random() < 0.6:
+        proto = rng.choice(["tcp", "udp"])
+        m.append(f"-p {proto}")
+        for way in ("dport", "sport"):
+            if rng.random() < (0.5 if way == "dport" else 0.25):
+                text, is_list = ports(rng)
+                if is_list:
+                    m.append(f"-m multiport {neg(rng, 0.1)}--{way}s {text}")
+                else:
+                    m.append(f"-m {proto} {neg(rng)}--{way} {text}")
+    if conntrack and rng.random() < 0.2:
+        m.append(f"-m conntrack {neg(rng, 0.1)}--ctstate {rng.choice(['NEW', 'NEW', 'RELATED,ESTABLISHED'])}")
+    return " ".join(m)
+
+
+def chain_rules(rng, name, later, targets, ifs, conntrack, count):
+    rules = []
+    for _ in range(count):
+        choice = rng.random()
+        if later and choice < 0.25:
+            target = rng.choice(later)
+        elif choice < 0.35 and name not in BUILTIN["filter"] + BUILTIN["raw"]:
+            target = "RETURN"
+        else:
+            target = rng.choice(targets)
+        if target == "REJECT":
+            target += rng.choice(["", " --reject-with tcp-reset", " --reject-with icmp-host-prohibited"])
+        m = matches(rng, ifs, conntrack)
+        if "tcp-reset" in target and "-p tcp" not in m:
+            target = "REJECT --reject-with icmp-port-unreachable"
+        rules.append(f"-A {name} {m} -j {target}".replace("  ", " "))
+    return rules
+
+
+def filter_table(rng, kind):
+    """The filter table: each builtin the kind filters, with user chains of its own."""
+    roots = {"router": [("FORWARD", ["-i", "-o"])], "host": [("INPUT", ["-i"]), ("OUTPUT", ["-o"])]}[kind]
+    heads, body = [], []
+    for root, ifs in roots:
+        users = [f"{root.lower()}_{i}" for i in range(rng.randrange(0, 4))]
+        chains = [root] + users
+        for i, name in enumerate(chains):
+            rules = chain_rules(rng, name, chains[i + 1:], ["ACCEPT", "DROP", "REJECT"], ifs, True,
+                                rng.randrange(1, 8))
+            body += rules
+        heads += [f":{u} - [0:0]" for u in users]
+    policies = {c: ("ACCEPT" if c not in [r for r, _ in roots] else rng.choice(["ACCEPT", "DROP"]))
+                for c in BUILTIN["filter"]}
+    return "filter", [f":{c} {p} [0:0]" for c, p in policies.items()] + heads, body
+
+
+def extra_table(rng, table, chains):
+    """raw, mangle or security: DROP and ACCEPT rules (ACCEPT ends only this table's chain)."""
+    heads = [f":{c} {'DROP' if c in chains and rng.random() < 0.08 else 'ACCEPT'} [0:0]" for c in BUILTIN[table]]
+    body = []
+    for c in chains:
+        ifs = [f for f, ok in (("-i", c in ("PREROUTING", "INPUT", "FORWARD")),
+                               ("-o", c in ("OUTPUT", "FORWARD"))) if ok]
+        body += chain_rules(rng, c, [], ["ACCEPT", "DROP", "DROP"], ifs, table != "raw", rng.randrange(0, 4))
+    return table, heads, body
+
+
+def dump(rng, kind, all_tables):
+    tables = []
+    if all_tables:
+        for table in ("raw", "mangle", "security"):
+            chains = [c for t, c in EXTRA[kind] if t == table]
+            tables.append(extra_table(rng, table, chains))
+    tables.append(filter_table(rng, kind))
+    out = ["# Generated by the flowgap kernel oracle"]
+    for name, heads, body in tables:
+        out += [f"*{name}"] + heads + body + ["COMMIT"]
+    return "\n".join(out) + "\n"
