@@ -1,33 +1,17 @@
-"""flowgap's side of the oracle: deployments written on the fly, the audit's example packets,
-and `flowgap explain --format json` (flowgap-explain/1) for each packet."""
+"""flowgap's side of the oracle: the audit's example packets and `flowgap explain --packets FILE
+--format json` (an array of flowgap-explain/1 documents) for each case's packets."""
 import json
 import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 EXAMPLE = re.compile(r"^(tcp|udp) ([0-9.]+):(\d+) -> ([0-9.]+):(\d+)$")
-# The roles a Windows deployment must declare; a generated deployment fills them from its own
-# addresses so the audit's flows (and their example packets) cross the firewall under test.
-ROLES = ("server", "module_server", "database", "console", "endpoints")
-
-
-def deployment_yaml(roles, firewall):
-    """roles: {role: [addresses]}; firewall: {name, config, host?: [..], interfaces?: {if: [..]}}."""
-    lines = ["roles:"]
-    lines += [f"  {r}: [{', '.join(v)}]" for r, v in roles.items()]
-    lines += ["firewalls:", f"  - name: {firewall['name']}", f"    config: {firewall['config']}"]
-    if firewall.get("host"):
-        lines.append(f"    host: [{', '.join(firewall['host'])}]")
-    if firewall.get("interfaces"):
-        body = ", ".join(f"{k}: [{', '.join(v)}]" for k, v in firewall["interfaces"].items())
-        lines.append(f"    interfaces: {{{body}}}")
-    return "\n".join(lines) + "\n"
 
 
 class Flowgap:
-    def __init__(self, binary, jobs=2):
+    def __init__(self, binary):
         self.binary = binary
-        self.pool = ThreadPoolExecutor(max_workers=jobs)
+        self.pool = ThreadPoolExecutor(max_workers=1)
 
     def examples(self, deployment, firewall):
         """Every TCP/UDP example packet the audit names for the firewall's flows, deduplicated."""
@@ -47,18 +31,23 @@ class Flowgap:
                     found.append((m[1], m[2], m[4], int(m[3]), int(m[5])))
         return list(dict.fromkeys(found))
 
-    def explain(self, deployment, firewall, packet):
-        proto, src, dst, sport, dport = packet
-        p = subprocess.run([self.binary, "explain", deployment, "--firewall", firewall, "--from", src,
-                            "--to", dst, "--port", f"{proto}/{dport}", "--sport", str(sport),
-                            "--format", "json"], capture_output=True, text=True, timeout=120)
+    def explain(self, deployment, firewall, packets, listing):
+        """flowgap's traces of PACKETS, in order: one `explain --packets` run, which reads the
+        deployment and the dump once (a process per packet would cost ~30 ms of CPU each)."""
+        with open(listing, "w") as f:
+            f.writelines(f"{proto} {src}:{sport} -> {dst}:{dport}\n" for proto, src, dst, sport, dport in packets)
+        p = subprocess.run([self.binary, "explain", deployment, "--firewall", firewall, "--packets", listing,
+                            "--format", "json"], capture_output=True, text=True, timeout=600)
         if p.returncode != 0:
-            raise RuntimeError(f"flowgap explain {packet}: {p.stderr.strip()}")
-        return json.loads(p.stdout)
+            raise RuntimeError(f"flowgap explain --packets {listing}: {p.stderr.strip()}")
+        traces = json.loads(p.stdout)
+        if len(traces) != len(packets):
+            raise RuntimeError(f"flowgap explain --packets {listing}: {len(traces)} traces for {len(packets)} packets")
+        return traces
 
-    def explain_all(self, deployment, firewall, packets):
-        """Starts the explains in the background; returns a future list (same order)."""
-        return [self.pool.submit(self.explain, deployment, firewall, p) for p in packets]
+    def explain_all(self, deployment, firewall, packets, listing):
+        """Starts the explain in the background (while the kernel side runs); returns a future."""
+        return self.pool.submit(self.explain, deployment, firewall, packets, listing)
 
 
 def summary(trace):

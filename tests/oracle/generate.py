@@ -3,8 +3,9 @@
 A router dump filters FORWARD (interfaces eth0, eth1, eth2 behind the subnets of ROUTER_IFS);
 a host dump filters INPUT and OUTPUT of the addresses HOSTS. The filter table gets user chains
 (jumps only to later chains, so never a loop), RETURN, -s/-d prefixes and their negations,
--p tcp/udp, --dport/--sport single ports, ranges and negations, multiport, -m conntrack
---ctstate, -i/-o where the chain allows them, ACCEPT/DROP policies and ACCEPT/DROP/REJECT.
+-p tcp/udp, --syn, --dport/--sport single ports, ranges and negations, multiport, iprange,
+-m conntrack --ctstate and -m state, goto (-g), -i/-o where the chain allows them, ACCEPT/DROP
+policies and ACCEPT/DROP/REJECT.
 With all_tables the raw, mangle and security chains the packet meets on its way get DROP and
 ACCEPT rules too (nat is left out: DNAT and SNAT change the tuple the oracle observes)."""
 import ipaddress
@@ -36,8 +37,10 @@ def ports(rng):
         return rng.choice(PORTS) if rng.random() < 0.5 else rng.randrange(1, 65536)
 
     def span():
-        lo = one()
-        return f"{lo}:{min(65535, lo + rng.choice([1, 10, 1000]))}" if rng.random() < 0.4 else str(lo)
+        lo, r = one(), rng.random()
+        if r < 0.05:  # open ranges: iptables-save writes them 0:N and N:65535
+            return rng.choice([f"0:{lo}", f"{lo}:65535"])
+        return f"{lo}:{min(65535, lo + rng.choice([1, 10, 1000]))}" if r < 0.4 else str(lo)
 
     if rng.random() < 0.25:
         return ",".join(span() for _ in range(rng.randrange(2, 5))), True
@@ -57,18 +60,29 @@ def matches(rng, ifs, conntrack):
     for flag in ifs:
         if rng.random() < 0.25:
             m.append(f"{neg(rng)}{flag} {rng.choice(list(ROUTER_IFS))}")
+    if rng.random() < 0.1:
+        lo = prefix(rng)
+        hi = ipaddress.ip_address(int(lo.network_address) + rng.randrange(1, 4096))
+        m.append(f"-m iprange {neg(rng)}--{rng.choice(['src', 'dst'])}-range {lo.network_address}-{hi}")
     if rng.random() < 0.6:
         proto = rng.choice(["tcp", "udp"])
         m.append(f"-p {proto}")
+        if proto == "tcp" and rng.random() < 0.1:
+            m.append(f"-m tcp {neg(rng, 0.5)}--syn")
         for way in ("dport", "sport"):
             if rng.random() < (0.5 if way == "dport" else 0.25):
                 text, is_list = ports(rng)
-                if is_list:
-                    m.append(f"-m multiport {neg(rng, 0.1)}--{way}s {text}")
+                if is_list:  # --ports: the source or the destination port
+                    either = "ports" if rng.random() < 0.2 else f"{way}s"
+                    m.append(f"-m multiport {neg(rng, 0.1)}--{either} {text}")
                 else:
                     m.append(f"-m {proto} {neg(rng)}--{way} {text}")
     if conntrack and rng.random() < 0.2:
-        m.append(f"-m conntrack {neg(rng, 0.1)}--ctstate {rng.choice(['NEW', 'NEW', 'RELATED,ESTABLISHED'])}")
+        states = rng.choice(["NEW", "NEW", "RELATED,ESTABLISHED", "INVALID", "NEW,ESTABLISHED", "UNTRACKED"])
+        if rng.random() < 0.7:
+            m.append(f"-m conntrack {neg(rng, 0.1)}--ctstate {states}")
+        else:
+            m.append(f"-m state {neg(rng, 0.1)}--state {states.replace(',UNTRACKED', '')}")
     return " ".join(m)
 
 
@@ -78,16 +92,19 @@ def chain_rules(rng, name, later, targets, ifs, conntrack, count):
         choice = rng.random()
         if later and choice < 0.25:
             target = rng.choice(later)
-        elif choice < 0.35 and name not in BUILTIN["filter"] + BUILTIN["raw"]:
-            target = "RETURN"
+            jump = "-g" if rng.random() < 0.2 else "-j"  # goto: no coming back to this chain
+        elif choice < 0.35 and (name.islower() or rng.random() < 0.2):
+            target = "RETURN"  # in a built-in chain: its policy decides
         else:
             target = rng.choice(targets)
+        if not (later and choice < 0.25):
+            jump = "-j"
         if target == "REJECT":
             target += rng.choice(["", " --reject-with tcp-reset", " --reject-with icmp-host-prohibited"])
         m = matches(rng, ifs, conntrack)
         if "tcp-reset" in target and "-p tcp" not in m:
             target = "REJECT --reject-with icmp-port-unreachable"
-        rules.append(f"-A {name} {m} -j {target}".replace("  ", " "))
+        rules.append(f"-A {name} {m} {jump} {target}".replace("  ", " "))
     return rules
 
 
