@@ -22,7 +22,6 @@ cleanup() {
     done
 }
 trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
 
 probe="$FLOWGAP_ORACLE_PREFIX-probe"
 ip netns add "$probe" 2>/dev/null || skip "cannot create a network namespace (ip netns add)"
@@ -30,5 +29,10 @@ ip netns exec "$probe" iptables-restore <<<$'*filter\n:INPUT ACCEPT [0:0]\nCOMMI
     skip "iptables-restore cannot load a ruleset in a network namespace"
 ip netns delete "$probe"
 
-# -B: no __pycache__ in the source tree.
-python3 -B "$top/tests/oracle/oracle.py" "$binary" "$top"
+# In the background so that a signal runs the trap at once (bash defers traps while a foreground
+# command runs); the oracle removes its namespaces itself on SIGTERM, the EXIT trap again after it.
+# -B: no __pycache__ in the source tree; -u: progress shows as it happens.
+python3 -B -u "$top/tests/oracle/oracle.py" "$binary" "$top" &
+oracle=$!
+trap 'kill -TERM "$oracle" 2>/dev/null; wait "$oracle"; exit 130' INT TERM
+wait "$oracle"
