@@ -215,7 +215,8 @@ class Oracle:
             topo.build()
             prober = Prober(topo)
             try:
-                missing = set(packets) - prober.run(packets, self.seed)
+                # Without a ruleset everything must arrive: wait for all of it (bounded).
+                missing = set(packets) - prober.run(packets, self.seed, quiet=10.0, limit=10.0)
                 if missing:  # without a ruleset everything must arrive, or the topology is wrong
                     raise RuntimeError(f"{case.name}: {len(missing)} packets did not arrive without any "
                                        f"ruleset, e.g. {sorted(missing)[0]}")
@@ -228,11 +229,14 @@ class Oracle:
                                               f"{err.splitlines()[0] if err else '?'}")
                     return
                 arrived = prober.run(packets, self.seed)
+                traces = verdicts.result()
+                if any(t["verdict"] == "allowed" and p not in arrived for p, t in zip(packets, traces)):
+                    prober.late(arrived, set(packets))  # before calling it a disagreement
             finally:
                 prober.close()
         finally:
             topo.remove()
-        self.compare(case, packets, verdicts.result(), arrived, dropped)
+        self.compare(case, packets, traces, arrived, dropped)
 
     def compare(self, case, packets, traces, arrived, dropped):
         t = self.totals

@@ -98,16 +98,17 @@ class Prober:
                     got += 1
         return got
 
-    def settle(self, arrived, wanted, quiet=0.15, limit=1.5):
-        """Reads until nothing new came for `quiet` seconds (bounded by `limit`)."""
+    def settle(self, arrived, wanted, quiet, limit):
+        """Reads until all of `wanted` came or nothing new came for `quiet` seconds, at most
+        `limit` seconds. On a loaded machine softirq work can lag behind the sender."""
         end = time.monotonic() + limit
         last = time.monotonic()
-        while time.monotonic() < end and time.monotonic() - last < quiet:
+        while time.monotonic() < end and time.monotonic() - last < quiet and arrived < wanted:
             select.select(self.listen, [], [], 0.02)
             if self.drain(arrived, wanted):
                 last = time.monotonic()
 
-    def run(self, packets, seed, burst=64):
+    def run(self, packets, seed, quiet=0.25, limit=3.0, burst=256):
         """Sends every packet once; returns the set of those that arrived. Packets must be
         distinct (one conntrack entry each)."""
         rng = random.Random(seed)
@@ -120,5 +121,9 @@ class Prober:
                     self.send[ns].sendto(datagram(p, rng.randrange(1, 1 << 32)), (p[2], 0))
                 except PermissionError:
                     pass  # a host dump's OUTPUT dropped or rejected it: it never leaves
-            self.settle(arrived, wanted)
+            self.settle(arrived, set(packets[:i + burst]), quiet, limit)
         return arrived
+
+    def late(self, arrived, wanted, wait=2.0):
+        """A last, longer look for packets still on their way (called before a disagreement)."""
+        self.settle(arrived, wanted, wait, wait)
