@@ -3,12 +3,14 @@
 A router dump filters FORWARD (interfaces eth0, eth1, eth2 behind the subnets of ROUTER_IFS);
 a host dump filters INPUT and OUTPUT of the addresses HOSTS. The filter table gets user chains
 (jumps only to later chains, so never a loop), RETURN, -s/-d prefixes and their negations,
--p tcp/udp, --syn, --dport/--sport single ports, ranges and negations, multiport, iprange,
+dotted and non-contiguous masks, comma lists, -p tcp/udp (numbers and negation too), --syn,
+--dport/--sport single ports, ranges and negations, multiport, iprange,
 -m conntrack --ctstate and -m state, goto (-g), -i/-o where the chain allows them, ACCEPT/DROP
 policies and ACCEPT/DROP/REJECT.
 With all_tables the raw, mangle and security chains the packet meets on its way get DROP and
 ACCEPT rules too (nat is left out: DNAT and SNAT change the tuple the oracle observes)."""
 import ipaddress
+import re
 
 ROUTER_IFS = {"eth0": ["10.10.0.0/16"], "eth1": ["10.20.0.0/16"], "eth2": ["any"]}
 HOSTS = ["10.10.0.5", "10.10.0.6"]
@@ -51,12 +53,27 @@ def neg(rng, p=0.2):
     return "! " if rng.random() < p else ""
 
 
+def address(rng):
+    """A -s/-d operand: a prefix, sometimes with a dotted or a non-contiguous mask (both legal),
+    or (returned with False: cannot be negated) a comma list that iptables-restore splits."""
+    p, r = prefix(rng), rng.random()
+    if r < 0.1:
+        return f"{p.network_address}/{p.netmask}", True
+    if r < 0.15:
+        mask = int(p.netmask) & ~(0xFF << rng.choice([0, 8, 16]))  # a hole in the mask
+        return f"{p.network_address}/{ipaddress.ip_address(mask)}", True
+    if r < 0.25:
+        return f"{p},{prefix(rng)}", False
+    return str(p), True
+
+
 def matches(rng, ifs, conntrack):
     """The match part of one rule; ifs: the interface options the chain allows (-i, -o)."""
     m = []
-    for flag in ("-s", "-d"):
-        if rng.random() < 0.35:
-            m.append(f"{neg(rng)}{flag} {prefix(rng)}")
+    picked = [(flag, *address(rng)) for flag in ("-s", "-d") if rng.random() < 0.35]
+    negatable = all(ok for _, _, ok in picked)  # iptables: no ! beside a comma list, on either
+    for flag, text, _ in picked:
+        m.append(f"{neg(rng) if negatable else ''}{flag} {text}")
     for flag in ifs:
         if rng.random() < 0.25:
             m.append(f"{neg(rng)}{flag} {rng.choice(list(ROUTER_IFS))}")
@@ -64,9 +81,13 @@ def matches(rng, ifs, conntrack):
         lo = prefix(rng)
         hi = ipaddress.ip_address(int(lo.network_address) + rng.randrange(1, 4096))
         m.append(f"-m iprange {neg(rng)}--{rng.choice(['src', 'dst'])}-range {lo.network_address}-{hi}")
-    if rng.random() < 0.6:
+    r = rng.random()
+    if r < 0.06:  # every protocol but one: no port match can follow
+        m.append(f"! -p {rng.choice(['tcp', 'udp'])}")
+    elif r < 0.66:
         proto = rng.choice(["tcp", "udp"])
-        m.append(f"-p {proto}")
+        number = rng.random() < 0.1  # -p 6 / -p 17, as hand-written dumps have it
+        m.append(f"-p {({'tcp': 6, 'udp': 17}[proto]) if number else proto}")
         if proto == "tcp" and rng.random() < 0.1:
             m.append(f"-m tcp {neg(rng, 0.5)}--syn")
         for way in ("dport", "sport"):
@@ -102,7 +123,7 @@ def chain_rules(rng, name, later, targets, ifs, conntrack, count):
         if target == "REJECT":
             target += rng.choice(["", " --reject-with tcp-reset", " --reject-with icmp-host-prohibited"])
         m = matches(rng, ifs, conntrack)
-        if "tcp-reset" in target and "-p tcp" not in m:
+        if "tcp-reset" in target and not re.search(r"(^|[^!] )-p (tcp|6)( |$)", m):  # TCP only
             target = "REJECT --reject-with icmp-port-unreachable"
         rules.append(f"-A {name} {m} {jump} {target}".replace("  ", " "))
     return rules
