@@ -257,7 +257,7 @@ class Oracle:
             counts["compared"] += 1
             if (verdict == "allowed") == (p in arrived):
                 continue
-            why = known.explains(case, p, verdict)
+            why = known.explains(case, p, verdict, self.mode)
             if why:
                 counts["known"] += 1
                 continue
