@@ -57,8 +57,8 @@ class Topology:
 
     def build(self):
         """Few processes: under a loaded machine each `ip` start costs ~100 ms."""
-        must(["ip", "-batch", "-"], "".join(f"netns add {ns}\n" for ns in self.namespaces()))
-        self.created = self.namespaces()
+        self.created = self.namespaces()  # before: remove() also clears a half-made topology
+        must(["ip", "-batch", "-"], "".join(f"netns add {ns}\n" for ns in self.created))
         for ns in self.created:
             with Inside(ns):
                 # rp_filter would drop the oracle's packets from addresses routed elsewhere.
