@@ -307,53 +307,54 @@ TEST_CASE("explain: a packet between two known zones is not conditional on unkno
                     "' --firewall dc-fw --from 172.16.9.9 --to 10.10.1.10 --port tcp/443");
     INFO(r.out << r.err);
     CHECK(has(r.out, "outside every zone"));
+}
 
-    TEST_CASE("explain --packets: many packets in one run, in file order, as --from/--to would trace them",
-              "[explain]") {
-        TempDir dir;
-        const std::string list = dir.write("packets.txt",
-                                           "# the Tanium client port, then the guest VLAN over UDP\n"
-                                           "tcp 10.20.5.5:49152 -> 10.10.1.10:17472\n\n"
-                                           "udp 10.20.66.1:53 -> 10.10.1.10:17472\r\n");
-        auto r = run_flowgap(kDemo + "--firewall core-router --format json --packets " + list);
-        INFO(r.out << r.err);
-        REQUIRE(r.exit_code == 0);
-        auto j = nlohmann::json::parse(r.out);
-        REQUIRE(j.is_array());
-        REQUIRE(j.size() == 2);
-        CHECK(j[0]["packet"]["text"] == "tcp 10.20.5.5:49152 -> 10.10.1.10:17472");
-        CHECK(j[0]["verdict"] == "allowed");
-        CHECK(j[1]["packet"]["text"] == "udp 10.20.66.1:53 -> 10.10.1.10:17472");
-        CHECK(j[1]["verdict"] == "blocked");
-        // Each element is the document one --from/--to run writes.
-        auto one = run_flowgap(
-            kDemo + "--firewall core-router --format json --from 10.20.5.5 --to 10.10.1.10 --port tcp/17472");
-        CHECK(nlohmann::json::parse(one.out) == j[0]);
+TEST_CASE("explain --packets: many packets in one run, in file order, as --from/--to would trace them",
+          "[explain]") {
+    TempDir dir;
+    const std::string list = dir.write("packets.txt",
+                                       "# the Tanium client port, then the guest VLAN over UDP\n"
+                                       "tcp 10.20.5.5:49152 -> 10.10.1.10:17472\n\n"
+                                       "udp 10.20.66.1:53 -> 10.10.1.10:17472\r\n");
+    auto r = run_flowgap(kDemo + "--firewall core-router --format json --packets " + list);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.is_array());
+    REQUIRE(j.size() == 2);
+    CHECK(j[0]["packet"]["text"] == "tcp 10.20.5.5:49152 -> 10.10.1.10:17472");
+    CHECK(j[0]["verdict"] == "allowed");
+    CHECK(j[1]["packet"]["text"] == "udp 10.20.66.1:53 -> 10.10.1.10:17472");
+    CHECK(j[1]["verdict"] == "blocked");
+    // Each element is the document one --from/--to run writes.
+    auto one = run_flowgap(
+        kDemo + "--firewall core-router --format json --from 10.20.5.5 --to 10.10.1.10 --port tcp/17472");
+    CHECK(nlohmann::json::parse(one.out) == j[0]);
 
-        auto text = run_flowgap(kDemo + "--firewall core-router --packets " + list);
-        CHECK(text.exit_code == 0);
-        CHECK(has(text.out, "packet tcp 10.20.5.5:49152 -> 10.10.1.10:17472 through core-router"));
-        CHECK(has(text.out, "verdict: allowed\n\npacket udp 10.20.66.1:53 -> 10.10.1.10:17472"));
-    }
+    auto text = run_flowgap(kDemo + "--firewall core-router --packets " + list);
+    CHECK(text.exit_code == 0);
+    CHECK(has(text.out, "packet tcp 10.20.5.5:49152 -> 10.10.1.10:17472 through core-router"));
+    CHECK(has(text.out, "verdict: allowed\n\npacket udp 10.20.66.1:53 -> 10.10.1.10:17472"));
+}
 
-    TEST_CASE("explain --packets: a line that is no packet is an error at its line", "[explain]") {
-        TempDir dir;
-        const std::string list = dir.path("packets.txt");
-        for (const char* bad : {"tcp 10.0.0.1:99999 -> 10.0.0.2:80", "tcp 10.0.0.1:5 10.0.0.2:80",
-                                "tcp 10.0.0.1 -> 10.0.0.2:80", "icmp 10.0.0.1:0 -> 10.0.0.2:8",
-                                "tcp 10.0.0.1:5 -> 2001:db8::1:80 extra"}) {
-            INFO(bad);
-            dir.write("packets.txt", std::string("tcp 10.0.0.1:5 -> 10.0.0.2:80\n") + bad + "\n");
-            auto r = run_flowgap(kDemo + "--firewall core-router --packets " + list);
-            CHECK(r.exit_code == 2);
-            CHECK(has(r.err, list + ":2: error: '" + std::string(bad) + "' is not a packet"));
-            CHECK(r.out.empty());
-        }
-        dir.write("packets.txt", "# nothing\n\n");
+TEST_CASE("explain --packets: a line that is no packet is an error at its line", "[explain]") {
+    TempDir dir;
+    const std::string list = dir.path("packets.txt");
+    for (const char* bad :
+         {"tcp 10.0.0.1:99999 -> 10.0.0.2:80", "tcp 10.0.0.1:5 10.0.0.2:80", "tcp 10.0.0.1 -> 10.0.0.2:80",
+          "icmp 10.0.0.1:0 -> 10.0.0.2:8", "tcp 10.0.0.1:5 -> 2001:db8::1:80 extra"}) {
+        INFO(bad);
+        dir.write("packets.txt", std::string("tcp 10.0.0.1:5 -> 10.0.0.2:80\n") + bad + "\n");
         auto r = run_flowgap(kDemo + "--firewall core-router --packets " + list);
         CHECK(r.exit_code == 2);
-        CHECK(has(r.err, "holds no packet"));
-        r = run_flowgap(kDemo + "--firewall core-router --from 10.20.5.5 --packets " + list);
-        CHECK(r.exit_code == 2);
-        CHECK(has(r.err, "--from excludes --packets"));
+        CHECK(has(r.err, list + ":2: error: '" + std::string(bad) + "' is not a packet"));
+        CHECK(r.out.empty());
     }
+    dir.write("packets.txt", "# nothing\n\n");
+    auto r = run_flowgap(kDemo + "--firewall core-router --packets " + list);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "holds no packet"));
+    r = run_flowgap(kDemo + "--firewall core-router --from 10.20.5.5 --packets " + list);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.err, "--from excludes --packets"));
+}
