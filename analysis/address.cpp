@@ -160,20 +160,18 @@ AddressSet AddressSet::range(Address lo, Address hi) {
 }
 
 AddressSet AddressSet::special_purpose() {
-    // IANA's IPv4 and IPv6 Special-Purpose Address Registries (as of 2024), every entry, plus
-    // multicast and the IPv4 "future use" block. The globally reachable anycast entries among them
-    // (AS112, PCP, TURN, AMT) are included too: no Tanium flow is meant to reach them, and a
-    // documentation or benchmarking address in a config is an example, not the internet.
+    // IANA's IPv4 and IPv6 Special-Purpose Address Registries (2024), the entries that are not
+    // "globally reachable", plus multicast. Entries the registries mark globally reachable (AS112,
+    // AMT, the NAT64 well-known prefix an IPv6-only server reaches the internet through) stay
+    // public; so do the few reachable ones nested in a larger unreachable block (2001::/23).
     static const char* const kSpecial[] = {
-        // IPv4 (RFC 6890 and updates)
+        // IPv4
         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-        "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24",
-        "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
-        "224.0.0.0/4", "240.0.0.0/4",
-        // IPv6
-        // (::ffff:0:0/96, IPv4-mapped, is how this model holds IPv4 itself: not listed.)
-        "::/128", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
-        "2002::/16", "2620:4f:8000::/48", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "ff00::/8"};
+        "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
+        "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+        // IPv6 (::ffff:0:0/96, IPv4-mapped, is how this model holds IPv4 itself: not listed)
+        "::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2002::/16",
+        "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "ff00::/8"};
     AddressSet s;
     for (const char* p : kSpecial)
         s |= *parse(p);

@@ -245,12 +245,15 @@ TEST_CASE("documentation, benchmarking and translation ranges are not the public
     AddressSet pub = AddressSet::public_internet();
     for (const char* special :
          {"192.0.2.1", "198.51.100.10", "203.0.113.80", "198.18.0.1", "192.88.99.1", "255.255.255.255",
-          "2001:db8::1", "3fff::1", "2002:c000:201::1", "2001::1", "64:ff9b::808:808"}) {
+          "2001:db8::1", "3fff::1", "2002:c000:201::1", "2001::1", "64:ff9b:1::1"}) {
         INFO(special);
         CHECK_FALSE(pub.contains(ip(special)));
         CHECK(AddressSet::special_purpose().contains(ip(special)));
     }
-    // The edges of the documentation ranges: their neighbours are public.
+    // Globally reachable special-purpose entries (AS112, the NAT64 prefix) and the edges of the
+    // documentation ranges are public.
+    CHECK(pub.contains(ip("192.175.48.1")));
+    CHECK(pub.contains(ip("64:ff9b::808:808")));
     for (const char* edge : {"192.0.1.255", "192.0.3.0", "198.51.99.255", "198.51.101.0", "203.0.112.255",
                              "203.0.114.0", "2001:db7:ffff::1", "2001:db9::1"}) {
         INFO(edge);
