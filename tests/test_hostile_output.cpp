@@ -33,7 +33,8 @@ std::vector<std::string> lines_starting(const std::string& text, const std::stri
         size_t end = std::min(text.find('\n', at), text.size());
         std::string line = text.substr(at, end - at);
         size_t b = line.find_first_not_of(' ');
-        if (b != std::string::npos && line.compare(b, prefix.size(), prefix) == 0) out.push_back(line.substr(b));
+        if (b != std::string::npos && line.compare(b, prefix.size(), prefix) == 0)
+            out.push_back(line.substr(b));
         at = end + 1;
     }
     return out;
@@ -48,7 +49,8 @@ void no_raw_controls(const std::string& out) {
 const char* kIptables =
     "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:$(touch${IFS}x) - [0:0]\n"
     "-A INPUT -j $(touch${IFS}x)\n"
-    "-A $(touch${IFS}x) -p tcp -m tcp --dport 17472 -m comment --comment \"\x1b]52;c;aGk=\x07 evil \xe2\x80\xae "
+    "-A $(touch${IFS}x) -p tcp -m tcp --dport 17472 -m comment --comment \"\x1b]52;c;aGk=\x07 evil "
+    "\xe2\x80\xae "
     "txt\" -j DROP\nCOMMIT\n";
 
 }  // namespace
@@ -58,7 +60,8 @@ TEST_CASE("visible escapes control and bidi characters and keeps printable text"
     CHECK(visible("Grüße, café 10.0.0.0/8 C:\\x\tq") == "Grüße, café 10.0.0.0/8 C:\\x\tq");
     CHECK(visible("a\x1b]52;c;aGk=\x07z") == "a\\x1b]52;c;aGk=\\x07z");
     CHECK(visible("l\nr\r") == "l\\nr\\r");
-    CHECK(visible("\xe2\x80\xae\xe2\x81\xa6\xe2\x80\x8f\xd8\x9c\xc2\x9b") == "\\u202e\\u2066\\u200f\\u061c\\u009b");
+    CHECK(visible("\xe2\x80\xae\xe2\x81\xa6\xe2\x80\x8f\xd8\x9c\xc2\x9b") ==
+          "\\u202e\\u2066\\u200f\\u061c\\u009b");
     CHECK(visible("\xff\xc3") == "\\xff\\xc3");
     CHECK(flowgap::report::markdown_cell("<img src=x>|`") == "&lt;img src=x&gt;\\|'");
 }
@@ -92,25 +95,28 @@ TEST_CASE("an iptables chain named to run a command gives a quoted line; its com
     auto md = run_flowgap("audit '" + dir.path("d.yaml") + "' --format markdown --output -");
     no_raw_controls(md.out);
     CHECK(md.out.find("\\x1b]52") != std::string::npos);
-    auto explain = run_flowgap("explain '" + dir.path("d.yaml") +
-                               "' --firewall h --from 10.20.5.1 --to 10.20.5.37");
+    auto explain =
+        run_flowgap("explain '" + dir.path("d.yaml") + "' --firewall h --from 10.20.5.1 --to 10.20.5.37");
     no_raw_controls(explain.out + explain.err);
     CHECK(explain.out.find("\\u202e") != std::string::npos);
 }
 
 TEST_CASE("a netsh rule name that would run a command in cmd.exe gets no command") {
     TempDir dir;
-    dir.write("n.txt",
-              "Rule Name:                            \" & calc.exe & rem \"\n"
-              "----------------------------------------------------------------------\n"
-              "Enabled:                              Yes\nDirection:                            In\n"
-              "Profiles:                             Domain,Private,Public\nLocalIP:                              Any\n"
-              "RemoteIP:                             Any\nProtocol:                             TCP\n"
-              "LocalPort:                            17472\nRemotePort:                           Any\n"
-              "Action:                               Block\n\nOk.\n");
+    dir.write(
+        "n.txt",
+        "Rule Name:                            \" & calc.exe & rem \"\n"
+        "----------------------------------------------------------------------\n"
+        "Enabled:                              Yes\nDirection:                            In\n"
+        "Profiles:                             Domain,Private,Public\nLocalIP:                              "
+        "Any\n"
+        "RemoteIP:                             Any\nProtocol:                             TCP\n"
+        "LocalPort:                            17472\nRemotePort:                           Any\n"
+        "Program:                              Any\nAction:                               Block\n\nOk.\n");
     dir.write("d.yaml", roles() + "  - {name: n, config: n.txt, host: 10.20.5.37}\n");
     auto r = run_flowgap("audit '" + dir.path("d.yaml") + "' --format text --output -");
-    CHECK(r.out.find("no command: the rule name \"\" & calc.exe & rem \"\" cannot be quoted safely for cmd.exe") !=
+    CHECK(r.out.find(
+              "no command: the rule name \"\" & calc.exe & rem \"\" cannot be quoted safely for cmd.exe") !=
           std::string::npos);
     CHECK(lines_starting(r.out, "netsh ").empty());
     // An ordinary name still gets its commands, quoted as before.
@@ -139,8 +145,9 @@ TEST_CASE("PAN-OS rule names are quoted or refused, escaped in XML, and a newlin
         dir.write("deployment.yaml", deployment);
         auto text = run_flowgap("audit '" + dir.path("deployment.yaml") + "' --format text --output -");
         no_raw_controls(text.out);
-        CHECK(text.out.find("no command: the rule name \"deny\\n```\\nx\" ; rm -rf / ; \\u202e\\x1b\" cannot be "
-                            "quoted safely for the PAN-OS CLI") != std::string::npos);
+        CHECK(text.out.find(
+                  "no command: the rule name \"deny\\n```\\nx\" ; rm -rf / ; \\u202e\\x1b\" cannot be "
+                  "quoted safely for the PAN-OS CLI") != std::string::npos);
         for (const char* verb : {"move ", "set ", "delete "})
             for (const auto& c : lines_starting(text.out, verb))
                 CHECK(c.find("rm -rf") == std::string::npos);
