@@ -264,3 +264,83 @@ TEST_CASE("netsh scripts end to end: edits of many rules have a budget", "[netsh
                      ":14251:1: error: this script's `set rule` and `delete rule` lines look at "
                      "over 50000000 rules") != std::string::npos);
 }
+
+TEST_CASE("PowerShell scripts end to end: New-NetFirewallRule and its kin, in order", "[netsh]") {
+    auto r = run_flowgap("audit " + kDeployment);
+    INFO(r.out << r.err);
+    std::string s = section(r.out, "powershell-script");
+    // A block rule whose addresses are a variable may block the clients: conditional, not allowed.
+    CHECK(s.find("conditional    client-to-server") != std::string::npos);
+    CHECK(s.find("may block     Block legacy (fixtures/netsh/powershell-script.ps1:6:1)") !=
+          std::string::npos);
+    CHECK(s.find("if -RemoteAddress $legacyNets (computed by PowerShell) matches the packets") !=
+          std::string::npos);
+    // Parameter prefixes (-Dir, -Prot), mixed quotes and an @() array.
+    CHECK(s.find("allowed        console-to-server") != std::string::npos);
+    std::string console =
+        run_flowgap("explain " + kDeployment +
+                    " --firewall powershell-script --from 10.98.0.5 --to 10.10.1.10 --port tcp/443")
+            .out;
+    CHECK(trace_line(console, "fixtures/netsh/powershell-script.ps1:5:1").ends_with("MATCHES: allow"));
+    // Disable-NetFirewallRule with a wildcard took the module port rule out; the profile is set at line 2.
+    std::string module =
+        run_flowgap("explain " + kDeployment +
+                    " --firewall powershell-script --from 10.20.0.1 --to 10.10.1.10 --port tcp/17477")
+            .out;
+    CHECK(module.find("powershell-script.ps1:7:1") == std::string::npos);
+    CHECK(trace_line(module, "fixtures/netsh/powershell-script.ps1:2:1").ends_with("decides: block"));
+}
+
+TEST_CASE("PowerShell scripts end to end: variations", "[netsh]") {
+    TempDir dir;
+    dir.write("d.yaml", std::string(kRoles).replace(std::string(kRoles).find("s.cmd"), 5, "s.ps1"));
+    const std::string allow =
+        "New-NetFirewallRule -DisplayName 'Tanium Server' -Direction Inbound -Protocol TCP -LocalPort "
+        "17472\r\n";
+    auto host = [&](const std::string& script) {
+        dir.write("s.ps1", script);
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.err);
+        return section(r.out, "host");
+    };
+    const std::string at = dir.path("s.ps1");
+    SECTION("a block rule over continued lines, parameters in any case") {
+        std::string s = host(allow +
+                             "new-netfirewallrule -displayname \"Block\" `\r\n  -DIRECTION inbound `\r\n"
+                             "  -action BLOCK -protocol tcp -localport 17400-17500\r\n");
+        CHECK(s.find("block         Block (" + at + ":2:1)") != std::string::npos);
+    }
+    SECTION("Set-NetFirewallRule changes the action, Remove-NetFirewallRule deletes by -Name") {
+        std::string s = host(allow + "Set-NetFirewallRule -DisplayName 'Tanium Server' -Action Block\r\n");
+        CHECK(s.find("block         Tanium Server (" + at + ":1:1)") != std::string::npos);
+        s = host(
+            "New-NetFirewallRule -Name T1 -DisplayName Block -Action Block -LocalPort 17472 -Protocol "
+            "TCP\r\n" +
+            allow + "Remove-NetFirewallRule -Name T1\r\n");
+        CHECK(s.find("allowed        client-to-server") != std::string::npos);
+    }
+    SECTION("a computed direction, a block inside { }, a pipeline into a cmdlet: conditional") {
+        for (std::string line :
+             {std::string("New-NetFirewallRule -DisplayName B -Direction $dir -Action Block\r\n"),
+              std::string("if ($lockdown) { New-NetFirewallRule -DisplayName B -Action Block }\r\n"),
+              std::string("Get-NetFirewallRule -DisplayName 'Tanium*' | Remove-NetFirewallRule\r\n")}) {
+            INFO(line);
+            std::string s = host(allow + line);
+            CHECK(s.find("conditional    client-to-server") != std::string::npos);
+            CHECK(s.find(at + ":2:1: warning: ") != std::string::npos);
+            CHECK(s.find("line 2 (not read) (" + at + ":2:1)") != std::string::npos);
+        }
+    }
+    SECTION("an ambiguous parameter: PowerShell runs nothing") {
+        std::string s = host(allow + "New-NetFirewallRule -DisplayName B -P TCP -Action Block\r\n");
+        CHECK(s.find(at + ":2:1: warning: -P is an ambiguous parameter of New-NetFirewallRule") !=
+              std::string::npos);
+        CHECK(s.find("allowed        client-to-server") != std::string::npos);
+    }
+    SECTION("Set-NetFirewallProfile -All -Enabled False") {
+        std::string s = host(
+            "New-NetFirewallRule -DisplayName B -Action Block\r\n"
+            "Set-NetFirewallProfile -All -Enabled False\r\n");
+        CHECK(s.find("allowed        client-to-server") != std::string::npos);
+    }
+}

@@ -19,7 +19,7 @@ using analysis::InputError;
 using analysis::SourceLocation;
 
 // wfw and format_table are recognized only to say what they are and what to export instead.
-enum class Shape { none, listing, script, json, format_list, wfw, format_table };
+enum class Shape { none, listing, script, json, format_list, wfw, format_table, powershell };
 
 struct Recognized {
     Shape shape = Shape::none;
@@ -51,7 +51,7 @@ Recognized recognize(std::string_view text) {
          text.find("\"DefaultInboundAction\"") != std::string_view::npos))
         return {Shape::json, 1};
     auto lines = split_lines(text);
-    Recognized script, format_list;
+    Recognized script, format_list, powershell;
     for (size_t i = 0; i < lines.size(); ++i) {
         std::string_view line = trim(lines[i]);
         auto number = static_cast<uint32_t>(i + 1);
@@ -72,11 +72,14 @@ Recognized recognize(std::string_view text) {
         if (!script.line &&
             (add_rule || set_profile || (l.find("netsh") != std::string::npos && names_netsh_firewall(line))))
             script = {Shape::script, number};
+        if (!powershell.line && is_firewall_cmdlet_line(line)) powershell = {Shape::powershell, number};
         if (!format_list.line && (l.starts_with("displayname") || l.starts_with("defaultinboundaction")) &&
             l.find(" : ") != std::string::npos)
             format_list = {Shape::format_list, number};
     }
-    return script.line ? script : format_list;
+    // A script of one kind may hold a command of the other, which its reader makes conditional.
+    if (script.line && (!powershell.line || script.line < powershell.line)) return script;
+    return powershell.line ? powershell : format_list;
 }
 
 void add_decode_problems(const Decoded& d, Collected& in) {
@@ -100,6 +103,7 @@ Collected read_input(const Input& input, analysis::Firewall& fw) {
     switch (r.shape) {
         case Shape::listing: read_listing(*text, in); break;
         case Shape::script: read_script(*text, in); break;
+        case Shape::powershell: read_powershell(*text, in); break;
         case Shape::json: read_json(*text, in); break;
         case Shape::format_list: read_format_list(*text, in); break;
         case Shape::wfw:
@@ -119,8 +123,9 @@ Collected read_input(const Input& input, analysis::Firewall& fw) {
         case Shape::none:
             throw InputError(
                 {input.path, 1, 1},
-                "no netsh rule listing (Rule Name: over a dashed line), profile settings, `add rule` "
-                "line, PowerShell JSON export or Get-NetFirewallRule output found");
+                "no netsh rule listing (Rule Name: over a dashed line), profile settings, netsh firewall "
+                "command, New-NetFirewallRule script, PowerShell JSON export or Get-NetFirewallRule output "
+                "found");
     }
     bool any_profile = in.profiles[0].seen || in.profiles[1].seen || in.profiles[2].seen;
     if (in.rules.empty() && in.skipped == 0 && !any_profile)

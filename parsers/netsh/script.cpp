@@ -128,16 +128,7 @@ class ScriptReader {
                             why, which, at.text.substr(0, 80)),
                 at.column);
         for (unsigned d : {kIn, kOut}) {
-            if (!(dirs & d)) continue;
-            RawRule r;
-            r.name = fmt::format("line {} (not read)", number(at.index));
-            r.line = number(at.index);
-            r.text = at.text;
-            r.has_direction = true;
-            r.inbound = d == kIn;
-            r.action = "unknown";
-            r.unreadable = fmt::format("line {} acts on these packets ({})", number(at.index), why);
-            out_.rules.push_back(std::move(r));
+            if (dirs & d) add_unreadable(out_, number(at.index), at.text, d == kIn, std::string(why));
         }
     }
 
