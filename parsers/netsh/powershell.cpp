@@ -436,8 +436,8 @@ class PowerShellReader {
         for (size_t p = 0; p < 3; ++p) {
             if (!(which & (1u << p))) continue;
             ProfileSettings& s = out_.profiles[p];
+            if (!s.seen) s.line = line_;  // as in netsh scripts: where the script first sets the profile
             s.seen = true;
-            s.line = line_;
             if (property == "Enabled") s.on = yes, s.state_seen = true;
             if (property == "DefaultInboundAction")
                 s.inbound = v == "block" ? "blockinbound" : "allowinbound";

@@ -430,8 +430,8 @@ void ScriptReader::profile(const At& at, std::string_view noun, std::span<const 
     if (!valid) return refused(at, fmt::format("'{}' is no value of {}", args[1].value, *setting));
     for (size_t p : which) {
         ProfileSettings& s = out_.profiles[p];
+        if (!s.seen) s.line = number(at.index);  // the profile is located where the script first sets it
         s.seen = true;
-        s.line = number(at.index);
         if (*setting == "state") {
             s.on = value == "on";
             s.state_seen = true;
