@@ -153,6 +153,15 @@ TEST_CASE("netsh scripts end to end: reset, delete, set rule, state and import i
                                   " --firewall delete-rule --from 10.10.1.10 --to 10.20.0.1 --port tcp/17472")
                           .out;
     CHECK(trace_line(del, "fixtures/netsh/script-delete-rule.cmd:3:1").ends_with("MATCHES: block"));
+    // A filter's list matches in any order and spacing, as netsh compares it.
+    TempDir dir;
+    dir.write("d.yaml", kRoles);
+    dir.write("s.cmd", kAllow +
+                           "netsh advfirewall firewall add rule name=B dir=in action=block protocol=TCP "
+                           "localport=17472,443\r\n"
+                           "netsh advfirewall firewall delete rule name=B localport=\"443, 17472\"\r\n");
+    CHECK(section(run_flowgap("audit '" + dir.path("d.yaml") + "'").out, "host")
+              .find("allowed        client-to-server") != std::string::npos);
     // set rule ... new action=allow turned the block rule into an allow rule; enable=no dropped one.
     std::string set = section(r.out, "set-rule");
     CHECK(set.find("allowed        client-to-server") != std::string::npos);

@@ -6,6 +6,7 @@
 // would: `add rule`, `set rule ... new`, `delete rule`, `reset`, `import` and profile settings.
 // A line that names the firewall but cannot be read stands for "anything" in the direction it
 // could change (RawRule::unreadable): it never vanishes.
+#include <algorithm>
 #include <optional>
 #include <span>
 
@@ -305,15 +306,24 @@ std::string squeeze(std::string_view s) {
     return out;
 }
 
+// A comma list as a set: netsh matches `443,17472` and `17472, 443` alike.
+std::vector<std::string> items(std::string_view list) {
+    std::vector<std::string> out;
+    for (auto item : split(list, ','))
+        out.push_back(squeeze(item));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 bool same(const RawRule& a, const RawRule& b, Field f) {
     switch (f) {
         case Field::direction: return a.inbound == b.inbound;
         case Field::profiles: return a.profiles == b.profiles;
         case Field::protocol: return a.protocol == b.protocol && a.icmp == b.icmp;
-        case Field::local_ip: return squeeze(a.local_ip) == squeeze(b.local_ip);
-        case Field::remote_ip: return squeeze(a.remote_ip) == squeeze(b.remote_ip);
-        case Field::local_port: return squeeze(a.local_port) == squeeze(b.local_port);
-        case Field::remote_port: return squeeze(a.remote_port) == squeeze(b.remote_port);
+        case Field::local_ip: return items(a.local_ip) == items(b.local_ip);
+        case Field::remote_ip: return items(a.remote_ip) == items(b.remote_ip);
+        case Field::local_port: return items(a.local_port) == items(b.local_port);
+        case Field::remote_port: return items(a.remote_port) == items(b.remote_port);
         case Field::program: return squeeze(a.program) == squeeze(b.program);
         case Field::service: return squeeze(a.service) == squeeze(b.service);
         default: return true;
