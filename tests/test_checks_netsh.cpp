@@ -122,6 +122,8 @@ TEST_CASE("netsh listing: a block rule narrows what the SQL Server's allow rule 
                "LocalPort:                            1433\r\n"
                "RemotePort:                           Any\r\n"
                "Edge traversal:                       No\r\n"
+               "Program:                              Any\r\n"
+               "Service:                              Any\r\n"
                "Action:                               " +
                action + "\r\n";
     };

@@ -103,15 +103,16 @@ TEST_CASE("an iptables chain named to run a command gives a quoted line; its com
 
 TEST_CASE("a netsh rule name that would run a command in cmd.exe gets no command") {
     TempDir dir;
-    dir.write("n.txt",
-              "Rule Name:                            \" & calc.exe & rem \"\n"
-              "----------------------------------------------------------------------\n"
-              "Enabled:                              Yes\nDirection:                            In\n"
-              "Profiles:                             Domain,Private,Public\nLocalIP:                         "
-              "     Any\n"
-              "RemoteIP:                             Any\nProtocol:                             TCP\n"
-              "LocalPort:                            17472\nRemotePort:                           Any\n"
-              "Action:                               Block\n\nOk.\n");
+    dir.write(
+        "n.txt",
+        "Rule Name:                            \" & calc.exe & rem \"\n"
+        "----------------------------------------------------------------------\n"
+        "Enabled:                              Yes\nDirection:                            In\n"
+        "Profiles:                             Domain,Private,Public\nLocalIP:                              "
+        "Any\n"
+        "RemoteIP:                             Any\nProtocol:                             TCP\n"
+        "LocalPort:                            17472\nRemotePort:                           Any\n"
+        "Program:                              Any\nAction:                               Block\n\nOk.\n");
     dir.write("d.yaml", roles() + "  - {name: n, config: n.txt, host: 10.20.5.37}\n");
     auto r = run_flowgap("audit '" + dir.path("d.yaml") + "' --format text --output -");
     CHECK(r.out.find(

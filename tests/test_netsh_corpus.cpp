@@ -1,7 +1,8 @@
 // The netsh parser on the shared corpus (../shared/corpus/netsh, read in place): every file is
 // recognized and parses, and a few facts are pinned (the Windows 11 listing: 504 rules, grep -c
-// '^Rule Name:'; 285 enabled, grep -c '^Enabled: *Yes'. The Get-NetFirewallRule file, after
-// iconv -f UTF-16LE: 522 records, grep -c '^DisplayName'; 280 enabled, 132 of them inbound).
+// '^Rule Name:'; 285 enabled, grep -c '^Enabled: *Yes'; a plain listing without a block rule, so
+// inbound flows are conditional and outbound ones allowed by AllowOutbound. The Get-NetFirewallRule file,
+// after iconv -f UTF-16LE: 522 records, grep -c '^DisplayName'; 280 enabled, 132 of them inbound).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -66,6 +67,24 @@ TEST_CASE("netsh corpus: the Windows 11 listing", "[netsh]") {
     CHECK(kept(fw) == 285);
     CHECK(has_warning(fw, "assuming Windows' defaults"));
     CHECK_FALSE(has_warning(fw, "not understood"));
+    // A plain listing (no `verbose`) hides the program, service or app package each rule is scoped
+    // to: app rules such as Xbox and the Windows client package read Any/Any/Allow and used to
+    // decide `allowed` for Tanium's port. Now no allow rule proves a flow allowed, in any profile;
+    // outbound, with no block rule in the listing, AllowOutbound still does.
+    CHECK(has_warning(
+        fw,
+        "test.txt:2:1: warning: this listing (`show rule` without `verbose`) does not show the "
+        "program, service or app package a rule is scoped to: the packets its 285 enabled rules"));
+    for (const char* profile : {"domain", "private", "public"}) {
+        flowgap::parsers::ParseOptions o;
+        o.profile = profile;
+        Firewall in = parse_netsh(content, o);
+        INFO(profile);
+        CHECK(verdict(in, Direction::inbound, "10.20.0.1", "10.10.1.10", protocol::tcp, 17472) ==
+              Verdict::conditional);
+        CHECK(verdict(in, Direction::outbound, "10.10.1.10", "10.10.1.30", protocol::tcp, 1433) ==
+              Verdict::allowed);
+    }
     // The same listing as Windows PowerShell's `>` writes it parses to the same rules and lines.
     Firewall wide = parse_netsh(utf16le(content));
     CHECK(wide.rule_count == 504);

@@ -12,8 +12,14 @@ namespace {
 
 const std::string kDash(70, '-');
 
-// One rule of `show rule name=all verbose` output, English.
-std::string rule(const std::string& name, const std::string& body) {
+// One rule of `show rule name=all verbose` output, English: `Rule source` (which only verbose
+// prints) goes before the Action line, as netsh prints it.
+std::string rule(const std::string& name, std::string body) {
+    size_t action = body.find("Action:");
+    body.insert(action == std::string::npos ? body.size() : action,
+                std::string(action == std::string::npos ? "\n" : "") +
+                    "Rule source:                          Local Setting" +
+                    (action == std::string::npos ? "" : "\n"));
     return "Rule Name:                            " + name + "\n" + kDash + "\n" + body + "\n";
 }
 
@@ -65,7 +71,7 @@ TEST_CASE("netsh listing: rules, locations and text", "[netsh]") {
     CHECK(a->location.column == 1);
     CHECK(a->text.starts_with("Rule Name:"));
     CHECK(a->text.ends_with("Action:                               Allow"));
-    CHECK(find(fw, "b")->location.line == 13);
+    CHECK(find(fw, "b")->location.line == 14);
     CHECK(policy(fw, Direction::inbound).combine == Combine::block_wins);
     CHECK(has_warning(fw, "assuming Windows' defaults"));
 }
@@ -112,7 +118,7 @@ TEST_CASE("netsh: profiles decide defaults, conditions and State OFF", "[netsh]"
         auto fw = parse_netsh(text, o);
         CHECK(verdict(fw, Direction::inbound, "1.2.3.4", "10.0.0.1", tcp, 443) == Verdict::allowed);
         CHECK(verdict(fw, Direction::inbound, "1.2.3.4", "10.0.0.1", tcp, 444) == Verdict::blocked);
-        CHECK(policy(fw, Direction::inbound).default_rule.location.line == 13);
+        CHECK(policy(fw, Direction::inbound).default_rule.location.line == 14);
     }
     SECTION("profile: public is OFF, so everything passes") {
         ParseOptions o;
@@ -212,7 +218,8 @@ TEST_CASE("netsh: German listing and profile settings", "[netsh]") {
         "       "
         "TCP\nLokaler Port:                            1433\nRemoteport:                              "
         "Beliebig\n"
-        "Edgeausnahme:                            Benutzer zurückstellen\nAktion:                            "
+        "Edgeausnahme:                            Benutzer zurückstellen\n"
+        "Programm:                                Beliebig\nAktion:                            "
         "      "
         "Zulassen\n\nOK.\n\nEinstellungen für Öffentliches Profil:\n" +
         kDash +
@@ -236,7 +243,7 @@ TEST_CASE("netsh: unknown fields, truncated blocks and garbage are located warni
     auto fw = parse_netsh(text);
     CHECK(has_warning(fw, "test.txt:1:1: warning: a line outside any rule"));
     CHECK(has_warning(fw, "test.txt:11:1: warning: rule 'a': unknown field 'Frobnicate'"));
-    CHECK(has_warning(fw, "test.txt:14:1: warning: rule 'cut' is incomplete"));
+    CHECK(has_warning(fw, "test.txt:15:1: warning: rule 'cut' is incomplete"));
     CHECK(has_warning(fw, "does not end with 'Ok.'"));
     CHECK(fw.rule_count == 2);
     CHECK(verdict(fw, Direction::inbound, "1.1.1.1", "2.2.2.2", tcp, 80) == Verdict::conditional);

@@ -104,4 +104,17 @@ bool set_rule_field(RawRule& rule, Field field, std::string_view value, uint32_t
     return true;
 }
 
+void add_unreadable(Collected& out, uint32_t line, std::string_view text, bool inbound,
+                    const std::string& why) {
+    RawRule r;
+    r.name = fmt::format("line {} (not read)", line);
+    r.line = line;
+    r.text = text;
+    r.has_direction = true;
+    r.inbound = inbound;
+    r.action = "unknown";
+    r.unreadable = fmt::format("line {} acts on these packets ({})", line, why);
+    out.rules.push_back(std::move(r));
+}
+
 }  // namespace flowgap::parsers::netsh

@@ -37,11 +37,44 @@ void netsh_rules(const FlowSpace& space, const std::string& name, const char* ac
     }
 }
 
+// The items of a `;` list.
+std::vector<std::string_view> split_list(std::string_view s) {
+    std::vector<std::string_view> out;
+    while (!s.empty()) {
+        size_t semi = s.find(';');
+        out.push_back(s.substr(0, semi));
+        s = semi == std::string_view::npos ? std::string_view() : s.substr(semi + 1);
+    }
+    return out;
+}
+
 // Whether cmd.exe reads `s` inside double quotes as written: no quote to end them, no `%` to
 // expand a variable, no `^ & | < >` (a caret or a stray quote would let them split the line), no
 // newline or other control character.
 bool cmd_quotable(std::string_view s) {
     return !has_control(s) && s.find_first_of("\"%^&|<>") == std::string_view::npos;
+}
+
+// BlockInboundAlways ignores every allow rule, so no allow rule can help while it is set: the
+// profile's inbound policy goes back to BlockInbound, keeping its outbound policy, and the allow
+// rule follows (the rules that were ignored may already cover the packets).
+Remedy block_inbound_always(const Fix& fix, const std::string& name) {
+    Remedy r;
+    std::vector<std::string> profiles;
+    for (auto item : split_list(fix.blocking->container)) {
+        size_t eq = item.find('=');
+        std::string profile(item.substr(0, eq)), outbound(item.substr(eq + 1));
+        profiles.push_back(profile);
+        r.commands.push_back(
+            fmt::format("netsh advfirewall set {}profile firewallpolicy blockinbound,{}", profile, outbound));
+    }
+    r.summary = fmt::format(
+        "the {} profile{} BlockInboundAlways, which ignores every allow rule: set {} inbound policy to "
+        "BlockInbound, then allow these packets",
+        fmt::join(profiles, ", "), profiles.size() == 1 ? " is" : "s are",
+        profiles.size() == 1 ? "its" : "their");
+    netsh_rules(fix.packets, name, "allow", true, "", r.commands);
+    return r;
 }
 
 }  // namespace
@@ -50,10 +83,13 @@ Remedy fix(const Fix& fix, const Flow& flow) {
     Remedy r;
     bool inbound = fix.policy->direction == Direction::inbound;
     if (!fix.narrow) {
-        std::string summary = "add an allow rule: no block rule matches these packets, only the profile's default";
+        std::string summary =
+            "add an allow rule: no block rule matches these packets, only the profile's default";
         std::string name = fmt::format("flowgap {}", flow.entry->id);
         if (!cmd_quotable(name))
             return refused(fmt::format("the rule name \"{}\"", name), "cmd.exe", summary);
+        if (inbound && fix.blocking_is_default && fix.blocking && !fix.blocking->container.empty())
+            return block_inbound_always(fix, name);
         r.summary = summary;
         netsh_rules(fix.packets, name, "allow", inbound, "", r.commands);
         return r;

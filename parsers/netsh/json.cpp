@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "parsers/netsh/readers.hpp"
 #include "parsers/netsh/text.hpp"
@@ -125,8 +126,10 @@ void read_json_profile(const json& j, uint32_t line, Collected& out) {
     s = ProfileSettings{};
     s.seen = true;
     s.line = line;
+    std::string enabled;
     if (j.contains("Enabled")) {
-        s.on = lower(enum_text(j["Enabled"], {{0, "False"}, {1, "True"}, {2, "True"}})) != "false";
+        enabled = lower(enum_text(j["Enabled"], {{0, "False"}, {1, "True"}, {2, "NotConfigured"}}));
+        s.on = enabled != "false";
         s.state_seen = true;
     }
     auto action = [&](const char* key) {
@@ -136,7 +139,24 @@ void read_json_profile(const json& j, uint32_t line, Collected& out) {
     std::string in = action("DefaultInboundAction"), outb = action("DefaultOutboundAction");
     if (in == "allow") s.inbound = "allowinbound";
     if (outb == "block") s.outbound = "blockoutbound";
-    s.policy_seen = !in.empty() && in != "notconfigured" && !outb.empty() && outb != "notconfigured";
+    // NotConfigured: Group Policy, or else Windows' default (ON, BlockInbound, AllowOutbound),
+    // decides, and this export (of the local store) does not show which. The default takes neither
+    // side for the directions concerned: a GPO may as well block what Windows' default allows.
+    s.inbound_unknown = enabled == "notconfigured" || in == "notconfigured";
+    s.outbound_unknown = enabled == "notconfigured" || outb == "notconfigured";
+    s.policy_seen = !in.empty() && !outb.empty();
+    std::vector<std::string_view> unset;
+    if (enabled == "notconfigured") unset.push_back("Enabled");
+    if (in == "notconfigured") unset.push_back("DefaultInboundAction");
+    if (outb == "notconfigured") unset.push_back("DefaultOutboundAction");
+    if (!unset.empty())
+        out.warn(line,
+                 fmt::format("the {} profile's {} {} NotConfigured: the effective value comes from Group "
+                             "Policy, or else Windows' default (Enabled, BlockInbound, AllowOutbound), "
+                             "which this export does not show, so what the profile does with the packets "
+                             "no rule decides is conditional. Export `Get-NetFirewallProfile -PolicyStore "
+                             "ActiveStore` for the values in force",
+                             kProfileNames[p], fmt::join(unset, " and "), unset.size() == 1 ? "is" : "are"));
 }
 
 namespace {

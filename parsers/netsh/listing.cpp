@@ -63,6 +63,7 @@ class ListingReader {
             rules_since_ok_ = true;
             field_.reset();
             has_action_ = false;
+            verbose_ = false;
             return;
         }
         if (unsigned bit = profile_header(line)) {
@@ -111,6 +112,7 @@ class ListingReader {
             return;
         }
         if (*field_ == Field::action) has_action_ = true;
+        if (verbose_only(*field_)) verbose_ = true;
         set_rule_field(rule_, *field_, value, number(i), out_);
     }
 
@@ -185,10 +187,36 @@ class ListingReader {
             ++out_.skipped;
             return;
         }
+        if (!verbose_) plain(rule_);
         out_.rules.push_back(std::move(rule_));
     }
 
+    // Fields netsh prints only with `verbose`: a record without any of them is from a plain listing.
+    static bool verbose_only(Field f) {
+        return f == Field::program || f == Field::service || f == Field::interface_types ||
+               f == Field::security || f == Field::rule_source;
+    }
+
+    // A plain listing hides the program, service and app package (Store apps, Widgets, games) a
+    // rule is scoped to: such a rule reads `Any` and would pass Tanium's packets, although on the
+    // host it only passes its own program's. So it matches them only possibly, allow or block.
+    void plain(RawRule& r) {
+        r.conditions.push_back(
+            "the rule is not limited to another program, service or app package (a listing without "
+            "`verbose` does not show them)");
+        if (!plain_line_) plain_line_ = r.line;
+        if (r.enabled) ++plain_enabled_;
+    }
+
     void finish() {
+        if (plain_enabled_)
+            out_.warn(
+                plain_line_,
+                fmt::format("this listing (`show rule` without `verbose`) does not show the program, "
+                            "service or app package a rule is scoped to: the packets its {} enabled rule{} "
+                            "could match are conditional, never allowed. Export with `netsh advfirewall "
+                            "firewall show rule name=all verbose`",
+                            plain_enabled_, plain_enabled_ == 1 ? "" : "s"));
         if (garbage_ > kMaxGarbageWarnings)
             out_.warn(0, fmt::format("{} more lines not understood", garbage_ - kMaxGarbageWarnings));
         if (rules_since_ok_)
@@ -203,6 +231,9 @@ class ListingReader {
     size_t start_ = 0, last_ = 0;
     std::optional<Field> field_;
     bool has_action_ = false;
+    bool verbose_ = false;  // the record shows a field only `verbose` prints
+    uint32_t plain_line_ = 0;
+    size_t plain_enabled_ = 0;
     size_t profile_ = 0;
     size_t garbage_ = 0;
     bool rules_since_ok_ = false;

@@ -132,6 +132,8 @@ void merge_profile(ProfileSettings& have, const ProfileSettings& next, size_t p)
         }
         have.inbound = next.inbound;
         have.outbound = next.outbound;
+        have.inbound_unknown = next.inbound_unknown;
+        have.outbound_unknown = next.outbound_unknown;
         have.policy_seen = true;
     }
 }

@@ -1,5 +1,5 @@
 // Windows Defender Firewall: netsh listings (`show rule name=all [verbose]`, `show allprofiles`),
-// `add rule` scripts, the PowerShell JSON export and Get-NetFirewallRule/-Profile Format-List
+// netsh and PowerShell (New-NetFirewallRule) scripts, the PowerShell JSON export and Get-NetFirewallRule/-Profile Format-List
 // output, in any encoding Windows writes and in English, German or French (more languages are
 // rows in vocabulary.cpp), from one file or several. Semantics: docs/formats.md.
 #pragma once

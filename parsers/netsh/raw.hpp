@@ -40,6 +40,9 @@ struct RawRule {
     // Read from Get-NetFirewallRule's Format-List output, which shows no filters: the fields
     // above are "any" only because the input does not say.
     bool filters_unknown = false;
+    // A script line naming the firewall that flowgap cannot read (why, for the report): it stands
+    // for whatever the line does to this direction, so every packet of it is conditional.
+    std::string unreadable;
 };
 
 struct ProfileSettings {
@@ -51,6 +54,9 @@ struct ProfileSettings {
     std::string outbound = "allowoutbound";   // allowoutbound, blockoutbound
     std::shared_ptr<const std::string> file;  // set when the inputs are merged (merge.cpp)
     uint32_t line = 0;                        // of the profile's header
+    // NotConfigured (the local store leaves the setting to Group Policy, else Windows' default):
+    // the export does not say what the host does with the packets no rule decides.
+    bool inbound_unknown = false, outbound_unknown = false;
 };
 
 // Everything read from one input, plus its problems.

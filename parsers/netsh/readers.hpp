@@ -32,6 +32,17 @@ void read_format_list(std::string_view text, Collected& out);
 void read_json_rule(const nlohmann::json& rule, uint32_t line, std::string_view text, Collected& out);
 void read_json_profile(const nlohmann::json& profile, uint32_t line, Collected& out);
 
+// A command that names the firewall but cannot be read (scripts): a rule of unknown action
+// that may match every packet of its direction (translate.cpp), located at its line.
+void add_unreadable(Collected& out, uint32_t line, std::string_view text, bool inbound,
+                    const std::string& why);
+
+// PowerShell scripts of the NetSecurity cmdlets (New-NetFirewallRule, Set-/Remove-/Enable-/
+// Disable-NetFirewallRule, Set-NetFirewallProfile), read in order like netsh scripts.
+void read_powershell(std::string_view text, Collected& out);
+// Whether a line starts with one of those cmdlets (for detection).
+bool is_firewall_cmdlet_line(std::string_view line);
+
 // Applies one netsh-style value to a rule: shared by the listing and script readers, which
 // differ only in how they name the field. Returns false when the value is not understood
 // (a warning and, where it matters, a condition are already recorded).

@@ -74,6 +74,10 @@ class Translator {
         Policy in{"inbound", Direction::inbound, Combine::block_wins, {}, default_rule(true)};
         Policy out{"outbound", Direction::outbound, Combine::block_wins, {}, default_rule(false)};
         for (const auto& raw : in_.rules) {
+            if (!raw.unreadable.empty()) {
+                (raw.inbound ? in : out).rules.push_back(unreadable(raw));
+                continue;
+            }
             if (!raw.enabled) continue;  // disabled rules are counted, not kept
             if (auto r = rule(raw)) (raw.inbound ? in : out).rules.push_back(std::move(*r));
         }
@@ -142,8 +146,14 @@ class Translator {
                                          : s.inbound == "allowinbound"     ? "AllowInbound"
                                                                            : "BlockInbound")
                                       : (s.outbound == "blockoutbound" ? "BlockOutbound" : "AllowOutbound");
-        return {setting.starts_with("Allow") ? Action::allow : Action::block,
-                fmt::format("{} profile: {}{}", kProfileNames[p], setting, s.seen ? "" : " (assumed)")};
+        if (inbound ? s.inbound_unknown : s.outbound_unknown)
+            return {Action::unknown,
+                    fmt::format("{} profile: NotConfigured (Group Policy decides, else Windows' default {})",
+                                kProfileNames[p], inbound ? "BlockInbound" : "AllowOutbound")};
+        std::string_view note = setting == "BlockInboundAlways" ? ", which ignores every allow rule" : "";
+        return {
+            setting.starts_with("Allow") ? Action::allow : Action::block,
+            fmt::format("{} profile: {}{}{}", kProfileNames[p], setting, note, s.seen ? "" : " (assumed)")};
     }
 
     Rule default_rule(bool inbound) const {
@@ -158,6 +168,9 @@ class Translator {
             same = same && (!action || *action == a);
             action = a;
             parts.push_back(text);
+            if (inbound && settings_[p].on && settings_[p].inbound == "blockinboundalways")
+                d.container += fmt::format("{}{}={}", d.container.empty() ? "" : ";", lower(kProfileNames[p]),
+                                           settings_[p].outbound);
             if (settings_[p].seen && d.location.line == 0)
                 d.location = {settings_[p].file, settings_[p].line, 1};
         }
@@ -303,6 +316,18 @@ class Translator {
                 "rules is not modelled)");
         for (const auto& c : r.conditions)
             conditions.push_back(c);
+    }
+
+    // A script command flowgap could not read: it may allow or block any packet of its direction.
+    Rule unreadable(const RawRule& r) const {
+        Rule out;
+        out.name = r.name;
+        out.location = {r.file ? r.file : in_.path, r.line, 1};
+        out.text = r.text;
+        out.action = Action::unknown;
+        out.may_match = FlowSpace::all();
+        out.conditions.push_back(r.unreadable);
+        return out;
     }
 
     std::optional<Rule> rule(const RawRule& r) {
