@@ -104,7 +104,7 @@ TEST_CASE("ip6tables-save: a non-contiguous IPv6 mask is conditional within its 
     CHECK(*AddressSet::parse("2001:db8::/ffff:ffff::") == *AddressSet::parse("2001:db8::/32"));
 }
 
-TEST_CASE("an inverted port or address range warns and matches nothing; the audit completes",
+TEST_CASE("an inverted port or address range warns and matches nothing, and the audit completes",
           "[iptables][e2e]") {
     json report = audit("fixtures/iptables/deployment.yaml");
     auto warnings = warnings_of(report, "inverted-port-range");
@@ -144,7 +144,7 @@ TEST_CASE("inverted ranges: negated they match everything, in a list only the it
     CHECK(fw.warnings[1].location.column == 39);
 }
 
-TEST_CASE("-m pkttype: every flow is unicast", "[iptables][e2e]") {
+TEST_CASE("pkttype: every flow is unicast", "[iptables][e2e]") {
     json report = audit("fixtures/iptables/deployment.yaml");
     CHECK(warnings_of(report, "pkttype").empty());
     // The broadcast and not-unicast DROPs match no flow; the unicast ACCEPT is exact.

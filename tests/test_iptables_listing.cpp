@@ -107,7 +107,7 @@ bool has_condition(const json& result, const std::string& condition) {
 
 }  // namespace
 
-TEST_CASE("iptables -S: a DROP gives blocked, exact and located; an ACCEPT conditional, never allowed",
+TEST_CASE("iptables -S: a DROP gives blocked, exact and located, an ACCEPT conditional, never allowed",
           "[iptables][listing][e2e]") {
     Audit a = audit(kDeployment);
     const json& console = a.result("console-to-server", "listing");
