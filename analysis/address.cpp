@@ -66,6 +66,27 @@ AddressSet prefix(Address a, int len) {
     return s;  // moved, not copied as the other arm of a ?: would be
 }
 
+// A prefix of an address written in IPv6 notation, counted over all 128 bits. An IPv4-mapped
+// address (ip6tables-save prints ::ffff:127.0.0.1/128 and ::ffff:10.0.0.0/104) keeps its place in
+// the mapped block, as its host form does: the prefix is the IPv4 prefix of length len - 96, and
+// a parser of IPv6 rules, whose universe excludes the block, finds no packet of its family in it.
+// A shorter prefix keeps only its IPv6 part, as ::/0 does.
+AddressSet prefix_v6(Address a, int len) {
+    uint128 host = ones(128 - len);
+    uint128 lo = a.value & ~host;
+    AddressSet s(AddressSet::Set(lo, lo | host));
+    if (len >= 96 && (lo >> 32) == 0xffff) return s;
+    return s & AddressSet::all_v6();
+}
+
+// The number of leading one bits of a 128-bit mask.
+int leading_ones(uint128 mask) {
+    int n = 0;
+    while (n < 128 && (mask >> (127 - n) & 1u))
+        ++n;
+    return n;
+}
+
 // addr/mask with a dotted (possibly non-contiguous) IPv4 mask: every address whose masked bits
 // equal the masked address. Enumerated as intervals over the free high bits, if the budget allows.
 std::optional<AddressSet> masked(Address a, uint32_t mask, MaskBudget* budget) {
@@ -197,16 +218,35 @@ std::optional<AddressSet> AddressSet::parse(std::string_view text, MaskBudget* b
     if (!a) return std::nullopt;
     if (slash == std::string_view::npos) return host(*a);
     std::string_view rest = t.substr(slash + 1);
-    int width = a->family() == Family::v4 ? 32 : 128;
-    if (auto len = parse_int(rest, width)) return prefix(*a, *len);
-    if (a->family() != Family::v4) return std::nullopt;
+    // The notation decides the prefix's width: ::ffff:10.0.0.0 is IPv4-mapped but written as IPv6.
+    if (t.substr(0, slash).find(':') != std::string_view::npos) {
+        if (auto len = parse_int(rest, 128)) return prefix_v6(*a, *len);
+        // A mask in IPv6 notation (ip6tables-save prints a non-contiguous one so): a contiguous
+        // one is a prefix; the others are not expanded (mask_cover gives their covering prefix).
+        auto mask = rest.find(':') != std::string_view::npos ? Address::parse(rest) : std::nullopt;
+        if (!mask) return std::nullopt;
+        int len = leading_ones(mask->value);
+        if (mask->value != ~ones(128 - len)) return std::nullopt;
+        return prefix_v6(*a, len);
+    }
+    if (auto len = parse_int(rest, 32)) return prefix(*a, *len);
+    if (rest.find(':') != std::string_view::npos) return std::nullopt;  // a dotted mask, not ::ffff:...
     auto mask = Address::parse(rest);
-    if (!mask || mask->family() != Family::v4) return std::nullopt;
+    if (!mask) return std::nullopt;
     return masked(*a, mask->v4_value(), budget);
 }
 
 std::optional<AddressSet> AddressSet::mask_cover(std::string_view text) {
-    auto item = split_mask(trim(text));
+    text = trim(text);
+    if (size_t slash = text.find('/');
+        slash != std::string_view::npos && text.substr(0, slash).find(':') != std::string_view::npos) {
+        std::string_view rest = text.substr(slash + 1);
+        auto a = Address::parse(text.substr(0, slash));
+        auto mask = rest.find(':') != std::string_view::npos ? Address::parse(rest) : std::nullopt;
+        if (!a || !mask) return std::nullopt;
+        return prefix_v6(*a, leading_ones(mask->value));
+    }
+    auto item = split_mask(text);
     if (!item) return std::nullopt;
     // {x : x & m == a & m} lies within the prefix of m's leading one bits: those bits of x are a's.
     uint32_t mask = item->second;

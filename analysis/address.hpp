@@ -71,13 +71,17 @@ class AddressSet {
 
     // One item: `any`, a host, CIDR (host bits are masked off, as PAN-OS and iptables do),
     // `addr/dotted-mask` (netsh; non-contiguous masks are enumerated, and refused when the
-    // expansion exceeds MaskBudget::kPerAddress or what is left of `budget`), or a range `a-b`.
+    // expansion exceeds MaskBudget::kPerAddress or what is left of `budget`), an IPv6 address
+    // with a contiguous mask in IPv6 notation, or a range `a-b`. The prefix length counts the
+    // bits of the notation: ::ffff:10.0.0.0/104 (IPv4-mapped, as ip6tables-save prints it) is
+    // 10.0.0.0/8, where this model keeps IPv4.
     static std::optional<AddressSet> parse(std::string_view text, MaskBudget* budget = nullptr);
     // A comma-separated list of items, as iptables and netsh print them.
     static std::optional<AddressSet> parse_list(std::string_view text, MaskBudget* budget = nullptr);
-    // For a well-formed IPv4 `addr/dotted-mask` item: the smallest prefix holding every address
-    // it matches, given by the mask's leading one bits. What a parser models, as a possible
-    // match, for a mask parse() refused. nullopt for any other item.
+    // For a well-formed `addr/mask` item with a dotted IPv4 mask or an IPv6-notation mask: the
+    // smallest prefix holding every address it matches, given by the mask's leading one bits.
+    // What a parser models, as a possible match, for a mask parse() refused (over the budget,
+    // or a non-contiguous IPv6 mask, which parse() never expands). nullopt for any other item.
     static std::optional<AddressSet> mask_cover(std::string_view text);
 
     bool empty() const { return set_.empty(); }

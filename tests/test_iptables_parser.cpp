@@ -421,7 +421,6 @@ TEST_CASE("iptables: malformed input is an InputError at the offending token", "
         {"-A INPUT -j nosuchchain\nCOMMIT\n", 3, 13},
         {"-A INPUT -g NOSUCH\nCOMMIT\n", 3, 13},
         {"-A INPUT -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n", 3, 25},
-        {"-A INPUT -p tcp --dport 90:80 -j ACCEPT\nCOMMIT\n", 3, 25},
         {"-A INPUT -p tcp --tcp-flags SYN,BOGUS SYN -j ACCEPT\nCOMMIT\n", 3, 29},
         {"-A INPUT -m state --state NEWISH -j ACCEPT\nCOMMIT\n", 3, 27},
         {"-A INPUT -s\nCOMMIT\n", 3, 10},
@@ -444,7 +443,9 @@ TEST_CASE("iptables: malformed input is an InputError at the offending token", "
             REQUIRE(*e.location().file == "test.rules");
         }
     }
-    REQUIRE_THROWS_AS(parse("-A INPUT -j ACCEPT\n"), InputError);
+    // Rule lines alone are an `iptables -S` listing (test_iptables_listing.cpp); after other text,
+    // they are not.
+    REQUIRE_THROWS_AS(parse("hello\n-A INPUT -j ACCEPT\n"), InputError);
     REQUIRE_THROWS_AS(parse(""), InputError);
 }
 

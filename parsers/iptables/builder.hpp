@@ -52,6 +52,7 @@ class RuleBuilder {
     bool conntrack_option(std::string_view module, std::string_view opt, bool negated, size_t option);
     bool iprange_option(std::string_view opt, bool negated, size_t option);
     bool recent_option(std::string_view opt, size_t option);
+    bool pkttype_option(std::string_view opt, bool negated, size_t option);
     void conntrack_states(const Token& arg, bool negated, bool ctstate);
     std::optional<analysis::PortSet> ports(const Token& arg);
     void restrict_protocol(uint32_t proto);

@@ -19,7 +19,9 @@ using analysis::Rule;
 
 namespace {
 
-constexpr size_t kMaxDepth = 256;  // nested jumps; deeper is almost surely generated nonsense
+// Nested jumps followed; the kernel has no such limit (only no cycles), so deeper calls are not
+// an error: like calls past the rule budget, they get an unknown outcome.
+constexpr size_t kMaxDepth = 256;
 
 struct Guard {
     FlowSpace certain;
@@ -79,6 +81,7 @@ class Inliner {
     analysis::Policy* policy_ = nullptr;
     const Chain* base_ = nullptr;  // the built-in chain being built
     bool warned_budget_ = false;
+    bool warned_depth_ = false;
 };
 
 analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, analysis::Direction direction) {
@@ -140,20 +143,21 @@ void Inliner::call(const RuleSpec& spec, Guard& guard, bool returns_to_policy, s
     const Chain& callee = chains_[spec.target_chain];
     Guard inner = narrow(guard, spec.rule);
     if (inner.empty()) return;
-    if (depth >= kMaxDepth) {
-        ctx_.fail(spec.rule.location.line, spec.target_column,
-                  fmt::format("chains nest more than {} deep", kMaxDepth));
-    }
-    if (policy_->rules.size() >= budget_) {
+    bool too_deep = depth >= kMaxDepth;
+    if (too_deep || policy_->rules.size() >= budget_) {
         // Inlining a chain called from many places multiplies its rules; past the budget the
         // call's packets get an unknown outcome instead, so nothing is silently decided.
-        if (!warned_budget_) {
-            ctx_.warn(
-                spec.rule.location.line, spec.target_column,
-                fmt::format("inlining user chains would exceed {} rules; chain '{}' and later calls are "
-                            "not expanded (their packets get an unknown outcome)",
-                            budget_, callee.name));
-            warned_budget_ = true;
+        bool& warned = too_deep ? warned_depth_ : warned_budget_;
+        if (!warned) {
+            ctx_.warn(spec.rule.location.line, spec.target_column,
+                      too_deep ? fmt::format("chains nest more than {} deep; chain '{}' is not expanded "
+                                             "there (its packets get an unknown outcome)",
+                                             kMaxDepth, callee.name)
+                               : fmt::format("inlining user chains would exceed {} rules; chain '{}' and "
+                                             "later calls are not expanded (their packets get an unknown "
+                                             "outcome)",
+                                             budget_, callee.name));
+            warned = true;
         }
         RuleSpec copy = spec;
         copy.rule.conditions.push_back(fmt::format("chain {} not expanded", callee.name));

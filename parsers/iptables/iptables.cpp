@@ -13,6 +13,7 @@
 
 #include "parsers/iptables/chains.hpp"
 #include "parsers/iptables/grammar.hpp"
+#include "parsers/iptables/listing.hpp"
 #include "parsers/iptables/matches.hpp"
 
 namespace flowgap::parsers::iptables {
@@ -83,6 +84,11 @@ std::span<const std::string_view> builtin_chains(std::string_view table) {
     return {};
 }
 
+bool is_builtin(std::string_view table, std::string_view chain) {
+    auto builtins = builtin_chains(table);
+    return std::find(builtins.begin(), builtins.end(), chain) != builtins.end();
+}
+
 // Extension targets are conventionally upper case (ACCEPT, MASQUERADE); chains usually are not.
 bool looks_like_target(std::string_view name) {
     return std::all_of(name.begin(), name.end(),
@@ -119,7 +125,9 @@ struct Table {
 
 class Reader {
   public:
-    Reader(const Context& ctx, analysis::Firewall& fw) : ctx_(ctx), fw_(fw) {}
+    Reader(const Context& ctx, analysis::Firewall& fw) : ctx_(ctx), fw_(fw) {
+        if (ctx_.listing) open_listing();
+    }
     void line(uint32_t number, std::string_view text);
     void finish(uint32_t last_line);
 
@@ -133,6 +141,8 @@ class Reader {
     Chain& declare(std::string_view name, uint32_t number, uint32_t column, std::string_view text);
     Chain& chain_for_rule(const Token& name, uint32_t number, std::string_view text);
     void resolve(Chain& chain);
+    void open_listing();
+    void finish_listing();
     uint32_t column(std::string_view text, const Token& t) const {
         return static_cast<uint32_t>(t.raw.data() - text.data()) + 1;
     }
@@ -165,6 +175,10 @@ void Reader::line(uint32_t number, std::string_view text) {
     text = trim_right(text);
     size_t at = first_non_blank(text);
     if (at == text.size()) return;
+    if (ctx_.listing && (text[at] == '*' || text.substr(at) == "COMMIT")) {
+        ctx_.fail(number, static_cast<uint32_t>(at) + 1,
+                  "iptables-save syntax in an iptables -S listing: give one or the other");
+    }
     switch (text[at]) {
         case '#': return comment(number, text);
         case '*': return table_header(number, text, at);
@@ -263,6 +277,12 @@ void Reader::resolve(Chain& chain) {
             }
             spec.target_chain = it->second;
             chain.calls.push_back(n - 1);
+        } else if (ctx_.listing) {
+            // `iptables -S INPUT` lists one chain: the chains it jumps to are elsewhere.
+            ctx_.warn(line, spec.target_column,
+                      fmt::format("chain '{}' is not in the listing: its outcome is treated as unknown",
+                                  spec.target_name));
+            spec.target = TargetKind::unknown;
         } else if (!spec.is_goto && looks_like_target(spec.target_name)) {
             if (t.filter()) {
                 ctx_.warn(
@@ -329,6 +349,12 @@ void Reader::command(uint32_t number, std::string_view text) {
         const Token& name = chain_arg();
         if (k + 2 >= tokens_.size()) ctx_.fail(number, column(text, name), "-P needs a policy");
         const Token& policy = tokens_[k + 2];
+        if (ctx_.listing && !is_builtin("filter", name.text)) {
+            ctx_.fail(number, column(text, name),
+                      fmt::format("'{}' is not a chain of the filter table: a listing of another table "
+                                  "(iptables -t TABLE -S)? flowgap needs the filter table",
+                                  name.text));
+        }
         Chain& ch = chain_for_rule(name, number, text);
         if (!ch.builtin)
             ctx_.fail(number, column(text, name), fmt::format("'{}' is not a built-in chain", name.text));
@@ -423,7 +449,25 @@ void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
     }
 }
 
+// A listing is the body of a filter table: no `*filter` line opens it and no COMMIT closes it.
+void Reader::open_listing() {
+    table_.emplace();
+    table_->name = "filter";
+    table_->line = ctx_.listing;
+    first_table_line_ = ctx_.listing;
+}
+
+void Reader::finish_listing() {
+    Table& t = *table_;
+    for (Chain& c : t.chains)
+        resolve(c);
+    filter_ = std::move(t.chains);
+    table_.reset();
+    warn_listing(ctx_, *filter_, ctx_.listing);
+}
+
 void Reader::finish(uint32_t last_line) {
+    if (ctx_.listing) finish_listing();
     if (table_) ctx_.fail(table_->line, 1, fmt::format("table '{}' has no COMMIT", table_->name));
     if (!first_table_line_ && !saw_incompatible_) {
         ctx_.fail(std::max<uint32_t>(last_line, 1), 1, "no *table line: not an iptables-save dump");
@@ -436,6 +480,7 @@ void Reader::finish(uint32_t last_line) {
     // Inlining multiplies a chain's rules by its call sites; cap it well above real rule sets.
     size_t budget = std::max<size_t>(200000, 8 * fw_.rule_count);
     fw_.policies = build_policies(ctx_, *filter_, budget);
+    if (ctx_.listing) mark_unproven(ctx_, *filter_, fw_.policies, ctx_.listing);
 }
 
 }  // namespace
@@ -450,7 +495,7 @@ bool looks_like(std::string_view content) {
             table = rule = true;
         return !(table && rule);
     });
-    return table && rule;
+    return (table && rule) || looks_like_listing(content);
 }
 
 analysis::Firewall parse(std::shared_ptr<const std::string> path, std::shared_ptr<const std::string> content,
@@ -467,6 +512,7 @@ Dump parse_dump(std::shared_ptr<const std::string> path, std::shared_ptr<const s
     std::string_view text = *content;
 
     auto header = header_family(text);
+    uint32_t listing = listing_start(text);
     Family family = header.value_or(Family::v4);
     for (int attempt = 0;; ++attempt) {
         fw.policies.clear();
@@ -477,6 +523,7 @@ Dump parse_dump(std::shared_ptr<const std::string> path, std::shared_ptr<const s
         ctx.warnings = &fw.warnings;
         ctx.options = &options;
         ctx.family = family;
+        ctx.listing = listing;
         ctx.universe = family == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
         ctx.everything = {ctx.universe, ctx.universe, analysis::ProtocolSet::all(), analysis::PortSet::all(),
                           analysis::PortSet::all()};

@@ -1,4 +1,5 @@
-// iptables-save and ip6tables-save dumps.
+// iptables-save and ip6tables-save dumps, and `iptables -S` / `ip6tables -S` listings of the
+// filter table (listing.hpp: what they allow is conditional).
 //
 // The filter table's INPUT, OUTPUT and FORWARD chains become inbound, outbound and transit
 // policies, with user chains, RETURN and goto inlined so that each policy is a plain
@@ -16,7 +17,8 @@
 
 namespace flowgap::parsers::iptables {
 
-// True when `content` looks like iptables-save output (a `*table` line and `-A` or `:CHAIN`).
+// True when `content` looks like iptables-save output (a `*table` line and `-A` or `:CHAIN`) or
+// like an `iptables -S` listing (listing.hpp).
 bool looks_like(std::string_view content);
 
 // Parses a whole dump. Throws analysis::InputError, located, for input that is not a dump;

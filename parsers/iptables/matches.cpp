@@ -149,7 +149,10 @@ void RuleBuilder::address(AddressSet Box::*dim, bool negated) {
     const Token& arg = argument(option, negated);
     auto set = AddressSet::parse_list(arg.text, &ctx_.masks);
     if (!set) {
-        if (auto cover = covering(arg.text)) return unexpanded_mask(dim, negated, arg, *cover);
+        if (auto cover = covering(arg.text)) {
+            ++(arg.text.find(':') != std::string_view::npos ? ctx_.tally.v6 : ctx_.tally.v4);
+            return unexpanded_mask(dim, negated, arg, *cover);
+        }
     }
     if (!set) fail(arg, fmt::format("bad address '{}'", arg.text));
     ++(arg.text.find(':') != std::string_view::npos ? ctx_.tally.v6 : ctx_.tally.v4);
@@ -157,14 +160,20 @@ void RuleBuilder::address(AddressSet Box::*dim, bool negated) {
 }
 
 // A valid non-contiguous mask (`1.2.3.4/0.0.0.255`) can match millions of intervals; beyond the
-// mask budget the rule is conditional, its possible match held to the covering prefix (which
+// mask budget, and for any non-contiguous IPv6 mask (ip6tables keeps `2001:db8::/ffff::ffff`),
+// the rule is conditional, its possible match held to the covering prefix (which
 // contains every address the mask matches, so nothing the rule matches is left out).
 void RuleBuilder::unexpanded_mask(AddressSet Box::*dim, bool negated, const Token& arg,
                                   const AddressSet& cover) {
-    warn(arg,
-         fmt::format("address '{}' has a mask too fragmented to model (over {} intervals for one address, "
-                     "or over {} in the file): the rule is treated as conditional",
-                     arg.text, analysis::MaskBudget::kPerAddress, analysis::MaskBudget::kPerFile));
+    if (arg.text.find(':') != std::string_view::npos) {
+        warn(arg, fmt::format("address '{}' has a non-contiguous IPv6 mask, which flowgap does not model: "
+                              "the rule is treated as conditional",
+                              arg.text));
+    } else {
+        warn(arg, fmt::format("address '{}' has a mask too fragmented to model (over {} intervals for one "
+                              "address, or over {} in the file): the rule is treated as conditional",
+                              arg.text, analysis::MaskBudget::kPerAddress, analysis::MaskBudget::kPerFile));
+    }
     out_.rule.conditions.push_back(
         fmt::format("{} {} (non-contiguous mask not modelled)", dim == &Box::src ? "-s" : "-d", arg.text));
     opaque_ = true;

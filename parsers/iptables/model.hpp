@@ -42,6 +42,8 @@ struct Context {
     analysis::AddressSet universe;    // all_v4() or all_v6()
     analysis::AddressSet all_mapped;  // the union of options->interfaces, within the universe
     analysis::Box everything;         // every packet of the universe: a rule's starting point
+    // For an `iptables -S` listing (listing.hpp), the line of its first command; 0 for a dump.
+    uint32_t listing = 0;
     // Address families the rules name, counted while parsing to confirm the family.
     struct Tally {
         size_t v4 = 0, v6 = 0, icmp6 = 0;

@@ -152,6 +152,7 @@ bool RuleBuilder::exact_option(std::string_view module, std::string_view opt, bo
     if (module == "state" || module == "conntrack") return conntrack_option(module, opt, negated, option);
     if (module == "iprange") return iprange_option(opt, negated, option);
     if (module == "recent") return recent_option(opt, option);
+    if (module == "pkttype") return pkttype_option(opt, negated, option);
     if (module == "comment" && opt == "--comment") {
         const Token& arg = argument(option, negated);
         std::string& name = out_.rule.name;
@@ -188,7 +189,14 @@ std::optional<PortSet> RuleBuilder::ports(const Token& arg) {
                  fmt::format("unknown service name in '{}': the rule is treated as conditional", arg.text));
             return std::nullopt;
         }
-        if (*lo > *hi) fail(arg, fmt::format("bad port range '{}'", arg.text));
+        if (*lo > *hi) {
+            // Old iptables saved such a range as the kernel held it; the kernel matches no port
+            // with it (lo <= port <= hi never holds), so the item adds nothing.
+            warn(arg, items.size() == 1 ? fmt::format("inverted port range '{}:{}' matches no port", *lo, *hi)
+                                        : fmt::format("inverted port range '{}:{}' in '{}' matches no port",
+                                                      *lo, *hi, arg.text));
+            continue;
+        }
         out.add(*lo, *hi);
     }
     return PortSet(out);
@@ -342,11 +350,36 @@ bool RuleBuilder::iprange_option(std::string_view opt, bool negated, size_t opti
     bool src = opt == "--src-range";
     if (!src && opt != "--dst-range") return false;
     const Token& arg = argument(option, negated);
-    auto range = AddressSet::parse(arg.text);
-    if (!range || arg.text.find_first_of(",/") != std::string_view::npos) {
-        fail(arg, fmt::format("bad address range '{}'", arg.text));
+    std::string_view text = arg.text;
+    size_t dash = std::min(text.find('-'), text.size());
+    auto lo = analysis::Address::parse(text.substr(0, dash));
+    auto hi = dash < text.size() ? analysis::Address::parse(text.substr(dash + 1)) : lo;
+    if (!lo || !hi || lo->family() != hi->family()) fail(arg, fmt::format("bad address range '{}'", text));
+    AddressSet range;
+    if (hi->value < lo->value) {
+        // The kernel keeps such a range and matches no address with it (lo <= a <= hi never holds).
+        warn(arg, fmt::format("inverted address range '{}' matches no address", text));
+    } else {
+        range = AddressSet::range(*lo, *hi);
     }
-    restrict(src ? &Box::src : &Box::dst, negated ? ctx_.universe - *range : *range & ctx_.universe);
+    restrict(src ? &Box::src : &Box::dst, negated ? ctx_.universe - range : range & ctx_.universe);
+    return true;
+}
+
+// Every Tanium flow is unicast: its packets reach netfilter as PACKET_HOST (addressed to this
+// host's or this router's link address), and locally sent ones are PACKET_HOST too, which
+// `--pkt-type unicast` names; broadcast and multicast never carry one. The other types
+// (otherhost, outgoing, loopback, a number) stay conditional.
+bool RuleBuilder::pkttype_option(std::string_view opt, bool negated, size_t option) {
+    if (opt != "--pkt-type") return false;
+    const Token& arg = argument(option, negated);
+    bool unicast = arg.text == "unicast";
+    if (unicast || arg.text == "broadcast" || arg.text == "multicast") {
+        if (unicast == negated) never_ = true;
+        return true;
+    }
+    warn(arg, fmt::format("packet type '{}' is not modelled: the rule is treated as conditional", arg.text));
+    make_conditional("packet type not modelled", option);
     return true;
 }
 

@@ -141,7 +141,7 @@ constexpr Named<ModuleInfo> kModules[] = {
     {"limit", {ModuleKind::conditional, "rate limit"}},
     {"hashlimit", {ModuleKind::conditional, "rate limit"}},
     {"connlimit", {ModuleKind::conditional, "connection count unknown"}},
-    {"pkttype", {ModuleKind::conditional, "link-layer packet type unknown"}},
+    {"pkttype", {ModuleKind::exact, {}}},  // every flow is unicast: modules.cpp
     {"rpfilter", {ModuleKind::conditional, "reverse-path check depends on the host's routes"}},
     {"helper", {ModuleKind::conditional, "conntrack helper unknown"}},
     {"length", {ModuleKind::conditional, "packet length unknown"}},
