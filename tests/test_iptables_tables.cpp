@@ -96,7 +96,9 @@ void check_blocked_in(const std::string& fixture, const std::string& policy, con
     CHECK(d["policy"] == policy);
     CHECK(d["location"] == fx.at(rule_line));
     CHECK(commands(f).find(fix) != std::string::npos);
-    CHECK(commands(f).find("FORWARD") == std::string::npos);  // no ACCEPT in filter, which never runs
+    // No ACCEPT in the filter table, which would never run for these packets.
+    CHECK(commands(f).find("iptables -I ") == std::string::npos);
+    CHECK(commands(f).find("iptables -A ") == std::string::npos);
 }
 
 }  // namespace
@@ -137,6 +139,20 @@ TEST_CASE("iptables tables: ACCEPT in mangle does not skip the filter table's DR
     CHECK(d["policy"] == "FORWARD");
     CHECK(d["rule"] == "FORWARD#1");
     CHECK(d["location"] == fx.at("--dport 17472 -j DROP"));
+}
+
+TEST_CASE("iptables tables: exposure findings blame the filter table, not a mangle ACCEPT",
+          "[iptables][e2e]") {
+    Fixture fx("mangle-accept-filter-drop.rules");
+    json report = fx.report();
+    // mangle's ACCEPT lets everything on to filter, whose ACCEPT policy is what admits it.
+    size_t filter = 0;
+    for (const auto& f : report["findings"]) {
+        INFO(f.dump());
+        CHECK(f["policy"] != "mangle FORWARD");
+        filter += f["policy"] == "FORWARD";
+    }
+    CHECK(filter > 0);
 }
 
 TEST_CASE("iptables tables: the raw chain's DROP policy lets only what it accepts through",
