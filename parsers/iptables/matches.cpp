@@ -319,8 +319,10 @@ void RuleBuilder::finish(bool build_spaces) {
         rule.match = space(certain_);
         rule.may_match = space(possible_) - rule.match;
     }
-    if (out_.tests_state) out_.state_free = rule.match | rule.may_match;
+    // Kept apart only when the state test fails for NEW: otherwise the rule's own spaces are
+    // its state-free ones, and a second copy would cost memory on every `--ctstate NEW` rule.
     if (state_never_) {
+        out_.state_free = std::make_shared<const analysis::FlowSpace>(rule.match | rule.may_match);
         rule.match = {};
         rule.may_match = {};
     }

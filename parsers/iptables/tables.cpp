@@ -75,7 +75,8 @@ bool decides(const Policy& p) {
 // Moves what `spec` matches within `where` whatever its state test from certain (or never) to
 // possible, with the reason.
 void make_unsure(RuleSpec& spec, const std::string& why, const FlowSpace& where) {
-    FlowSpace unsure = spec.state_free & where;
+    const FlowSpace free = spec.state_free ? *spec.state_free : spec.rule.match | spec.rule.may_match;
+    FlowSpace unsure = free & where;
     if (unsure.empty()) return;
     spec.rule.match -= where;
     spec.rule.may_match = (spec.rule.may_match | unsure) - spec.rule.match;
