@@ -119,6 +119,14 @@ struct Table {
     bool known() const { return !builtin_chains(name).empty(); }
 };
 
+// The room a rule's name needs before its comment: "FORWARD#12" in the filter table,
+// "mangle:PREROUTING#3" elsewhere. Reserving more than that would push the filter table's short
+// names out of std::string's inline buffer: an allocation per rule.
+size_t name_prefix_size(const Table& t, std::string_view chain, size_t rules) {
+    size_t table = t.filter() ? 0 : t.name.size() + 1;
+    return table + chain.size() + 1 + digit_count(rules);
+}
+
 class Reader {
   public:
     Reader(const Context& ctx, analysis::Firewall& fw) : ctx_(ctx), fw_(fw) {}
@@ -417,7 +425,7 @@ void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
     spec.rule.text = text;
     spec.family_tag = tag;
     RuleLine line{number, text, std::span<const Token>(tokens_).subspan(first_arg),
-                  table_->name.size() + chain.name.size() + 2 + digit_count(chain.rules.size())};
+                  name_prefix_size(*table_, chain.name, chain.rules.size())};
     parse_rule_args(ctx_, line, table_->known(), spec);
     spec.target_name = keep(spec.target_name);
     // A rule marked -4 is for iptables-restore only, -6 for ip6tables-restore only.

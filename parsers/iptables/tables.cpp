@@ -130,7 +130,10 @@ TableDump* find_table(std::vector<TableDump>& tables, std::string_view name) {
 std::vector<Built> build_hooks(const Context& ctx, std::vector<TableDump>& tables, size_t budget) {
     for (auto& t : tables)
         check_cycles(ctx, t.chains);
+    // Reserved: a Policy holds a std::deque, whose move constructor is not noexcept, so a growing
+    // vector would copy every policy built so far (a whole filter table's rules) when it moves.
     std::vector<Built> out;
+    out.reserve(std::size(kStages));
     for (const Stage& s : kStages) {
         bool seen = false;
         for (auto& b : out) {
