@@ -123,12 +123,17 @@ std::vector<Admitted> admitted(const std::vector<Filtered>& filtered, Toward tow
     for (const auto& f : filtered) {
         if (!applies(toward, f.share.direction)) continue;
         for (const auto& part : f.parts) {
+            if (!part.policy->admits) continue;
             for (const auto& dec : part.evaluation.decisions) {
                 if (dec.rule->action != Action::allow) continue;
+                // What another policy of the direction certainly blocks is not admitted. A lone
+                // policy never blocks what it allows: no need to pay for the subtraction then.
+                FlowSpace space = f.parts.size() > 1 ? dec.space - f.blocked : dec.space;
+                if (space.empty()) continue;
                 auto it = std::find_if(out.begin(), out.end(),
                                        [&](const Admitted& a) { return a.rule == dec.rule; });
                 if (it == out.end()) it = out.insert(out.end(), Admitted{part.policy, dec.rule, {}, {}});
-                (dec.conditional ? it->possible : it->certain) |= dec.space;
+                (dec.conditional ? it->possible : it->certain) |= space;
             }
         }
     }

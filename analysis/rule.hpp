@@ -81,6 +81,10 @@ struct Policy {
     // fills this one piece by piece, so the two never occupy memory at once.
     std::deque<Rule> rules;
     Rule default_rule;  // decides what no rule matched; its match is every packet
+    // Whether an allow here admits packets, or only hands them on to the direction's next policy
+    // (an iptables table other than filter: its ACCEPT ends only that table's chain). Exposure
+    // checks blame the policies that admit.
+    bool admits = true;
 };
 
 // One parsed configuration file.

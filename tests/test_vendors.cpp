@@ -115,6 +115,14 @@ TEST_CASE("rule identity: iptables ignores positions and counters", "[vendors]")
     CHECK(iptables_identity("A B#5", "   ") ==
           "FORWARD\x1f"
           "A B#5\x1f");
+    // Rules of the other tables name their table: the position goes, the table stays.
+    auto raw = [](std::string_view policy, std::string_view name) {
+        return vendor_named("iptables")->identity(policy, name, "-A PREROUTING -p tcp -j DROP");
+    };
+    CHECK(raw("raw PREROUTING", "raw:PREROUTING#2") == raw("raw PREROUTING", "raw:PREROUTING#7"));
+    CHECK(raw("raw PREROUTING", "raw:PREROUTING#2") ==
+          "raw PREROUTING\x1fraw:PREROUTING\x1f-A PREROUTING -p tcp -j DROP");
+    CHECK(raw("raw PREROUTING", "raw:PREROUTING#2") != raw("mangle PREROUTING", "mangle:PREROUTING#2"));
     // Named rules: the policy and the name, nothing else.
     CHECK(vendor_named("paloalto")->identity("rulebase", "allow web", "text") ==
           "rulebase\x1f"

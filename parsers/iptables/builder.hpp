@@ -79,8 +79,9 @@ class RuleBuilder {
     analysis::Box certain_;
     analysis::Box possible_;  // meaningful only when split_
     bool split_ = false;
-    bool never_ = false;   // no first packet can match (state ESTABLISHED, -f, -i lo, ...)
-    bool opaque_ = false;  // a condition applies to every packet of the rule
+    bool never_ = false;        // no first packet can match (-f, -i lo, ...)
+    bool state_never_ = false;  // a NEW packet fails the rule's state test (see RuleSpec::state_free)
+    bool opaque_ = false;       // a condition applies to every packet of the rule
     std::optional<analysis::PortSet> either_ports_;  // multiport --ports: source or destination
 
     // The module whose options follow (`-m NAME`), from the token after -m to its last option.

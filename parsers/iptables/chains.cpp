@@ -50,12 +50,24 @@ void leave(Guard& g, const Rule& rule) {
     g.maybe = std::move(maybe);
 }
 
-std::optional<Action> terminal_action(TargetKind kind) {
-    switch (kind) {
+// Whether a nat target rewrites the destination: DNAT and REDIRECT do; NETMAP does where the
+// destination is translated (before routing, or for locally generated packets).
+bool rewrites_destination(const RuleSpec& spec, const Hook& hook) {
+    if (hook.table != "nat" || spec.target != TargetKind::nat) return false;
+    if (spec.target_name == "DNAT" || spec.target_name == "REDIRECT") return true;
+    return spec.target_name == "NETMAP" && (hook.chain == "PREROUTING" || hook.chain == "OUTPUT");
+}
+
+// What a terminating target does with the packets at this hook; nullopt for targets that go on
+// to the next rule. In the nat table a translation ends the chain like ACCEPT: the packet goes
+// on to the next table (a destination rewrite is handled apart, see Rewrites). Elsewhere the
+// kernel refuses nat targets, so their outcome is unknown.
+std::optional<Action> terminal_action(const RuleSpec& spec, const Hook& hook) {
+    switch (spec.target) {
         case TargetKind::accept: return Action::allow;
         case TargetKind::drop:
         case TargetKind::reject: return Action::block;
-        case TargetKind::nat:
+        case TargetKind::nat: return hook.table == "nat" ? Action::allow : Action::unknown;
         case TargetKind::opaque:
         case TargetKind::unknown: return Action::unknown;
         default: return std::nullopt;
@@ -64,30 +76,34 @@ std::optional<Action> terminal_action(TargetKind kind) {
 
 class Inliner {
   public:
-    Inliner(const Context& ctx, std::vector<Chain>& chains, size_t budget)
-        : ctx_(ctx), chains_(chains), budget_(budget) {}
+    Inliner(const Context& ctx, std::vector<Chain>& chains, size_t budget, const Hook& hook,
+            Rewrites& rewrites)
+        : ctx_(ctx), chains_(chains), budget_(budget), hook_(hook), rewrites_(rewrites) {}
 
-    analysis::Policy build(const Chain* builtin, std::string_view name, analysis::Direction direction);
+    analysis::Policy build(const Chain* builtin);
 
   private:
     void walk(uint32_t chain, Guard guard, bool returns_to_policy, size_t depth);
     void step(RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth);
     void call(const RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth);
     void emit(RuleSpec& spec, const Guard& g, Action action, std::string suffix = {});
+    void emit_rewrite(const RuleSpec& spec, const Guard& g);
 
     const Context& ctx_;
     std::vector<Chain>& chains_;
     size_t budget_;
+    const Hook& hook_;
+    Rewrites& rewrites_;
     analysis::Policy* policy_ = nullptr;
     const Chain* base_ = nullptr;  // the built-in chain being built
     bool warned_budget_ = false;
     bool warned_depth_ = false;
 };
 
-analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, analysis::Direction direction) {
+analysis::Policy Inliner::build(const Chain* builtin) {
+    const std::string& name = hook_.name;
     analysis::Policy policy;
-    policy.name = std::string(name);
-    policy.direction = direction;
+    policy.name = name;
     policy.combine = analysis::Combine::first_match;
     Rule& def = policy.default_rule;
     def.action = builtin ? builtin->policy : Action::allow;
@@ -95,7 +111,7 @@ analysis::Policy Inliner::build(const Chain* builtin, std::string_view name, ana
     def.match = FlowSpace::all();
     def.location = ctx_.at(builtin ? builtin->decl_line : 0, builtin && builtin->decl_line ? 1 : 0);
     if (builtin) def.text = builtin->decl_text;
-    def.container = std::string(name);  // position 0: the chain's end, where the policy applies
+    def.container = name;  // position 0: the chain's end, where the policy applies
     if (!builtin) return policy;
     policy_ = &policy;
     base_ = builtin;
@@ -124,7 +140,9 @@ void Inliner::walk(uint32_t index, Guard guard, bool returns_to_policy, size_t d
 }
 
 void Inliner::step(RuleSpec& spec, Guard& guard, bool returns_to_policy, size_t depth) {
-    if (auto action = terminal_action(spec.target)) {
+    if (rewrites_destination(spec, hook_)) {
+        emit_rewrite(spec, guard);
+    } else if (auto action = terminal_action(spec, hook_)) {
         emit(spec, guard, *action);
     } else if (spec.target == TargetKind::return_) {
         if (returns_to_policy) {
@@ -201,6 +219,24 @@ void Inliner::emit(RuleSpec& spec, const Guard& g, Action action, std::string su
     policy_->rules.push_back(std::move(out));
 }
 
+// A destination rewrite ends the nat chain like ACCEPT, but the tables after it see another
+// destination than the flow's: its packets get an unknown outcome here, and the caller makes
+// them conditional in the later tables too (Rewrites).
+void Inliner::emit_rewrite(const RuleSpec& spec, const Guard& g) {
+    RuleSpec copy = spec;
+    std::string_view target =
+        spec.rule.text.substr(std::min<size_t>(spec.target_column - 1, spec.rule.text.size()));
+    copy.rule.conditions.push_back(fmt::format("{} {} ({}) changes the destination later tables see",
+                                               hook_.name, target, spec.rule.location.str()));
+    // Possible rather than certain: the report then names the condition, and the later tables'
+    // rules still show what they would do with the packets were the destination kept.
+    copy.rule.may_match |= copy.rule.match;
+    copy.rule.match = {};
+    size_t before = policy_->rules.size();
+    emit(copy, g, Action::unknown);
+    if (policy_->rules.size() > before) rewrites_.rules.push_back(policy_->rules.back());
+}
+
 }  // namespace
 
 void check_cycles(const Context& ctx, const std::vector<Chain>& chains) {
@@ -237,23 +273,10 @@ void check_cycles(const Context& ctx, const std::vector<Chain>& chains) {
     }
 }
 
-std::vector<analysis::Policy> build_policies(const Context& ctx, std::vector<Chain>& chains, size_t budget) {
-    check_cycles(ctx, chains);
-    Inliner inliner(ctx, chains, budget);
-    std::vector<analysis::Policy> out;
-    constexpr std::pair<std::string_view, analysis::Direction> kBuiltins[] = {
-        {"INPUT", analysis::Direction::inbound},
-        {"OUTPUT", analysis::Direction::outbound},
-        {"FORWARD", analysis::Direction::transit},
-    };
-    for (auto [name, direction] : kBuiltins) {
-        const Chain* builtin = nullptr;
-        for (const auto& c : chains) {
-            if (c.builtin && c.name == name) builtin = &c;
-        }
-        out.push_back(inliner.build(builtin, name, direction));
-    }
-    return out;
+analysis::Policy build_policy(const Context& ctx, std::vector<Chain>& chains, const Chain* builtin,
+                              const Hook& hook, size_t budget, Rewrites& rewrites) {
+    Inliner inliner(ctx, chains, budget, hook, rewrites);
+    return inliner.build(builtin);
 }
 
 }  // namespace flowgap::parsers::iptables

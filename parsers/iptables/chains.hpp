@@ -11,10 +11,25 @@ namespace flowgap::parsers::iptables {
 // table). Throws InputError located at a jump that closes a cycle.
 void check_cycles(const Context& ctx, const std::vector<Chain>& chains);
 
-// INPUT, OUTPUT and FORWARD as inbound, outbound and transit policies (a missing built-in
-// chain has policy ACCEPT and no rules). Built-in chains' rules are moved out of `chains`.
-// `budget` caps the number of rules inlining may produce; chains beyond it become one rule
-// with an unknown outcome (and a warning) rather than an explosion.
-std::vector<analysis::Policy> build_policies(const Context& ctx, std::vector<Chain>& chains, size_t budget);
+// Where a built-in chain runs: its table and hook, and the name its policy gets in reports
+// ("INPUT" for the filter table, "raw PREROUTING" for the others).
+struct Hook {
+    std::string_view table;
+    std::string_view chain;
+    std::string name;
+};
+
+// The nat rules of a chain that rewrite the destination (DNAT, REDIRECT, NETMAP before routing),
+// as the policy holds them: later tables see the rewritten packets, which flowgap does not model.
+struct Rewrites {
+    std::vector<analysis::Rule> rules;
+};
+
+// The built-in chain `builtin` of one table as a first-match policy (a missing chain, nullptr,
+// has policy ACCEPT and no rules); its rules are moved out of `chains`. `budget` caps the number
+// of rules inlining may produce; chains beyond it become one rule with an unknown outcome (and a
+// warning) rather than an explosion. The policy's direction is left for the caller to set.
+analysis::Policy build_policy(const Context& ctx, std::vector<Chain>& chains, const Chain* builtin,
+                              const Hook& hook, size_t budget, Rewrites& rewrites);
 
 }  // namespace flowgap::parsers::iptables

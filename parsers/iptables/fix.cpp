@@ -38,7 +38,6 @@ std::string iptables_match(const Box& b, uint32_t proto) {
     return out;
 }
 
-
 // The comment's word: "flowgap: ID" as always for a catalog id, a single-quoted word otherwise.
 std::string comment_word(std::string_view id) {
     bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
@@ -54,10 +53,11 @@ std::string comment_word(std::string_view id) {
 Remedy fix(const Fix& fix, const Flow& flow) {
     Remedy r;
     const Rule& at = *fix.blocking;
-    std::string summary = fix.blocking_is_default
-                              ? fmt::format("append to {} an allow rule for what its policy drops", at.container)
-                              : fmt::format("insert before {} ({}) an allow rule for what it blocks", at.name,
-                                            at.location.str());
+    std::string summary =
+        fix.blocking_is_default
+            ? fmt::format("append to {} an allow rule for what its policy drops", at.container)
+            : fmt::format("insert before {} ({}) an allow rule for what it blocks", at.name,
+                          at.location.str());
     // The chain name and the flow id go to a POSIX shell: quoted where not plainly safe. A control
     // character (a newline) cannot be pasted as part of one command line.
     if (has_control(at.container) || has_control(flow.entry->id)) {
@@ -66,9 +66,18 @@ Remedy fix(const Fix& fix, const Flow& flow) {
                        "a POSIX shell", summary);
     }
     r.summary = summary;
-    std::string chain = posix_word(at.container);
-    std::string where = fix.blocking_is_default || at.position == 0 ? fmt::format("-A {}", chain)
-                                                                    : fmt::format("-I {} {}", chain, at.position);
+    // A rule of another table than filter names its table first ("raw PREROUTING"): the allow
+    // rule goes there, since an ACCEPT in filter never runs for a packet raw already dropped.
+    std::string_view container = at.container;
+    std::string table;
+    if (size_t space = container.find(' '); space != std::string_view::npos) {
+        table = fmt::format("-t {} ", posix_word(std::string(container.substr(0, space))));
+        container.remove_prefix(space + 1);
+    }
+    std::string chain = posix_word(std::string(container));
+    std::string where = fix.blocking_is_default || at.position == 0
+                            ? fmt::format("{}-A {}", table, chain)
+                            : fmt::format("{}-I {} {}", table, chain, at.position);
     std::string comment = comment_word(flow.entry->id);
     for (const auto& b : fix.packets.boxes()) {
         std::vector<uint32_t> protos = protocols_of(b);

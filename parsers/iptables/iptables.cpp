@@ -15,6 +15,7 @@
 #include "parsers/iptables/grammar.hpp"
 #include "parsers/iptables/listing.hpp"
 #include "parsers/iptables/matches.hpp"
+#include "parsers/iptables/tables.hpp"
 
 namespace flowgap::parsers::iptables {
 
@@ -121,7 +122,16 @@ struct Table {
     std::vector<Chain> chains;
     std::unordered_map<std::string_view, uint32_t> index;
     bool filter() const { return name == "filter"; }
+    bool known() const { return !builtin_chains(name).empty(); }
 };
+
+// The room a rule's name needs before its comment: "FORWARD#12" in the filter table,
+// "mangle:PREROUTING#3" elsewhere. Reserving more than that would push the filter table's short
+// names out of std::string's inline buffer: an allocation per rule.
+size_t name_prefix_size(const Table& t, std::string_view chain, size_t rules) {
+    size_t table = t.filter() ? 0 : t.name.size() + 1;
+    return table + chain.size() + 1 + digit_count(rules);
+}
 
 class Reader {
   public:
@@ -138,6 +148,7 @@ class Reader {
     void commit(uint32_t number);
     void command(uint32_t number, std::string_view text);
     void rule(uint32_t number, std::string_view text, size_t cmd, int tag);
+    void warn_target(uint32_t number, const RuleSpec& spec);
     Chain& declare(std::string_view name, uint32_t number, uint32_t column, std::string_view text);
     Chain& chain_for_rule(const Token& name, uint32_t number, std::string_view text);
     void resolve(Chain& chain);
@@ -155,11 +166,9 @@ class Reader {
     const Context& ctx_;
     analysis::Firewall& fw_;
     std::optional<Table> table_;
-    std::optional<std::vector<Chain>> filter_;
-    uint32_t filter_line_ = 0;
+    std::vector<TableDump> tables_;  // the committed tables flowgap knows, in the dump's order
+    Omissions omissions_;
     uint32_t last_chain_ = 0;  // in the current table, the chain of the last rule
-    uint32_t first_table_line_ = 0;
-    bool saw_incompatible_ = false;
     // Names taken from quoted tokens, whose unquoted text lives in scratch_ only for one line.
     std::string_view keep(std::string_view s) {
         if (s.data() < scratch_.data() || s.data() >= scratch_.data() + scratch_.capacity()) return s;
@@ -192,12 +201,12 @@ void Reader::line(uint32_t number, std::string_view text) {
 }
 
 void Reader::comment(uint32_t number, std::string_view text) {
-    // iptables-nft prints this instead of a table holding rules it cannot express.
-    if (text.starts_with("# Table `") && text.find("is incompatible") != std::string_view::npos) {
-        saw_incompatible_ = true;
-        ctx_.warn(
-            number, 1,
-            fmt::format("{}: that table's rules are not in this dump and are not checked", text.substr(2)));
+    // iptables-nft prints these instead of what it cannot show (tables.cpp warns about them).
+    if (auto name = incompatible_table(text)) {
+        omissions_.incompatible.push_back({std::string(*name), number, text});
+    } else if (legacy_tables_note(text) && !omissions_.legacy_line) {
+        omissions_.legacy_line = number;
+        omissions_.legacy_text = text;
     }
 }
 
@@ -212,7 +221,10 @@ void Reader::table_header(uint32_t number, std::string_view text, size_t at) {
     if (builtin_chains(*name).empty()) {
         ctx_.warn(number, static_cast<uint32_t>(at) + 2, fmt::format("unknown table '{}'", *name));
     }
-    if (!first_table_line_) first_table_line_ = number;
+    if (!omissions_.first_table_line) {
+        omissions_.first_table_line = number;
+        omissions_.first_table_text = text;
+    }
     table_.emplace();
     table_->name = *name;
     table_->line = number;
@@ -263,9 +275,13 @@ void Reader::resolve(Chain& chain) {
     Table& t = *table_;
     uint32_t n = 0;
     chain.calls.clear();
+    // Rules of the other tables name their table: "mangle:PREROUTING#2", and their container
+    // (where a fix goes) is "mangle PREROUTING"; the filter table's keep their plain names.
+    std::string prefix = t.filter() ? std::string(chain.name) : fmt::format("{}:{}", t.name, chain.name);
+    std::string container = t.filter() ? std::string(chain.name) : fmt::format("{} {}", t.name, chain.name);
     for (RuleSpec& spec : chain.rules) {
-        spec.rule.name_key = static_cast<uint32_t>(prefix_name(spec.rule.name, chain.name, ++n));
-        spec.rule.container = std::string(chain.name);
+        spec.rule.name_key = static_cast<uint32_t>(prefix_name(spec.rule.name, prefix, ++n));
+        spec.rule.container = container;
         spec.rule.position = n;
         if (spec.target != TargetKind::chain) continue;
         uint32_t line = spec.rule.location.line;
@@ -284,7 +300,7 @@ void Reader::resolve(Chain& chain) {
                                   spec.target_name));
             spec.target = TargetKind::unknown;
         } else if (!spec.is_goto && looks_like_target(spec.target_name)) {
-            if (t.filter()) {
+            if (t.known()) {
                 ctx_.warn(
                     line, spec.target_column,
                     fmt::format("unknown target '{}': its outcome is treated as unknown", spec.target_name));
@@ -302,15 +318,17 @@ void Reader::commit(uint32_t number) {
     Table& t = table(number, "COMMIT");
     for (Chain& c : t.chains)
         resolve(c);
-    if (t.filter()) {
-        if (filter_) {
+    if (t.known()) {
+        auto same = std::find_if(tables_.begin(), tables_.end(),
+                                 [&](const TableDump& d) { return d.name == t.name; });
+        if (same != tables_.end()) {
             ctx_.warn(number, 1,
-                      fmt::format("a second filter table (line {}) replaces the one at line {}, as "
+                      fmt::format("a second {} table (line {}) replaces the one at line {}, as "
                                   "iptables-restore does",
-                                  t.line, filter_line_));
+                                  t.name, t.line, same->line));
+            tables_.erase(same);
         }
-        filter_ = std::move(t.chains);
-        filter_line_ = t.line;
+        tables_.push_back({t.name, t.line, std::move(t.chains)});
     }
     table_.reset();
 }
@@ -433,20 +451,30 @@ void Reader::rule(uint32_t number, std::string_view text, size_t cmd, int tag) {
     spec.rule.text = text;
     spec.family_tag = tag;
     RuleLine line{number, text, std::span<const Token>(tokens_).subspan(first_arg),
-                  chain.name.size() + 1 + digit_count(chain.rules.size())};
-    parse_rule_args(ctx_, line, table_->filter(), spec);
+                  name_prefix_size(*table_, chain.name, chain.rules.size())};
+    parse_rule_args(ctx_, line, table_->known(), spec);
     spec.target_name = keep(spec.target_name);
     // A rule marked -4 is for iptables-restore only, -6 for ip6tables-restore only.
     if (spec.family_tag && spec.family_tag != (ctx_.family == Family::v4 ? 4 : 6)) {
         chain.rules.erase(at);
         return;
     }
-    if (table_->filter() && (spec.target == TargetKind::nat || spec.target == TargetKind::opaque)) {
-        ctx_.warn(number, spec.target_column,
-                  fmt::format("target '{}' {}: its outcome is treated as unknown", spec.target_name,
-                              spec.target == TargetKind::nat ? "belongs to the nat table"
-                                                             : "hands the packet elsewhere"));
+    warn_target(number, spec);
+}
+
+// Targets the kernel refuses in the rule's table, and those that hand the packet elsewhere.
+void Reader::warn_target(uint32_t number, const RuleSpec& spec) {
+    bool nat = spec.target == TargetKind::nat;
+    if (!table_->known() || (nat && table_->name == "nat")) return;
+    if (spec.target == TargetKind::reject && !table_->filter()) {
+        ctx_.warn(
+            number, spec.target_column,
+            "REJECT is only valid in the filter table (the kernel refuses this rule): it is read as DROP");
     }
+    if (!nat && spec.target != TargetKind::opaque) return;
+    ctx_.warn(number, spec.target_column,
+              fmt::format("target '{}' {}: its outcome is treated as unknown", spec.target_name,
+                          nat ? "belongs to the nat table" : "hands the packet elsewhere"));
 }
 
 // A listing is the body of a filter table: no `*filter` line opens it and no COMMIT closes it.
@@ -454,33 +482,31 @@ void Reader::open_listing() {
     table_.emplace();
     table_->name = "filter";
     table_->line = ctx_.listing;
-    first_table_line_ = ctx_.listing;
+    omissions_.first_table_line = ctx_.listing;
 }
 
 void Reader::finish_listing() {
     Table& t = *table_;
     for (Chain& c : t.chains)
         resolve(c);
-    filter_ = std::move(t.chains);
+    tables_.push_back({"filter", ctx_.listing, std::move(t.chains)});
     table_.reset();
-    warn_listing(ctx_, *filter_, ctx_.listing);
+    warn_listing(ctx_, tables_.back().chains, ctx_.listing);
 }
 
 void Reader::finish(uint32_t last_line) {
     if (ctx_.listing) finish_listing();
     if (table_) ctx_.fail(table_->line, 1, fmt::format("table '{}' has no COMMIT", table_->name));
-    if (!first_table_line_ && !saw_incompatible_) {
-        ctx_.fail(std::max<uint32_t>(last_line, 1), 1, "no *table line: not an iptables-save dump");
-    }
-    if (!filter_) {
-        ctx_.warn(first_table_line_ ? first_table_line_ : 1, 1,
-                  "no filter table: the dump has no INPUT, OUTPUT or FORWARD policy to check");
-        return;
+    // An empty or cut export must not read as "nothing filters". iptables-nft's note that it
+    // cannot print a table counts as one: it says what the table is, and that is conditional.
+    if (!omissions_.first_table_line && omissions_.incompatible.empty()) {
+        ctx_.fail(std::max<uint32_t>(last_line, 1), 1,
+                  "no iptables table in this file (no *filter, *nat, ... line): a truncated or wrong export");
     }
     // Inlining multiplies a chain's rules by its call sites; cap it well above real rule sets.
     size_t budget = std::max<size_t>(200000, 8 * fw_.rule_count);
-    fw_.policies = build_policies(ctx_, *filter_, budget);
-    if (ctx_.listing) mark_unproven(ctx_, *filter_, fw_.policies, ctx_.listing);
+    fw_.policies = build_tables(ctx_, tables_, omissions_, budget);
+    if (ctx_.listing) mark_unproven(ctx_, tables_.front().chains, fw_.policies, ctx_.listing);
 }
 
 }  // namespace

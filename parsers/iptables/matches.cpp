@@ -269,12 +269,15 @@ void RuleBuilder::target(bool is_goto) {
     auto kind = builtin_target(arg.text);
     if (is_goto && kind) fail(arg, fmt::format("-g needs a user chain, not the target '{}'", arg.text));
     out_.target = kind ? *kind : TargetKind::chain;  // a chain or an unknown target: see chains.cpp
+    out_.notrack = arg.text == "NOTRACK";
     in_target_ = true;
 }
 
 void RuleBuilder::target_option() {
     // Target options (--reject-with, --log-prefix, --to-destination, ...) change what is
-    // logged or rewritten, never which packets match or whether the target terminates.
+    // logged or rewritten, never which packets match or whether the target terminates. One
+    // changes what later tables see: CT --notrack leaves the packet UNTRACKED.
+    if (out_.target_name == "CT" && line_.args[pos_ - 1].text == "--notrack") out_.notrack = true;
     skip_arguments();
 }
 
@@ -324,6 +327,13 @@ void RuleBuilder::finish(bool build_spaces) {
     } else {
         rule.match = space(certain_);
         rule.may_match = space(possible_) - rule.match;
+    }
+    // Kept apart only when the state test fails for NEW: otherwise the rule's own spaces are
+    // its state-free ones, and a second copy would cost memory on every `--ctstate NEW` rule.
+    if (state_never_) {
+        out_.state_free = std::make_shared<const analysis::FlowSpace>(rule.match | rule.may_match);
+        rule.match = {};
+        rule.may_match = {};
     }
 }
 

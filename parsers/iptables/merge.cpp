@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "parsers/iptables/iptables.hpp"
+#include "parsers/iptables/tables.hpp"
 
 namespace flowgap::parsers::iptables {
 
@@ -32,31 +33,26 @@ std::string_view tag(Family f) {
     return f == Family::v4 ? "IPv4" : "IPv6";
 }
 
-constexpr std::pair<const char*, analysis::Direction> kChains[] = {
-    {"INPUT", analysis::Direction::inbound},
-    {"OUTPUT", analysis::Direction::outbound},
-    {"FORWARD", analysis::Direction::transit},
-};
-
 FlowSpace family_space(Family f) {
     AddressSet all = f == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
     return FlowSpace::of(all, all, analysis::ProtocolSet::all());
 }
 
-Policy* find_policy(analysis::Firewall& fw, const std::string& name) {
+Policy* find_policy(analysis::Firewall& fw, const std::string& name, analysis::Direction direction) {
     for (auto& p : fw.policies) {
-        if (p.name == name) return &p;
+        if (p.name == name && p.direction == direction) return &p;
     }
     return nullptr;
 }
 
-// The rules one dump adds to a merged chain, ending with its policy as a rule over the whole
-// family. A dump without a filter table filters nothing of its family: an allow rule says so.
+// The rules one dump adds to a merged policy, ending with its policy as a rule over the whole
+// family. A dump without that table (never the filter table: tables.cpp always gives its hooks
+// a policy) does not filter its family there: an allow rule says so.
 void append_family(const Dump& dump, Policy* chain, const std::string& name, Policy& out) {
     FlowSpace space = family_space(dump.family);
     if (!chain) {
         Rule pass;
-        pass.name = fmt::format("{} not filtered ({} dump without a filter table)", name, tag(dump.family));
+        pass.name = fmt::format("{} not in the {} dump", name, tag(dump.family));
         pass.action = Action::allow;
         pass.match = space;
         pass.location = SourceLocation{dump.firewall.path};
@@ -75,6 +71,25 @@ void append_family(const Dump& dump, Policy* chain, const std::string& name, Pol
     closing.may_match &= space;
 }
 
+// The policies of both dumps, each (name, direction) once, in netfilter's order.
+std::vector<std::pair<std::string, analysis::Direction>> merged_order(const std::vector<Dump>& dumps) {
+    std::vector<std::pair<size_t, std::pair<std::string, analysis::Direction>>> ranked;
+    for (const auto& d : dumps) {
+        for (const auto& p : d.firewall.policies) {
+            std::pair<std::string, analysis::Direction> key{p.name, p.direction};
+            bool seen =
+                std::any_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.second == key; });
+            if (!seen) ranked.push_back({stage_rank(p.name, p.direction), key});
+        }
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<std::string, analysis::Direction>> out;
+    for (auto& r : ranked)
+        out.push_back(std::move(r.second));
+    return out;
+}
+
 analysis::Firewall merge(std::vector<Dump> dumps) {
     std::stable_sort(dumps.begin(), dumps.end(), [](const Dump& a, const Dump& b) {
         return a.family == Family::v4 && b.family == Family::v6;
@@ -88,13 +103,15 @@ analysis::Firewall merge(std::vector<Dump> dumps) {
         fw.sources.insert(fw.sources.end(), d.firewall.sources.begin(), d.firewall.sources.end());
         fw.bypass |= d.firewall.bypass;
     }
-    for (auto [name, direction] : kChains) {
-        if (!find_policy(dumps[0].firewall, name) && !find_policy(dumps[1].firewall, name)) continue;
+    for (const auto& [name, direction] : merged_order(dumps)) {
         Policy merged;
         merged.name = name;
         merged.direction = direction;
-        for (auto& d : dumps)
-            append_family(d, find_policy(d.firewall, name), name, merged);
+        for (auto& d : dumps) {
+            Policy* own = find_policy(d.firewall, name, direction);
+            if (own) merged.admits = merged.admits && own->admits;
+            append_family(d, own, name, merged);
+        }
         // The last family's policy decides what no rule matched; as the default it matches all.
         merged.default_rule = std::move(merged.rules.back());
         merged.rules.pop_back();

@@ -85,6 +85,15 @@ struct RuleSpec {
     uint32_t target_column = 0;
     int family_tag = 0;         // 4 or 6 for rules prefixed -4/-6, which the other restore tool ignores
     uint32_t target_chain = 0;  // for TargetKind::chain, the chain's index (set when the table ends)
+    // Conntrack state tests (`-m state`, `--ctstate`) assume the packet is NEW. Where it may not
+    // be (the raw table runs before conntrack; CT --notrack makes it UNTRACKED), tables.cpp
+    // needs what the rule matches whatever the state: `state_free` (certain and possible), set
+    // only when the test fails for NEW (the rule's own spaces are empty then; otherwise they
+    // are the state-free ones).
+    bool tests_state = false;
+    bool notrack = false;  // NOTRACK, or CT --notrack: later state tests see UNTRACKED
+    // Behind a pointer: a FlowSpace inline would grow every one of a dump's RuleSpecs.
+    std::shared_ptr<const analysis::FlowSpace> state_free;
 };
 
 // A chain of one table, in the order rules were appended.

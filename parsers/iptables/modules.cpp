@@ -296,6 +296,7 @@ bool RuleBuilder::multiport_option(std::string_view opt, bool negated, size_t op
 void RuleBuilder::conntrack_states(const Token& arg, bool negated, bool ctstate) {
     std::vector<std::string_view>& names = ctx_.names;
     if (!parse_name_list(arg.text, names)) fail(arg, fmt::format("bad state list '{}'", arg.text));
+    out_.tests_state = true;
     bool is_new = false, nat = false;
     for (auto n : names) {
         if (n == "NEW") {
@@ -307,11 +308,11 @@ void RuleBuilder::conntrack_states(const Token& arg, bool negated, bool ctstate)
         }
     }
     if (is_new) {
-        if (negated) never_ = true;
+        if (negated) state_never_ = true;
     } else if (nat) {
         make_conditional("whether the connection was NATed is unknown", module_start_);
     } else if (!negated) {
-        never_ = true;
+        state_never_ = true;
     }
 }
 

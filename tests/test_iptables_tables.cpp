@@ -1,0 +1,257 @@
+// End-to-end tests of the iptables tables other than filter, and of dumps that leave rules out,
+// through the built binary's JSON report. Each fixture (fixtures/iptables/<construct>.rules) is
+// one dump of the router of fixtures/iptables/tables.yaml, whose filter table lets the
+// clients reach the server on 17472: what another table does to that flow is the test.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/e2e.hpp"
+
+using flowgap::testing::line_of;
+using flowgap::testing::read_file;
+using flowgap::testing::run_flowgap;
+using flowgap::testing::RunResult;
+using flowgap::testing::source_path;
+using flowgap::testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+// One fixture as router.rules beside a copy of the fixtures' deployment, in a scratch folder.
+struct Fixture {
+    TempDir dir;
+    std::string text;
+
+    explicit Fixture(const std::string& name, const std::string& deployment_extra = "") {
+        text = read_file(source_path("fixtures/iptables/" + name));
+        REQUIRE_FALSE(text.empty());
+        dir.write("router.rules", text);
+        std::string deployment = read_file(source_path("fixtures/iptables/tables.yaml"));
+        REQUIRE_FALSE(deployment.empty());
+        dir.write("d.yaml", deployment + deployment_extra);
+    }
+    RunResult run(const std::string& args = "--format json") const {
+        return run_flowgap("audit '" + dir.path("d.yaml") + "' " + args);
+    }
+    json report() const {
+        RunResult r = run();
+        INFO(r.err);
+        REQUIRE(r.exit_code != 2);
+        REQUIRE(r.exit_code != 3);
+        return json::parse(r.out);
+    }
+    // The location reports give the line holding `needle`.
+    std::string at(const std::string& needle) const {
+        size_t line = line_of(text, needle);
+        REQUIRE(line > 0);
+        return dir.path("router.rules") + ":" + std::to_string(line) + ":1";
+    }
+};
+
+json flow(const json& report, const std::string& id) {
+    for (const auto& f : report["flows"]) {
+        if (f["flow"] == id) return f;
+    }
+    FAIL("no flow " << id);
+    return {};
+}
+
+// The flow's decision by a block rule (the first), or null.
+json blocking(const json& f) {
+    for (const auto& d : f["decided_by"]) {
+        if (d["action"] == "block" && !d["conditional"].get<bool>()) return d;
+    }
+    return json();
+}
+
+std::string commands(const json& f) {
+    std::string out;
+    for (const auto& r : f["remediation"]) {
+        for (const auto& c : r["commands"])
+            out += c.get<std::string>() + "\n";
+    }
+    return out;
+}
+
+std::string warnings(const json& report) {
+    std::string out;
+    for (const auto& fw : report["firewalls"]) {
+        for (const auto& w : fw["warnings"])
+            out += w["location"].get<std::string>() + " " + w["message"].get<std::string>() + "\n";
+    }
+    return out;
+}
+
+// A drop in another table than filter blocks what filter accepts; the deciding rule is that
+// table's line, and the fix goes into that table.
+void check_blocked_in(const std::string& fixture, const std::string& policy, const std::string& rule_line,
+                      const std::string& fix) {
+    INFO(fixture);
+    Fixture fx(fixture);
+    json f = flow(fx.report(), "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "blocked");
+    json d = blocking(f);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["policy"] == policy);
+    CHECK(d["location"] == fx.at(rule_line));
+    CHECK(commands(f).find(fix) != std::string::npos);
+    // No ACCEPT in the filter table, which would never run for these packets.
+    CHECK(commands(f).find("iptables -I ") == std::string::npos);
+    CHECK(commands(f).find("iptables -A ") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("iptables tables: a DROP in raw, mangle or security blocks what filter accepts",
+          "[iptables][e2e]") {
+    check_blocked_in("raw-prerouting-drop.rules", "raw PREROUTING", "--dport 17472 -j DROP",
+                     "iptables -t raw -I PREROUTING 1 ");
+    check_blocked_in("mangle-prerouting-drop.rules", "mangle PREROUTING", "--dport 17472 -j DROP",
+                     "iptables -t mangle -I PREROUTING 2 ");
+    check_blocked_in("security-forward-drop.rules", "security FORWARD", "--dport 17472 -j DROP",
+                     "iptables -t security -I FORWARD 1 ");
+    check_blocked_in("raw-policy-drop.rules", "raw PREROUTING", ":PREROUTING DROP",
+                     "iptables -t raw -A PREROUTING ");
+}
+
+TEST_CASE("iptables tables: mangle FORWARD drops after a non-terminating TCPMSS rule", "[iptables][e2e]") {
+    Fixture fx("mangle-forward-drop.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    CHECK(f["verdict"] == "blocked");
+    json d = blocking(f);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["rule"] == "mangle:FORWARD#2");
+    CHECK(d["policy"] == "mangle FORWARD");
+    CHECK(d["location"] == fx.at("-s 10.20.0.0/16 -j DROP"));
+    CHECK(commands(f).find("iptables -t mangle -I FORWARD 2 ") != std::string::npos);
+    // The consoles are not in 10.20.0.0/16: mangle lets them on to filter, which accepts them.
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("iptables tables: ACCEPT in mangle does not skip the filter table's DROP", "[iptables][e2e]") {
+    Fixture fx("mangle-accept-filter-drop.rules");
+    json f = flow(fx.report(), "client-to-server");
+    CHECK(f["verdict"] == "blocked");
+    json d = blocking(f);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["policy"] == "FORWARD");
+    CHECK(d["rule"] == "FORWARD#1");
+    CHECK(d["location"] == fx.at("--dport 17472 -j DROP"));
+}
+
+TEST_CASE("iptables tables: exposure findings blame the filter table, not a mangle ACCEPT",
+          "[iptables][e2e]") {
+    Fixture fx("mangle-accept-filter-drop.rules");
+    json report = fx.report();
+    // mangle's ACCEPT lets everything on to filter, whose ACCEPT policy is what admits it.
+    size_t filter = 0;
+    for (const auto& f : report["findings"]) {
+        INFO(f.dump());
+        CHECK(f["policy"] != "mangle FORWARD");
+        filter += f["policy"] == "FORWARD";
+    }
+    CHECK(filter > 0);
+}
+
+TEST_CASE("iptables tables: the raw chain's DROP policy lets only what it accepts through",
+          "[iptables][e2e]") {
+    Fixture fx("raw-policy-drop.rules");
+    json report = fx.report();
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+    CHECK(blocking(flow(report, "client-to-server"))["rule"] == "raw PREROUTING policy DROP");
+}
+
+TEST_CASE("iptables tables: a DNAT matching the flow makes it conditional, never allowed",
+          "[iptables][e2e]") {
+    Fixture fx("nat-dnat.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "conditional");
+    std::string conditions = f["conditions"].dump();
+    CHECK(conditions.find("nat PREROUTING DNAT --to-destination 172.16.50.10:17472 (" + fx.at("-j DNAT") +
+                          ") changes the destination later tables see") != std::string::npos);
+    // MASQUERADE rewrites the source after filtering: the consoles' flow is decided as before.
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+
+    Fixture snat("nat-masquerade-only.rules");
+    CHECK(flow(snat.report(), "client-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("iptables tables: CT --notrack makes later state tests conditional", "[iptables][e2e]") {
+    Fixture fx("raw-notrack.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    CHECK(f["verdict"] == "conditional");
+    CHECK(f["conditions"].dump().find("UNTRACKED") != std::string::npos);
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("iptables tables: a table iptables-nft cannot print makes its hooks conditional",
+          "[iptables][e2e]") {
+    Fixture fx("nft-incompatible-table.rules");
+    json report = fx.report();
+    CHECK(flow(report, "client-to-server")["verdict"] == "conditional");
+    // What the visible raw table drops stays blocked.
+    json console = flow(report, "console-to-server");
+    CHECK(console["verdict"] == "conditional");  // tcp/443: raw drops only 17472
+    std::string w = warnings(report);
+    CHECK(w.find(fx.at("# Table `filter' is incompatible") + " the filter table is not in this dump") !=
+          std::string::npos);
+    CHECK(w.find("nft list ruleset") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: legacy tables beside the nft ones make every flow conditional",
+          "[iptables][e2e]") {
+    Fixture fx("legacy-tables-present.rules");
+    json report = fx.report();
+    CHECK(flow(report, "client-to-server")["verdict"] == "conditional");
+    CHECK(flow(report, "console-to-server")["verdict"] == "conditional");
+    std::string w = warnings(report);
+    CHECK(w.find(fx.at("iptables-legacy tables present")) != std::string::npos);
+    CHECK(w.find("iptables-legacy-save") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: a dump without a filter table is conditional, not open", "[iptables][e2e]") {
+    Fixture fx("no-filter-table.rules");
+    json report = fx.report();
+    CHECK(flow(report, "client-to-server")["verdict"] == "conditional");
+    std::string w = warnings(report);
+    CHECK(w.find(fx.at("*nat") + " this dump has no filter table") != std::string::npos);
+    CHECK(w.find("give the full iptables-save") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: a dump with no table at all is bad input, located", "[iptables][e2e]") {
+    // Said to be iptables, the parser refuses it; detected, no format claims it. Either way: exit 2.
+    Fixture fx("comments-only.rules", "    format: iptables\n");
+    RunResult r = fx.run();
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(fx.dir.path("router.rules") + ":2:1: error: no iptables table in this file") !=
+          std::string::npos);
+    fx.dir.write("router.rules", "");
+    r = fx.run();
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(fx.dir.path("router.rules") + ":1:1: error: no iptables table in this file") !=
+          std::string::npos);
+    Fixture detected("comments-only.rules");
+    r = detected.run();
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(detected.dir.path("router.rules") + ":1:1: error:") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: explain shows every table's decision in the kernel's order", "[iptables][e2e]") {
+    Fixture fx("raw-prerouting-drop.rules");
+    RunResult r = run_flowgap("explain '" + fx.dir.path("d.yaml") +
+                              "' --firewall router --from 10.20.1.1 --to 10.10.1.10 --port tcp/17472");
+    INFO(r.out << r.err);
+    size_t raw = r.out.find("raw PREROUTING");
+    size_t filter = r.out.find("FORWARD");
+    REQUIRE(raw != std::string::npos);
+    REQUIRE(filter != std::string::npos);
+    CHECK(raw < r.out.find("FORWARD#2"));
+    CHECK(r.out.find(fx.at("--dport 17472 -j DROP")) != std::string::npos);
+}
