@@ -6,7 +6,7 @@ what arrives is compared with `flowgap explain --packets` for that exact packet.
     conditional  counted, not compared   not-applicable (never filtered)  skipped
 
 Usage: oracle.py FLOWGAP_BINARY SOURCE_DIR. Environment (docs/testing.md):
-    FLOWGAP_ORACLE_TABLES    filter (default) | all: which tables of a dump are loaded and compared
+    FLOWGAP_ORACLE_TABLES    all (default) | filter: which tables of a dump are loaded and compared
     FLOWGAP_ORACLE_SEED      the seed of every random choice (default 12)
     FLOWGAP_ORACLE_PACKETS   random packets per case (default 60)
     FLOWGAP_ORACLE_RULESETS  generated rulesets (default 24)
@@ -46,7 +46,7 @@ class Totals:
 class Oracle:
     def __init__(self, binary, source):
         self.source = source
-        self.mode = os.environ.get("FLOWGAP_ORACLE_TABLES", "filter")
+        self.mode = os.environ.get("FLOWGAP_ORACLE_TABLES", "all")
         if self.mode not in MODES:
             raise SystemExit(f"FLOWGAP_ORACLE_TABLES must be one of {MODES}")
         self.seed = int(os.environ.get("FLOWGAP_ORACLE_SEED", "12"))
