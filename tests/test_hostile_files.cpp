@@ -272,3 +272,23 @@ TEST_CASE("a closed standard output is a located exit 2, not a silent exit 1", "
     CHECK(r.exit_code == 2);
     CHECK(has(r.err, "standard output: error: cannot write the report"));
 }
+
+TEST_CASE("a reader that goes away is a located exit 2, never death by SIGPIPE", "[hostile]") {
+    // 3,000 traces are about 1.4 MB of text, far beyond a pipe's buffer: `head -c 1` has long
+    // gone when flowgap writes the rest. Before SIGPIPE was ignored, the shell saw 141.
+    TempDir dir;
+    std::string packets;
+    for (int i = 0; i < 3000; ++i)
+        packets += "tcp 10.20." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) +
+                   ":49152 -> 10.10.1.10:17472\n";
+    std::string list = dir.write("packets.txt", packets);
+    for (std::string format : {"text", "json"}) {
+        auto r = flowgap::testing::run_command(
+            "cd '" FLOWGAP_SOURCE_DIR "' && bash -c \"'" FLOWGAP_BINARY "' explain " + kDemo +
+            " --firewall core-router --packets '" + list + "' --format " + format +
+            " | head -c 1 >/dev/null; exit \\${PIPESTATUS[0]}\"");
+        INFO(format << ": " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "standard output: error: cannot write the report"));
+    }
+}

@@ -39,7 +39,7 @@ struct Param {
     std::string_view property;
     Use use;
 };
-// The parameters of New-/Set-NetFirewallRule (Get-Help), and the common ones.
+// The parameters of New-/Set-NetFirewallRule (Get-Help).
 constexpr Param kRuleParams[] = {
     {"action", "Action", Use::property},
     {"authentication", "Authentication", Use::property},
@@ -76,15 +76,6 @@ constexpr Param kRuleParams[] = {
     {"description", "", Use::ignore},
     {"group", "", Use::ignore},
     {"platform", "", Use::ignore},
-    {"asjob", "", Use::ignore},
-    {"cimsession", "", Use::ignore},
-    {"throttlelimit", "", Use::ignore},
-    {"passthru", "", Use::ignore},
-    {"confirm", "", Use::ignore},
-    {"erroraction", "", Use::ignore},
-    {"warningaction", "", Use::ignore},
-    {"verbose", "", Use::ignore},
-    {"whatif", "", Use::whatif},
 };
 
 struct Argument {
@@ -129,31 +120,44 @@ constexpr Param kProfileParams[] = {
     {"allowuserapps", "", Use::ignore},
     {"allowuserports", "", Use::ignore},
     {"allowlocalipsecrules", "", Use::ignore},
-    {"asjob", "", Use::ignore},
-    {"cimsession", "", Use::ignore},
-    {"throttlelimit", "", Use::ignore},
-    {"passthru", "", Use::ignore},
-    {"confirm", "", Use::ignore},
-    {"erroraction", "", Use::ignore},
-    {"warningaction", "", Use::ignore},
-    {"verbose", "", Use::ignore},
-    {"whatif", "", Use::whatif},
 };
 
-template <size_t N>
-std::vector<std::string_view> words_of(const Param (&table)[N]) {
-    std::vector<std::string_view> out;
-    for (const auto& p : table)
-        out.push_back(p.word);
-    return out;
+// The parameters every firewall cmdlet takes (CIM and common parameters).
+constexpr Param kCommonParams[] = {
+    {"asjob", "", Use::ignore},         {"cimsession", "", Use::ignore}, {"throttlelimit", "", Use::ignore},
+    {"passthru", "", Use::ignore},      {"confirm", "", Use::ignore},    {"erroraction", "", Use::ignore},
+    {"warningaction", "", Use::ignore}, {"verbose", "", Use::ignore},    {"whatif", "", Use::whatif},
+};
+
+// A cmdlet's parameters with the common ones, and their words for match_prefix: PowerShell
+// resolves a prefix among all of them, so an abbreviation is ambiguous across both lists.
+struct ParamTable {
+    std::vector<Param> params;
+    std::vector<std::string_view> words;
+
+    template <size_t N>
+    explicit ParamTable(const Param (&own)[N]) {
+        params.assign(std::begin(own), std::end(own));
+        params.insert(params.end(), std::begin(kCommonParams), std::end(kCommonParams));
+        for (const auto& p : params)
+            words.push_back(p.word);
+    }
+    const Param* find(std::string_view word) const {
+        for (const auto& p : params) {
+            if (p.word == word) return &p;
+        }
+        return nullptr;
+    }
+};
+
+const ParamTable& rule_params() {
+    static const ParamTable table(kRuleParams);
+    return table;
 }
 
-template <size_t N>
-const Param* find_param(const Param (&table)[N], std::string_view word) {
-    for (const auto& p : table) {
-        if (p.word == word) return &p;
-    }
-    return nullptr;
+const ParamTable& profile_params() {
+    static const ParamTable table(kProfileParams);
+    return table;
 }
 
 // A rule as New-NetFirewallRule made it and later commands changed it.
@@ -270,27 +274,25 @@ class PowerShellReader {
         }
         if (cmdlet == "set-netfirewallprofile") return profile(w);
         std::vector<Argument> args;
-        if (!arguments(w, kRuleParams, args)) return;
+        if (!arguments(w, rule_params(), args)) return;
         if (cmdlet == "new-netfirewallrule") return create(args);
         edit(cmdlet, args);
     }
 
     // Binds the words after the cmdlet to parameters; false (warned) when PowerShell would not.
-    template <size_t N>
-    bool arguments(const std::vector<PsWord>& w, const Param (&table)[N], std::vector<Argument>& out) {
-        static const auto kWords = words_of(table);
+    bool arguments(const std::vector<PsWord>& w, const ParamTable& table, std::vector<Argument>& out) {
         for (size_t k = 1; k < w.size();) {
             if (w[k].kind != PsWord::param) {
                 unreadable(3, fmt::format("'{}' is no parameter flowgap can bind", w[k].v.text));
                 return false;
             }
-            auto m = match_prefix(w[k].v.text, kWords);
+            auto m = match_prefix(w[k].v.text, table.words);
             if (m.word.empty()) {
                 refused(fmt::format("-{} is {} parameter of {}", w[k].v.text,
                                     m.ambiguous ? "an ambiguous" : "no", w[0].v.text));
                 return false;
             }
-            Argument a{find_param(table, m.word), w[k].v.text, {}};
+            Argument a{table.find(m.word), w[k].v.text, {}};
             ++k;
             a.values = ps_values(w, k);
             if (a.param->use == Use::whatif) {
@@ -397,7 +399,7 @@ class PowerShellReader {
 
     void profile(const std::vector<PsWord>& w) {
         std::vector<Argument> args;
-        if (!arguments(w, kProfileParams, args)) return;
+        if (!arguments(w, profile_params(), args)) return;
         unsigned which = 0;
         for (const auto& a : args) {
             if (a.param->use != Use::select) continue;

@@ -1,5 +1,6 @@
 // flowgap: audits firewall configurations against the Tanium port matrix. Registers the commands
 // and dispatches to the one that was parsed; each command's options live beside it.
+#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,10 @@
 #include "src/serve/serve.hpp"
 
 int main(int argc, char** argv) {
+    // A reader that goes away (`flowgap audit ... | head`) must not kill flowgap with SIGPIPE:
+    // the write then fails with EPIPE, and the report writers say so and exit 2 like any failed
+    // write. Set before anything writes, and inherited by nothing: flowgap starts no programs.
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"flowgap: checks firewall configurations against the Tanium port matrix"};
     app.set_version_flag("--version", "flowgap " FLOWGAP_VERSION);
     app.require_subcommand(1);
