@@ -64,9 +64,24 @@ const Vendor& vendor_of(const std::vector<Input>& inputs, const std::string& for
     return *first;
 }
 
+// A config that yields no policy (an iptables dump without a filter table, whose mangle table may
+// drop everything) says nothing flowgap can evaluate: with no policy every packet would pass, so it
+// is an error, located where the parser said why, rather than a firewall that allows all.
+void require_policy(const analysis::Firewall& fw, const std::vector<Input>& inputs) {
+    if (!fw.policies.empty()) return;
+    std::string why = fw.warnings.empty() ? "no policy" : fw.warnings.front().message;
+    SourceLocation at =
+        fw.warnings.empty() ? SourceLocation{inputs.front().path, 1, 1} : fw.warnings.front().location;
+    throw InputError(at, fmt::format("{}: nothing here is a policy flowgap can evaluate, so it cannot tell "
+                                     "what this firewall lets through",
+                                     why));
+}
+
 analysis::Firewall parse_inputs(const std::vector<Input>& inputs, const std::string& format,
                                 const ParseOptions& options, const SourceLocation& entry) {
-    return vendor_of(inputs, format).parse(inputs, options, entry);
+    analysis::Firewall fw = vendor_of(inputs, format).parse(inputs, options, entry);
+    require_policy(fw, inputs);
+    return fw;
 }
 
 }  // namespace

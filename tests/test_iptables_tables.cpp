@@ -1,6 +1,6 @@
 // End-to-end tests of the iptables tables other than filter, and of dumps that leave rules out,
 // through the built binary's JSON report. Each fixture (fixtures/iptables/<construct>.rules) is
-// one dump of the router of fixtures/iptables/tables.yaml, whose filter table lets the
+// one dump of the router of fixtures/iptables/tables.yaml.in, whose filter table lets the
 // clients reach the server on 17472: what another table does to that flow is the test.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -26,7 +26,7 @@ struct Fixture {
         text = read_file(source_path("fixtures/iptables/" + name));
         REQUIRE_FALSE(text.empty());
         dir.write("router.rules", text);
-        std::string deployment = read_file(source_path("fixtures/iptables/tables.yaml"));
+        std::string deployment = read_file(source_path("fixtures/iptables/tables.yaml.in"));
         REQUIRE_FALSE(deployment.empty());
         dir.write("d.yaml", deployment + deployment_extra);
     }
