@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-sanitize screenshot bench-iptables bench-netsh bench-paloalto clean
+.PHONY: all build deps demo test test-sanitize screenshot bench-iptables bench-netsh bench-paloalto bench-shapes clean
 
 all: build
 
@@ -54,6 +54,10 @@ bench-netsh: build
 # A generated PAN-OS export (100,000 rules, 50,000 objects): parse + audit against pugixml alone.
 bench-paloalto: build
 	@./$(BUILD)/bench/bench_paloalto 100000 50000 5
+
+# The inputs of other shapes from ../shared/bench (chain-heavy iptables, a generated PAN-OS export).
+bench-shapes: build
+	@python3 -B tests/bench/shapes.py ./$(BUILD)/flowgap $(CURDIR) 5
 
 clean:
 	rm -rf build build-sanitize

@@ -40,7 +40,7 @@ struct Rule {
     FlowSpace may_match;
     StringList conditions;  // why may_match is not certain, for the report
     // Conditions of `conditions` that hold only for some packets; the others concern them all.
-    std::vector<ConditionScope> scopes;
+    CompactList<ConditionScope> scopes;
     // The programs (lowercase executable file names, e.g. "taniumclient.exe") whose traffic the
     // rule is limited to; empty means any program. Host firewalls only (Windows).
     StringList programs;
