@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets of a FLOWGAP_FUZZ build one after the other, each for SECONDS, and
+# fails if any target finds anything (crash, sanitizer report, uncaught exception, timeout, OOM).
+# Usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...]   (docs/testing.md)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=$1 seconds=$2
+shift 2
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json deployment report)
+shared=/work/shared/corpus   # the public corpus: extra seeds when this machine has it, never in the repo
+
+# The seed files of a target: its fixtures, the shared corpus where present, its hand-made seeds.
+seeds_of() {
+    case $1 in
+    iptables) find fixtures -name '*.rules'; find "$shared/iptables" -type f 2>/dev/null ;;
+    paloalto_xml) find fixtures -name '*.xml'; find "$shared/paloalto" -name '*.xml' 2>/dev/null ;;
+    paloalto_text) find fixtures/paloalto -name '*.txt'; find "$shared/paloalto" -name '*.txt' 2>/dev/null ;;
+    netsh_text)
+        find fixtures -path '*netsh*' \( -name '*.txt' -o -name '*.cmd' -o -name '*.ps1' -o -name '*.wfw' \)
+        find "$shared/netsh" -type f 2>/dev/null ;;
+    netsh_json) find fixtures -path '*netsh*' -name '*.json' ;;
+    deployment) find fixtures -name '*.yaml' ;;
+    report) ;;
+    esac
+    find "fuzz/seeds/$1" "fuzz/regressions/$1" -type f ! -name .gitkeep 2>/dev/null
+}
+
+failed=()
+for t in "${targets[@]}"; do
+    seeds=$build/fuzz-seeds/$t corpus=$build/fuzz-corpus/$t findings=$build/fuzz-findings/$t
+    rm -rf "$seeds" && mkdir -p "$seeds" "$corpus" "$findings"
+    seeds_of "$t" | while read -r f; do cp "$f" "$seeds/"; done
+    echo "== fuzz_$t: ${seconds}s, $(ls "$seeds" | wc -l) seeds"
+    # The first directory collects new coverage; findings are written to $findings. Inputs are
+    # capped at 256 KiB: the large seeds are truncated rather than slowing every execution.
+    if ! "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
+        -dict="fuzz/dict/$t.dict" -artifact_prefix="$findings/" -print_final_stats=1 \
+        "$corpus" "$seeds" > "$build/fuzz-$t.log" 2>&1; then
+        failed+=("$t")
+        tail -n 60 "$build/fuzz-$t.log"
+    fi
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$build/fuzz-$t.log" | tr '\n' ' '
+    echo
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzz: findings in ${failed[*]} (inputs under $build/fuzz-findings/; docs/testing.md)" >&2
+    exit 1
+fi
