@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-sanitize screenshot bench-iptables bench-netsh bench-paloalto bench-shapes clean
+.PHONY: all build deps demo test test-sanitize fuzz fuzz-build fuzz-long screenshot bench-iptables bench-netsh bench-paloalto bench-shapes clean
 
 all: build
 
@@ -34,6 +34,22 @@ test-sanitize:
 	@$(MAKE) --no-print-directory test BUILD=build-sanitize \
 	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DFLOWGAP_SANITIZE=ON -DFLOWGAP_NODE_TESTS=OFF -DFLOWGAP_KERNEL_ORACLE=OFF $(CMAKE_FLAGS)"
 
+# libFuzzer targets (fuzz/, docs/testing.md) in a clang++ configuration of their own: each runs
+# FUZZ_SECONDS and any finding fails the run. Only the libraries the targets need are built.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = iptables paloalto_xml paloalto_text netsh_text netsh_json deployment report
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DFLOWGAP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  $$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@./fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=3600
+
 # Re-takes docs/demo-report.png, the README's screenshot of the demo's HTML report, and
 # docs/serve-page.png, docs/serve.md's screenshot of the upload page after a demo audit.
 screenshot: build
@@ -60,4 +76,4 @@ bench-shapes: build
 	@python3 -B tests/bench/shapes.py ./$(BUILD)/flowgap $(CURDIR) 5
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz

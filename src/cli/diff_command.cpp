@@ -11,6 +11,7 @@
 #include "src/diff/audits.hpp"
 #include "src/diff/diff.hpp"
 #include "src/diff/formats.hpp"
+#include "src/diff/validate.hpp"
 #include "src/report/files.hpp"
 #include "src/report/pipeline.hpp"
 
@@ -75,13 +76,7 @@ Diff diff_candidates(const std::string& deployment, const DiffOptions& o) {
 }
 
 json read_report(const std::string& path) {
-    std::string text = read_input_file(path, std::make_shared<const std::string>(path), "report");
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        // parse_error, and out_of_range for a number no double holds ("1e400").
-        InputError::raise_at(path, std::string("not a JSON report: ") + e.what());
-    }
+    return parse_report(read_input_file(path, std::make_shared<const std::string>(path), "report"), path);
 }
 
 std::optional<Severity> fail_on_of(const std::string& s) {

@@ -112,6 +112,15 @@ void finding(const Check& c, const json& f, const std::string& at) {
 
 }  // namespace
 
+json parse_report(const std::string& text, const std::string& name) {
+    try {
+        return json::parse(text);
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number no double holds ("1e400").
+        analysis::InputError::raise_at(name, std::string("not a JSON report: ") + e.what());
+    }
+}
+
 void validate_report(const json& report, const std::string& name) {
     Check c(name);
     auto it = report.is_object() ? report.find("schema") : report.end();

@@ -15,4 +15,9 @@ namespace flowgap::diff {
 // flowgap-report/1 defines it.
 void validate_report(const nlohmann::json& report, const std::string& name);
 
+// A saved report's text as JSON: what `flowgap diff BEFORE.json AFTER.json` reads (and what
+// fuzz/fuzz_report.cpp feeds). Text that is not JSON throws InputError at `name`; the fields are
+// checked later, by validate_report.
+nlohmann::json parse_report(const std::string& text, const std::string& name);
+
 }  // namespace flowgap::diff

@@ -1,0 +1,71 @@
+// The entries the fuzz targets feed, shared with tests/test_fuzz_regressions.cpp so that a saved
+// finding replays through exactly the code that found it. Each is the entry the CLI uses for
+// that input. Only analysis::InputError (bad input, located) is expected and swallowed; anything
+// else escapes: to libFuzzer as a finding, to Catch2 as a failure.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "analysis/deployment.hpp"
+#include "analysis/diagnostic.hpp"
+#include "parsers/parse.hpp"
+#include "src/diff/diff.hpp"
+#include "src/diff/validate.hpp"
+
+namespace flowgap::fuzz {
+
+// A config as `flowgap serve` and the CLI read one: detection, then parse_firewall with a
+// default FirewallSpec (so default ParseOptions). `format` is the vendor the target aims at, set
+// as a deployment's `format:` sets it, so bytes detection would not recognise still reach that
+// parser instead of ending at "unrecognized format".
+inline void parse_config(std::string_view bytes, const char* format) {
+    auto content = std::make_shared<const std::string>(bytes);
+    auto name = std::make_shared<const std::string>("fuzz-input");
+    analysis::FirewallSpec spec;
+    spec.name = "fw";
+    spec.format = format;
+    try {
+        (void)parsers::detect_format(*content);
+        (void)parsers::parse_firewall(spec, {parsers::Input{name, content}});
+    } catch (const analysis::InputError&) {
+    }
+}
+
+// A deployment file, as every command loads one.
+inline void read_deployment(std::string_view bytes) {
+    try {
+        (void)analysis::parse_deployment("deployment.yaml", std::string(bytes));
+    } catch (const analysis::InputError&) {
+    }
+}
+
+// A saved report, as `flowgap diff BEFORE.json AFTER.json` reads it: parsed, then compared (which
+// validates every field it reads) with itself on the other side.
+inline void read_report(std::string_view bytes) {
+    try {
+        auto report = diff::parse_report(std::string(bytes), "report.json");
+        (void)diff::compare_reports(report, "before.json", report, "after.json");
+    } catch (const analysis::InputError&) {
+    }
+}
+
+// The entry of the target named `target` (fuzz/fuzz_<target>.cpp); false for an unknown name.
+inline bool replay(std::string_view target, std::string_view bytes) {
+    if (target == "iptables")
+        parse_config(bytes, "iptables");
+    else if (target == "paloalto_xml" || target == "paloalto_text")
+        parse_config(bytes, "paloalto");
+    else if (target == "netsh_text" || target == "netsh_json")
+        parse_config(bytes, "netsh");
+    else if (target == "deployment")
+        read_deployment(bytes);
+    else if (target == "report")
+        read_report(bytes);
+    else
+        return false;
+    return true;
+}
+
+}  // namespace flowgap::fuzz
