@@ -9,6 +9,8 @@
 #include "parsers/iptables/iptables.hpp"
 #include "parsers/netsh/fix.hpp"
 #include "parsers/netsh/netsh.hpp"
+#include "parsers/nftables/fix.hpp"
+#include "parsers/nftables/nftables.hpp"
 #include "parsers/paloalto/fix.hpp"
 #include "parsers/paloalto/paloalto.hpp"
 
@@ -44,6 +46,11 @@ analysis::Firewall paloalto_parse(const std::vector<Input>& inputs, const ParseO
     return paloalto::parse(inputs, options, entry);
 }
 
+analysis::Firewall nftables_parse(const std::vector<Input>& inputs, const ParseOptions& options,
+                                  const analysis::SourceLocation&) {
+    return nftables::parse(inputs, options);
+}
+
 }  // namespace
 
 std::string named_rule_identity(std::string_view policy, std::string_view rule_name, std::string_view) {
@@ -63,6 +70,8 @@ const std::vector<Vendor>& vendors() {
          paloalto::replace_app_rule, named_rule_identity},
         {"netsh", "a Windows netsh/PowerShell export", netsh::looks_like, netsh_parse, netsh::fix, nullptr,
          named_rule_identity},
+        {"nftables", "an nft ruleset (nft list ruleset)", nftables::looks_like, nftables_parse, nftables::fix,
+         nullptr, nftables::identity},
     };
     return table;
 }

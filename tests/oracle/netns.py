@@ -95,6 +95,13 @@ class Topology:
         """iptables-restore in the firewall namespace; returns (ok, error)."""
         return run(["ip", "netns", "exec", self.fw, "iptables-restore"], dump_text)
 
+    def listing(self):
+        """What the kernel holds after load(), as `nft list ruleset` prints it: iptables-restore is
+        iptables-nft on Debian, so this is the same ruleset in nftables syntax. None if nft fails."""
+        p = subprocess.run(["ip", "netns", "exec", self.fw, "nft", "list", "ruleset"], capture_output=True,
+                           text=True, timeout=60)
+        return p.stdout if p.returncode == 0 else None
+
     def namespace_of(self, addr):
         """The namespace that owns `addr` (where its packets start and arrive)."""
         if addr in self.host_addrs:

@@ -2,6 +2,11 @@
 into network namespaces made for it, each packet is sent as a connection's first packet, and
 what arrives is compared with `flowgap explain --packets` for that exact packet.
 
+iptables-restore is iptables-nft on Debian: once a dump is loaded, `nft list ruleset` in the
+namespace prints the very ruleset the kernel ran, in nftables syntax (issue #16). flowgap reads
+that listing too (as the `nft:` twin of the case), and its verdicts are compared with the same
+packets' fate: one kernel run checks both parsers.
+
     allowed      must arrive          blocked       must not arrive
     conditional  counted, not compared   not-applicable (never filtered)  skipped
 
@@ -232,6 +237,7 @@ class Oracle:
                     self.skip_case(case.name, f"iptables-restore fails in a namespace: "
                                               f"{err.splitlines()[0] if err else '?'}")
                     return
+                listing = topo.listing()
                 arrived = prober.run(packets, self.seed)
                 traces = verdicts.result()
                 if any(t["verdict"] == "allowed" and p not in arrived for p, t in zip(packets, traces)):
@@ -241,6 +247,30 @@ class Oracle:
         finally:
             topo.remove()
         self.compare(case, packets, traces, arrived, dropped)
+        self.compare_listing(case, packets, arrived, dropped, listing)
+
+    def compare_listing(self, case, packets, arrived, dropped, listing):
+        """The nft twin: the kernel's listing of the loaded dump, read by flowgap's nftables parser."""
+        if listing is None or "table" not in listing:
+            self.skip_case("nft:" + case.name, "nft list ruleset printed no table")
+            return
+        twin = Case("nft:" + case.name, case.kind, listing, interfaces=case.interfaces, hosts=case.hosts,
+                    roles=case.roles, deployment=case.deployment, firewall=case.firewall,
+                    placement=case.placement)
+        stem = case.dump_path[:-len(".rules")]
+        twin.dump_path, twin.deployment_path = stem + ".nft", stem + ".nft.yaml"
+        with open(twin.dump_path, "w") as f:
+            f.write(listing)
+        with open(case.deployment_path) as f:
+            doc = yaml.safe_load(f)
+        for fw in doc["firewalls"]:
+            if fw["name"] == case.firewall:
+                fw["config"] = twin.dump_path
+                fw.pop("format", None)
+        with open(twin.deployment_path, "w") as f:
+            yaml.safe_dump(doc, f, sort_keys=False)
+        traces = self.flowgap.explain(twin.deployment_path, twin.firewall, packets, stem + ".nft.packets")
+        self.compare(twin, packets, traces, arrived, dropped)
 
     def compare(self, case, packets, traces, arrived, dropped):
         t = self.totals

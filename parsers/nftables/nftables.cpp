@@ -1,0 +1,365 @@
+#include "parsers/nftables/nftables.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "parsers/iptables/chains.hpp"
+#include "parsers/nftables/rules.hpp"
+
+namespace flowgap::parsers::nftables {
+
+using analysis::Action;
+using analysis::AddressSet;
+using analysis::Direction;
+using analysis::Family;
+using analysis::FlowSpace;
+using analysis::InputError;
+using analysis::Policy;
+using analysis::Rule;
+using analysis::SourceLocation;
+
+namespace {
+
+// Hooks in the order a packet meets them, and the directions whose packets meet each.
+struct HookInfo {
+    std::string_view name;
+    std::string_view iptables_chain;  // the built-in chain of the same hook (for the inliner)
+    bool inbound, transit, outbound;
+};
+constexpr HookInfo kHooks[] = {
+    {"ingress", "PREROUTING", true, true, false}, {"prerouting", "PREROUTING", true, true, false},
+    {"input", "INPUT", true, false, false},       {"forward", "FORWARD", false, true, false},
+    {"output", "OUTPUT", false, false, true},     {"postrouting", "POSTROUTING", false, true, true},
+};
+
+const HookInfo* hook_info(std::string_view hook) {
+    for (const auto& h : kHooks)
+        if (h.name == hook) return &h;
+    return nullptr;
+}
+
+// Conntrack runs at priority -200 on prerouting and output (nft(8)); netdev ingress runs before.
+bool before_conntrack(const TableDecl& t, const ChainDecl& c) {
+    return t.family == "netdev" || c.priority < -200;
+}
+
+bool in_pass(std::string_view family, Family f) {
+    if (family == "ip") return f == Family::v4;
+    if (family == "ip6") return f == Family::v6;
+    return family == "inet" || family == "netdev";
+}
+
+FlowSpace family_space(Family f) {
+    AddressSet all = f == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
+    return FlowSpace::of(all, all, analysis::ProtocolSet::all());
+}
+
+// One base chain read for one family.
+struct Built {
+    const TableDecl* table = nullptr;
+    const ChainDecl* chain = nullptr;
+    size_t order = 0;  // the chain's place in the file: ties of priority keep it
+    Policy v4, v6;
+    bool has_v4 = false, has_v6 = false;
+    iptables::Rewrites rewrites;
+};
+
+std::string container_of(const TableDecl& t, const ChainDecl& c) {
+    return fmt::format("{} {} {}", t.family, t.name, c.name);
+}
+
+class Composer {
+  public:
+    Composer(const Input& in, const ParseOptions& options, analysis::Firewall& fw)
+        : in_(in), options_(options), fw_(fw) {}
+
+    void run();
+
+  private:
+    iptables::Context context(Family f);
+    void read_table(const TableDecl& t, Family f, size_t& order);
+    Policy merge(Built& b) const;
+    void device_scoped(Policy& p, const ChainDecl& c) const;
+    void add_directions(std::vector<Built>& built);
+    Policy hidden_policy(Direction d) const;
+
+    const Input& in_;
+    const ParseOptions& options_;
+    analysis::Firewall& fw_;
+    Ruleset rs_;
+    std::vector<Built> built_;
+    size_t budget_ = 0;
+};
+
+iptables::Context Composer::context(Family f) {
+    iptables::Context ctx;
+    ctx.path = in_.path;
+    ctx.warnings = &fw_.warnings;
+    ctx.options = &options_;
+    ctx.family = f;
+    ctx.universe = f == Family::v4 ? AddressSet::all_v4() : AddressSet::all_v6();
+    for (const auto& [name, addresses] : options_.interfaces)
+        ctx.all_mapped |= addresses & ctx.universe;
+    ctx.everything = analysis::Box{ctx.universe, ctx.universe, analysis::ProtocolSet::all(),
+                                   analysis::PortSet::all(), analysis::PortSet::all()};
+    return ctx;
+}
+
+void Composer::read_table(const TableDecl& t, Family f, size_t& order) {
+    iptables::Context ctx = context(f);
+    std::vector<iptables::Chain> chains(t.chains.size());
+    for (size_t i = 0; i < t.chains.size(); ++i) {
+        const ChainDecl& c = t.chains[i];
+        iptables::Chain& out = chains[i];
+        out.name = c.name;
+        out.builtin = c.base;
+        out.policy = c.drop_policy ? Action::block : Action::allow;
+        out.policy_name = c.drop_policy ? "drop" : "accept";
+        out.decl_line = c.base ? c.type_line : c.line;
+        out.decl_column = 1;
+        out.decl_text = c.base ? c.type_text : c.text;
+        ChainPlace place{&t, &c, c.base && before_conntrack(t, c), container_of(t, c)};
+        if (!c.base) place.before_conntrack = t.family == "netdev";
+        read_rules(rs_, place, ctx, out.rules);
+    }
+    for (auto& chain : chains) {
+        for (uint32_t r = 0; r < chain.rules.size(); ++r) {
+            auto& spec = chain.rules[r];
+            if (spec.target != iptables::TargetKind::chain) continue;
+            auto it = std::find_if(t.chains.begin(), t.chains.end(),
+                                   [&](const ChainDecl& c) { return c.name == spec.target_name; });
+            if (it == t.chains.end() || it->base) {
+                ctx.fail(spec.rule.location.line, spec.rule.location.column,
+                         fmt::format("'{}' jumps to {} chain {}", spec.rule.text,
+                                     it == t.chains.end() ? "the undefined" : "the base", spec.target_name));
+            }
+            spec.target_chain = static_cast<uint32_t>(it - t.chains.begin());
+            chain.calls.push_back(r);
+        }
+    }
+    iptables::check_cycles(ctx, chains);
+    for (size_t i = 0; i < t.chains.size(); ++i) {
+        const ChainDecl& c = t.chains[i];
+        const HookInfo* h = c.base ? hook_info(c.hook) : nullptr;
+        if (!c.base) continue;
+        if (!h) {
+            fw_.warnings.push_back(
+                {analysis::Diagnostic::Severity::warning, SourceLocation{in_.path, c.type_line, 1},
+                 fmt::format("chain {}: hook {} is not on the path of a flow's packets; not evaluated",
+                             c.name, c.hook)});
+            continue;
+        }
+        auto found =
+            std::find_if(built_.begin(), built_.end(), [&](const Built& b) { return b.chain == &c; });
+        if (found == built_.end()) {
+            built_.push_back({&t, &c, order++, {}, {}, false, false, {}});
+            found = built_.end() - 1;
+        }
+        iptables::Hook hook{c.type == "nat" ? "nat" : "filter", h->iptables_chain, container_of(t, c)};
+        Policy p = iptables::build_policy(ctx, chains, &chains[i], hook, budget_, found->rewrites);
+        (f == Family::v4 ? found->v4 : found->v6) = std::move(p);
+        (f == Family::v4 ? found->has_v4 : found->has_v6) = true;
+    }
+}
+
+// One policy for both families: IPv4 rules, then the chain's policy for every IPv4 packet, then
+// the IPv6 rules and policy. A table of one family lets the other family's packets pass.
+Policy Composer::merge(Built& b) const {
+    Policy out;
+    out.name = container_of(*b.table, *b.chain);
+    out.combine = analysis::Combine::first_match;
+    auto pass = [&](Family f) {
+        Rule r;
+        r.name = fmt::format("{} ({} table: no {} packet meets it)", out.name, b.table->family,
+                             f == Family::v4 ? "IPv4" : "IPv6");
+        r.action = Action::allow;
+        r.match = family_space(f);
+        r.location = SourceLocation{in_.path, b.table->line, 1};
+        r.text = b.table->text;
+        r.container = out.name;
+        return r;
+    };
+    if (b.has_v4) {
+        for (auto& r : b.v4.rules)
+            out.rules.push_back(std::move(r));
+        Rule end = std::move(b.v4.default_rule);
+        end.match = family_space(Family::v4);
+        out.rules.push_back(std::move(end));
+    } else {
+        out.rules.push_back(pass(Family::v4));
+    }
+    if (b.has_v6) {
+        for (auto& r : b.v6.rules)
+            out.rules.push_back(std::move(r));
+        out.default_rule = std::move(b.v6.default_rule);
+    } else {
+        out.default_rule = pass(Family::v6);
+        out.default_rule.match = FlowSpace::all();
+    }
+    if (b.table->family == "netdev" && !b.chain->devices.empty()) device_scoped(out, *b.chain);
+    return out;
+}
+
+// A netdev chain sees only the packets of its devices: which of a flow's packets those are
+// depends on the interfaces, so everything it decides is conditional.
+void Composer::device_scoped(Policy& p, const ChainDecl& c) const {
+    std::string why = fmt::format("arrives on device {}", fmt::join(c.devices, ","));
+    auto scope = [&](Rule& r) {
+        r.may_match |= r.match;
+        r.match = {};
+        r.conditions.push_back(why);
+    };
+    for (auto& r : p.rules)
+        scope(r);
+    if (p.default_rule.action != Action::allow) {
+        Rule end = p.default_rule;
+        scope(end);
+        p.rules.push_back(std::move(end));
+        p.default_rule.action = Action::allow;
+    }
+}
+
+Policy Composer::hidden_policy(Direction d) const {
+    Policy p;
+    p.name = "included files";
+    p.direction = d;
+    p.admits = false;
+    for (const auto& h : rs_.hidden) {
+        Rule r;
+        r.name = fmt::format("{} (not read)", h.text);
+        r.action = Action::unknown;
+        r.may_match = FlowSpace::all();
+        r.conditions.push_back(h.reason);
+        r.location = SourceLocation{in_.path, h.line, 1};
+        r.text = h.text;
+        r.container = p.name;
+        p.rules.push_back(std::move(r));
+    }
+    p.default_rule.action = Action::allow;
+    p.default_rule.match = FlowSpace::all();
+    p.default_rule.name = "included files (nothing else)";
+    p.default_rule.container = p.name;
+    return p;
+}
+
+}  // namespace
+
+namespace {
+
+size_t hook_rank(std::string_view hook) {
+    for (size_t i = 0; i < std::size(kHooks); ++i)
+        if (kHooks[i].name == hook) return i;
+    return std::size(kHooks);
+}
+
+bool meets(const HookInfo& h, Direction d) {
+    return d == Direction::inbound ? h.inbound : d == Direction::transit ? h.transit : h.outbound;
+}
+
+void Composer::add_directions(std::vector<Built>& built) {
+    std::vector<Policy> merged;
+    for (auto& b : built)
+        merged.push_back(merge(b));
+    std::vector<size_t> order(built.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const ChainDecl& x = *built[a].chain;
+        const ChainDecl& y = *built[b].chain;
+        if (hook_rank(x.hook) != hook_rank(y.hook)) return hook_rank(x.hook) < hook_rank(y.hook);
+        if (x.priority != y.priority) return x.priority < y.priority;
+        return built[a].order < built[b].order;
+    });
+    for (Direction d : {Direction::inbound, Direction::outbound, Direction::transit}) {
+        if (!rs_.hidden.empty()) fw_.policies.push_back(hidden_policy(d));
+        std::vector<const iptables::Rewrites*> rewrites;
+        for (size_t i : order) {
+            const ChainDecl& c = *built[i].chain;
+            if (!meets(*hook_info(c.hook), d)) continue;
+            Policy p = merged[i];
+            p.direction = d;
+            p.admits = c.type == "filter" && (c.hook == "input" || c.hook == "forward" || c.hook == "output");
+            // An earlier DNAT sent these packets elsewhere: see iptables' Rewrites.
+            for (auto it = rewrites.rbegin(); it != rewrites.rend(); ++it)
+                for (auto r = (*it)->rules.rbegin(); r != (*it)->rules.rend(); ++r)
+                    p.rules.push_front(*r);
+            fw_.policies.push_back(std::move(p));
+            if (!built[i].rewrites.rules.empty()) rewrites.push_back(&built[i].rewrites);
+        }
+    }
+}
+
+void Composer::run() {
+    rs_ = read_ruleset(in_.path, *in_.content, fw_.warnings);
+    if (rs_.tables.empty()) {
+        throw InputError(SourceLocation{in_.path, 1, 1},
+                         "no table in this file: a truncated or wrong export (give `nft list ruleset`)");
+    }
+    size_t rules = 0;
+    for (const auto& t : rs_.tables)
+        for (const auto& c : t.chains)
+            rules += c.rules.size();
+    fw_.rule_count = rules;
+    budget_ = std::max<size_t>(200000, 8 * rules);
+    for (const auto& t : rs_.tables) {
+        SourceLocation at{in_.path, t.line, 1};
+        if (t.family == "arp" || t.family == "bridge") {
+            fw_.warnings.push_back(
+                {analysis::Diagnostic::Severity::warning, at,
+                 fmt::format("table {} {}: {} tables see no routed or local IP traffic; not "
+                             "evaluated",
+                             t.family, t.name, t.family)});
+        } else if (t.dormant) {
+            fw_.warnings.push_back(
+                {analysis::Diagnostic::Severity::warning, at,
+                 fmt::format("table {} {} is dormant (flags dormant): its chains do not run", t.family,
+                             t.name)});
+        }
+    }
+    size_t order = 0;
+    for (Family f : {Family::v4, Family::v6})
+        for (const auto& t : rs_.tables)
+            if (in_pass(t.family, f) && !t.dormant) read_table(t, f, order);
+    if (built_.empty()) {
+        throw InputError(
+            SourceLocation{in_.path, rs_.tables.front().line, 1},
+            "no base chain (a chain with `type ... hook ...`) in an ip, ip6, inet or netdev table: "
+            "nothing in this file filters packets, which is a truncated or wrong export");
+    }
+    add_directions(built_);
+}
+
+}  // namespace
+
+bool looks_like(std::string_view content) {
+    size_t at = 0;
+    while (at < content.size()) {
+        size_t end = content.find('\n', at);
+        if (end == std::string_view::npos) end = content.size();
+        std::string_view line = content.substr(at, end - at);
+        at = end + 1;
+        size_t first = line.find_first_not_of(" \t\r");
+        if (first == std::string_view::npos || line[first] == '#') continue;
+        line.remove_prefix(first);
+        if (line.starts_with("flush ruleset") || line.starts_with("define ")) return true;
+        if (!line.starts_with("table ")) return false;
+        return line.find('{') != std::string_view::npos;
+    }
+    return false;
+}
+
+analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options) {
+    if (inputs.size() != 1) {
+        throw InputError(SourceLocation{inputs.back().path},
+                         "one nft ruleset per firewall: `nft list ruleset` holds every table of the host");
+    }
+    analysis::Firewall fw;
+    fw.format = "nftables";
+    fw.path = inputs[0].path;
+    fw.sources.push_back(inputs[0].content);
+    Composer(inputs[0], options, fw).run();
+    return fw;
+}
+
+}  // namespace flowgap::parsers::nftables
