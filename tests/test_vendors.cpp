@@ -51,7 +51,7 @@ TEST_CASE("vendor table: every row is complete and named once", "[vendors]") {
     }
     CHECK(vendor_named("nft") == nullptr);
     CHECK(vendor_named("") == nullptr);
-    CHECK(flowgap::parsers::vendor_ids() == "iptables, paloalto, netsh");
+    CHECK(flowgap::parsers::vendor_ids() == "iptables, paloalto, netsh, nftables");
     // Only Palo Alto has App-ID rules to replace.
     CHECK(vendor_named("paloalto")->replace_app_rule);
     CHECK_FALSE(vendor_named("iptables")->replace_app_rule);
@@ -73,10 +73,10 @@ TEST_CASE("vendor table: the errors list the table", "[vendors]") {
     TempDir dir;
     std::string path = dir.write("fw.txt", "hello\n");
     CHECK(parse_error(path, "nft") ==
-          "fw.txt: format 'nft' is not supported (known: iptables, paloalto, netsh)");
+          "fw.txt: format 'nft' is not supported (known: iptables, paloalto, netsh, nftables)");
     CHECK(parse_error(path, "") ==
-          "fw.txt:1:1: unrecognized format: not an iptables-save dump, a PAN-OS export or a Windows "
-          "netsh/PowerShell export (set `format:` to say what it is)");
+          "fw.txt:1:1: unrecognized format: not an iptables-save dump, a PAN-OS export, a Windows "
+          "netsh/PowerShell export or an nft ruleset (nft list ruleset) (set `format:` to say what it is)");
 }
 
 TEST_CASE("vendor table: a bad `format:` in a deployment is located at its value", "[vendors]") {
@@ -96,7 +96,7 @@ TEST_CASE("vendor table: a bad `format:` in a deployment is located at its value
     } catch (const InputError& e) {
         CHECK(e.location().line == 5);
         CHECK(e.location().column == 13);
-        CHECK(e.message() == "format must be one of iptables, paloalto, netsh, not 'nft'");
+        CHECK(e.message() == "format must be one of iptables, paloalto, netsh, nftables, not 'nft'");
     }
 }
 

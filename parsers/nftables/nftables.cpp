@@ -1,6 +1,8 @@
 #include "parsers/nftables/nftables.hpp"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -166,6 +168,9 @@ void Composer::read_table(const TableDecl& t, Family f, size_t& order) {
 // One policy for both families: IPv4 rules, then the chain's policy for every IPv4 packet, then
 // the IPv6 rules and policy. A table of one family lets the other family's packets pass.
 Policy Composer::merge(Built& b) const {
+    // The inliner places a chain's policy at column 1 of its line; nft indents it.
+    b.v4.default_rule.location.column = b.chain->type_column;
+    b.v6.default_rule.location.column = b.chain->type_column;
     Policy out;
     out.name = container_of(*b.table, *b.chain);
     out.combine = analysis::Combine::first_match;
@@ -238,9 +243,23 @@ Policy Composer::hidden_policy(Direction d) const {
     }
     p.default_rule.action = Action::allow;
     p.default_rule.match = FlowSpace::all();
-    p.default_rule.name = "included files (nothing else)";
+    p.default_rule.name = "included files: nothing more is known";
+    p.default_rule.location = p.rules.front().location;
+    p.default_rule.text = p.rules.front().text;
     p.default_rule.container = p.name;
     return p;
+}
+
+// An included file may insert rules anywhere, add chains, or flush what this file holds: no
+// rule here certainly decides anything, and what no rule decides is unknown too.
+void unsettle(Policy& p, const std::string& why) {
+    for (auto& r : p.rules) {
+        r.may_match |= r.match;
+        r.match = {};
+        r.conditions.push_back(why);
+    }
+    p.default_rule.action = Action::unknown;
+    p.default_rule.conditions.push_back(why);
 }
 
 }  // namespace
@@ -284,6 +303,9 @@ void Composer::add_directions(std::vector<Built>& built) {
             for (auto it = rewrites.rbegin(); it != rewrites.rend(); ++it)
                 for (auto r = (*it)->rules.rbegin(); r != (*it)->rules.rend(); ++r)
                     p.rules.push_front(*r);
+            if (!rs_.hidden.empty())
+                unsettle(p,
+                         fmt::format("no included file changes it ({}:{})", *in_.path, rs_.hidden[0].line));
             fw_.policies.push_back(std::move(p));
             if (!built[i].rewrites.rules.empty()) rewrites.push_back(&built[i].rewrites);
         }
@@ -328,6 +350,12 @@ void Composer::run() {
             "nothing in this file filters packets, which is a truncated or wrong export");
     }
     add_directions(built_);
+    // Each family's pass reads an inet table again: one warning per place is enough.
+    std::vector<analysis::Diagnostic> kept;
+    std::set<std::tuple<uint32_t, uint32_t, std::string_view>> seen;
+    for (auto& w : fw_.warnings)
+        if (seen.insert({w.location.line, w.location.column, w.message}).second) kept.push_back(w);
+    fw_.warnings = std::move(kept);
 }
 
 }  // namespace

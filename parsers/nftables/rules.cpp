@@ -251,7 +251,7 @@ void Builder::skip_value() {
         const Token& t = cur();
         if (t.is_punct("{") || t.is_punct("(")) ++depth;
         if (t.is_punct("}") || t.is_punct(")")) --depth;
-        if (depth <= 0 && starts_statement(t) && !(t.is("set") || t.is("ip") || t.is("ip6"))) return;
+        if (depth <= 0 && starts_statement(t) && !t.is("set")) return;
         ++at_;
     }
 }
@@ -398,6 +398,15 @@ void Builder::items_of(const Token& t, std::vector<const Token*>& items, std::st
 }
 
 void Builder::match(const KeyDesc& k, const Token& first) {
+    if (k.key == Key::other) {
+        // Whatever its value, the outcome is not decided here: say why, and step over the value
+        // (which may hold several words: `tcp option maxseg size 1-500`).
+        if (k.family && *k.family != ctx_.family) shape_.never = true;
+        shape_.restrict(&Box::proto, k.proto);
+        apply(shape_, k, {}, false, {}, first);
+        skip_value();
+        return;
+    }
     if (more() && (cur().is_punct("&") || cur().is_punct("|") || cur().is_punct("^") ||
                    (cur().kind == Token::Kind::word && cur().text == "."))) {
         // A bitwise operation or a concatenation on the key: not modelled.

@@ -167,7 +167,9 @@ void Reader::top_statement() {
     const Token& t = cur();
     if (t.is("table")) return table();
     if (t.is("flush") && tok(at_ + 1).is("ruleset")) {
-        at_ += 2;  // what follows is the whole ruleset
+        at_ += 2;  // what came before is gone: what follows is the whole ruleset
+        rs_->tables.clear();
+        rs_->hidden.clear();
         return;
     }
     if (t.is("define") || t.is("redefine")) {
@@ -279,6 +281,7 @@ void Reader::chain_statement(ChainDecl& c, std::string_view family) {
         c.type = tok(s.begin + 1).text;
         c.hook = tok(s.begin + 3).text;
         c.type_line = k.line;
+        c.type_column = k.column;
         c.type_text = line_text(first);
         std::vector<std::string_view> prio;
         bool in_prio = false;

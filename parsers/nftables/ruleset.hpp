@@ -37,6 +37,7 @@ struct ChainDecl {
     int priority = 0;
     bool drop_policy = false;  // `policy drop;` (the default is accept)
     uint32_t type_line = 0;
+    uint32_t type_column = 0;
     std::string_view type_text;             // the `type ... ;` statement, where the policy applies
     std::vector<std::string_view> devices;  // netdev chains: `device "eth0"` / `devices = { ... }`
     std::vector<RuleDecl> rules;

@@ -24,6 +24,7 @@ class Case:
         self.firewall = firewall
         self.placement = placement or {}  # address -> interface, where the case chooses it
         self.dummies = []                 # interfaces the dump names that no packet crosses
+        self.loader = "iptables"          # or "nft": the dump is an nftables ruleset
         self.packets = []
 
 
@@ -49,6 +50,7 @@ def select_tables(text, mode):
 
 
 ADDR = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?:/(\d{1,2}(?:\.\d{1,3}){0,3}))?(?![\d.])")
+NFT_PORT = re.compile(r"[sd]port (?:[!<>=]+ )?\{? ?([\d, -]+)")
 PORT = re.compile(r"--(?:dports?|sports?|destination-ports?|source-ports?) ([\d,:]+)")
 
 
@@ -73,6 +75,10 @@ def dump_addresses(text, rng, limit=40):
 
 def dump_ports(text):
     ports = set(generate.PORTS)
+    for m in NFT_PORT.finditer(text):  # nft: `tcp dport 17472`, `th dport { 80, 443 }`, `< 1024`
+        for p in re.split(r"[, -]+", m[1]):
+            if p.isdigit() and 0 < int(p) < 65536:
+                ports.update(q for q in (int(p) - 1, int(p), int(p) + 1) if 0 < q < 65536)
     for m in PORT.finditer(text):
         for p in re.split(r"[,:]", m[1]):
             if p.isdigit() and 0 < int(p) < 65536:

@@ -91,9 +91,11 @@ class Topology:
                  f"route add default via {gw} dev up0 onlink"]
         must(["ip", "-n", peer, "-batch", "-"], "\n".join(cmds) + "\n")
 
-    def load(self, dump_text):
-        """iptables-restore in the firewall namespace; returns (ok, error)."""
-        return run(["ip", "netns", "exec", self.fw, "iptables-restore"], dump_text)
+    def load(self, dump_text, loader="iptables"):
+        """iptables-restore (or, for an nftables ruleset, `nft -f -`) in the firewall namespace;
+        returns (ok, error)."""
+        tool = ["nft", "-f", "-"] if loader == "nft" else ["iptables-restore"]
+        return run(["ip", "netns", "exec", self.fw] + tool, dump_text)
 
     def listing(self):
         """What the kernel holds after load(), as `nft list ruleset` prints it: iptables-restore is

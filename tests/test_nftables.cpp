@@ -1,0 +1,220 @@
+// nftables rulesets through the built binary: fixtures/nftables/*.nft, each the `nft list ruleset`
+// of the router of fixtures/nftables/router.yaml.in (or, host.nft, of the Tanium Server itself).
+// Every fixture loads with the real `nft -c -f` (ctest nft-fixtures-load) and the kernel oracle
+// sends packets through the router ones (docs/testing.md).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/e2e.hpp"
+
+using flowgap::testing::read_file;
+using flowgap::testing::run_flowgap;
+using flowgap::testing::RunResult;
+using flowgap::testing::source_path;
+using flowgap::testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+    TempDir dir;
+    std::string text;
+
+    explicit Fixture(const std::string& name) {
+        text = read_file(source_path("fixtures/nftables/" + name));
+        REQUIRE_FALSE(text.empty());
+        dir.write("router.nft", text);
+        dir.write("d.yaml", read_file(source_path("fixtures/nftables/router.yaml.in")));
+    }
+    RunResult run(const std::string& args = "--format json") const {
+        return run_flowgap("audit '" + dir.path("d.yaml") + "' " + args);
+    }
+    json report() const {
+        RunResult r = run();
+        INFO(r.err);
+        REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+        return json::parse(r.out);
+    }
+    // "router.nft:LINE:COLUMN" of the first line holding `needle`, at its first non-blank.
+    std::string at(const std::string& needle) const {
+        size_t start = 0, line = 1;
+        for (;;) {
+            size_t end = text.find('\n', start);
+            std::string l = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            if (l.find(needle) != std::string::npos)
+                return dir.path("router.nft") + ":" + std::to_string(line) + ":" +
+                       std::to_string(l.find_first_not_of(" \t") + 1);
+            if (end == std::string::npos) break;
+            start = end + 1;
+            ++line;
+        }
+        FAIL("no line holds " << needle);
+        return "";
+    }
+};
+
+json flow(const json& report, const std::string& id) {
+    for (const auto& f : report["flows"])
+        if (f["flow"] == id) return f;
+    FAIL("no flow " << id);
+    return {};
+}
+
+json decision(const json& f, const std::string& action) {
+    for (const auto& d : f["decided_by"])
+        if (d["action"] == action && !d["conditional"].get<bool>()) return d;
+    return json();
+}
+
+std::string commands(const json& f) {
+    std::string out;
+    for (const auto& r : f["remediation"])
+        for (const auto& c : r["commands"])
+            out += c.get<std::string>() + "\n";
+    return out;
+}
+
+size_t warnings_at(const json& report, const std::string& location) {
+    size_t n = 0;
+    for (const auto& fw : report["firewalls"])
+        for (const auto& w : fw["warnings"])
+            n += w["location"] == location;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("nftables: an inet forward chain decides each flow by its own rules", "[nftables][e2e]") {
+    Fixture fx("forward-inet.nft");
+    json report = fx.report();
+    CHECK(report["firewalls"][0]["format"] == "nftables");
+    json client = flow(report, "client-to-server");
+    CHECK(client["verdict"] == "allowed");
+    json d = decision(client, "allow");
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["location"] == fx.at("clients to tanium"));
+    CHECK(d["rule"] == "inet filter forward#2 (clients to tanium)");
+    json out = flow(report, "server-to-internet");
+    CHECK(out["verdict"] == "blocked");
+    CHECK(decision(out, "block")["location"] == fx.at("policy drop"));
+    CHECK(commands(out) ==
+          "nft 'add rule inet filter forward ip saddr 10.10.1.10 ip daddr 203.0.113.80 tcp "
+          "dport { 80, 443 } accept comment \"flowgap: server-to-internet\"'\n");
+}
+
+TEST_CASE("nftables: accept ends only its own base chain; a later one still drops", "[nftables][e2e]") {
+    Fixture fx("two-tables.nft");
+    json f = flow(fx.report(), "client-to-server");
+    CHECK(f["verdict"] == "partial");
+    json d = decision(f, "block");
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["policy"] == "ip quarantine forward");
+    CHECK(d["location"] == fx.at("quarantined clients"));
+    CHECK(d["example"].get<std::string>().find("10.20.66.") != std::string::npos);
+    CHECK(commands(f).find("nft 'insert rule ip quarantine forward index 0 ip saddr 10.20.66.0/24 ") == 0);
+}
+
+TEST_CASE("nftables: a prerouting drop at raw priority blocks before forward accepts", "[nftables][e2e]") {
+    Fixture fx("prerouting-raw-drop.nft");
+    json f = flow(fx.report(), "client-to-server");
+    CHECK(f["verdict"] == "partial");
+    json d = decision(f, "block");
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["policy"] == "ip blocklist pre");
+    CHECK(d["location"] == fx.at("@blocked drop"));
+    // The named set's interval and range elements, and nothing else, are blocked.
+    CHECK(commands(f).find("ip saddr { 10.20.5.0/24, 10.20.6.1, 10.20.6.2/31, 10.20.6.4/30, 10.20.6.8/29, "
+                           "10.20.6.16/30, 10.20.6.20 }") != std::string::npos);
+    CHECK(commands(f).find("insert rule ip blocklist pre index 0 ") != std::string::npos);
+}
+
+TEST_CASE("nftables: named sets of addresses and ports", "[nftables][e2e]") {
+    Fixture fx("named-sets.nft");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    CHECK(f["verdict"] == "partial");
+    CHECK(decision(f, "allow")["location"] == fx.at("@clients tcp dport @tanium_ports"));
+    CHECK(decision(f, "block")["example"].get<std::string>().find("10.20.128.") != std::string::npos);
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("nftables: verdict maps jump, goto and return as the chains say", "[nftables][e2e]") {
+    Fixture fx("vmap-jump.nft");
+    json report = fx.report();
+    json client = flow(report, "client-to-server");
+    CHECK(client["verdict"] == "allowed");
+    CHECK(decision(client, "allow")["location"] == fx.at("tcp dport 17472 accept"));
+    json console = flow(report, "console-to-server");
+    CHECK(console["verdict"] == "allowed");
+    CHECK(decision(console, "allow")["location"] == fx.at("ip daddr 10.10.1.10 accept"));
+    // The server's own traffic enters on eth0: no element of the map takes it, the policy drops it.
+    CHECK(flow(report, "server-to-internet")["verdict"] == "blocked");
+}
+
+TEST_CASE("nftables: an unknown expression is a located warning and a conditional rule", "[nftables][e2e]") {
+    Fixture fx("unknown-expression.nft");
+    json report = fx.report();
+    // One warning, although the inet table is read once per address family.
+    CHECK(warnings_at(report, fx.at("tcp option maxseg")) == 1);
+    CHECK(flow(report, "client-to-server")["verdict"] == "conditional");
+    CHECK(flow(report, "console-to-server")["verdict"] == "conditional");  // meta mark: conditional
+}
+
+TEST_CASE("nftables: an include makes every flow conditional, blocks too", "[nftables][e2e]") {
+    Fixture fx("conf-include.nft");
+    json report = fx.report();
+    CHECK(warnings_at(report, fx.at("include ")) == 1);
+    for (const auto& f : report["flows"]) {
+        if (f["verdict"] == "not-applicable") continue;
+        INFO(f["flow"]);
+        CHECK(f["verdict"] == "conditional");
+    }
+}
+
+TEST_CASE("nftables: a destination NAT makes the packets it may rewrite conditional", "[nftables][e2e]") {
+    Fixture fx("dnat.nft");
+    json report = fx.report();
+    // Clients reach the real address: the DNAT (from eth3, to the public address) is not theirs.
+    CHECK(flow(report, "client-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("nftables: a host's input and output chains", "[nftables][e2e]") {
+    RunResult r = run_flowgap("audit '" + source_path("fixtures/nftables/host.yaml") + "' --format json");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 1);
+    json report = json::parse(r.out);
+    CHECK(flow(report, "client-to-server")["verdict"] == "allowed");
+    CHECK(flow(report, "console-to-server")["verdict"] == "blocked");
+    json db = flow(report, "server-to-database");
+    CHECK(db["verdict"] == "blocked");
+    CHECK(decision(db, "block")["rule"] == "inet filter output#1");
+}
+
+TEST_CASE("nftables: input that is no ruleset, or filters nothing, is exit 2 located", "[nftables][e2e]") {
+    Fixture fx("no-base-chain.nft");
+    RunResult r = fx.run();
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("router.nft:1:1: error: no base chain") != std::string::npos);
+
+    TempDir dir;
+    dir.write("d.yaml", read_file(source_path("fixtures/nftables/router.yaml.in")));
+    auto audit = [&](const std::string& text) {
+        dir.write("router.nft", text);
+        return run_flowgap("audit '" + dir.path("d.yaml") + "' --format json");
+    };
+    r = audit("flush ruleset\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("router.nft:1:1: error: no table") != std::string::npos);
+    r = audit("table inet f {\n\tchain c {\n\t\tcomment \"open\n\t}\n}\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("router.nft:3:") != std::string::npos);
+    r = audit(
+        "table inet f {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n"
+        "\t\ttcp dport 17472 jump nowhere\n\t}\n}\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("router.nft:4:3: error:") != std::string::npos);
+    CHECK(r.err.find("undefined chain nowhere") != std::string::npos);
+    // A table block that never closes: a truncated export.
+    r = audit("table inet f {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n");
+    CHECK(r.exit_code == 2);
+}
