@@ -35,6 +35,9 @@ class Lexer {
     Lexer(const std::shared_ptr<const std::string>& path, std::string_view text) : path_(path), text_(text) {}
 
     std::vector<Token> run() {
+        // A token is rarely shorter than 4 bytes with its blank: reserving that many costs no
+        // memory until written (untouched pages), and spares the copies of a growing vector.
+        out_.reserve(text_.size() / 4 + 16);
         while (at_ < text_.size())
             next();
         push(Token::Kind::newline, at_, at_);
@@ -128,8 +131,6 @@ class Lexer {
         t.text = text_.substr(begin, end - begin);
         t.line = line_;
         t.column = static_cast<uint32_t>(begin - line_start_ + 1);
-        t.begin = text_.data() + begin;
-        t.end = text_.data() + end;
         out_.push_back(t);
     }
 

@@ -670,7 +670,7 @@ RuleSpec Builder::spec(const Shape& s, const Verdict& v, std::string suffix) con
     out.target = v.kind;
     out.is_goto = v.is_goto;
     out.target_name = v.target;
-    if (v.token) out.target_column = static_cast<uint32_t>(v.token->begin - rule_.text.data()) + 1;
+    if (v.token) out.target_column = static_cast<uint32_t>(v.token->begin() - rule_.text.data()) + 1;
     if (s.never) return out;
     if (s.opaque) {
         r.may_match = FlowSpace::of(s.split ? s.possible : s.certain);

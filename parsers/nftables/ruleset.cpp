@@ -107,17 +107,17 @@ class Reader {
         if (at_ <= first) return {};
         const Token& a = tok(first);
         const Token& b = tok(at_ - 1);
-        return std::string_view(a.begin, static_cast<size_t>(b.end - a.begin));
+        return std::string_view(a.begin(), static_cast<size_t>(b.end() - a.begin()));
     }
     std::string_view line_text(size_t first) const {
         const Token& a = tok(first);
-        const char* end = a.begin;
-        const char* stop = rs_->tokens.back().end;
+        const char* end = a.begin();
+        const char* stop = rs_->tokens.back().end();
         while (end < stop && *end != '\n')
             ++end;
-        while (end > a.begin && (end[-1] == '\r' || end[-1] == ' '))
+        while (end > a.begin() && (end[-1] == '\r' || end[-1] == ' '))
             --end;
-        return std::string_view(a.begin, static_cast<size_t>(end - a.begin));
+        return std::string_view(a.begin(), static_cast<size_t>(end - a.begin()));
     }
     // To the end of the statement, stepping over balanced braces (a value may span lines).
     Span statement_tokens() {
