@@ -57,6 +57,8 @@ inline bool replay(std::string_view target, std::string_view bytes) {
         parse_config(bytes, "iptables");
     else if (target == "paloalto_xml" || target == "paloalto_text")
         parse_config(bytes, "paloalto");
+    else if (target == "nftables")
+        parse_config(bytes, "nftables");
     else if (target == "netsh_text" || target == "netsh_json")
         parse_config(bytes, "netsh");
     else if (target == "deployment")

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json deployment report)
+[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json nftables deployment report)
 # The public corpus beside the checkout: extra seeds when this machine has it, never in the repo.
 shared=$(pwd)/../shared/corpus
 jobs=${FUZZ_JOBS:-$(nproc)}
@@ -24,6 +24,7 @@ seeds_of() {
         find fixtures -path '*netsh*' \( -name '*.txt' -o -name '*.cmd' -o -name '*.ps1' -o -name '*.wfw' \)
         find "$shared/netsh" -type f 2>/dev/null ;;
     netsh_json) find fixtures -path '*netsh*' -name '*.json' ;;
+    nftables) find fixtures -name '*.nft'; find "$shared/../reference/samples" -name '*nft*.txt' 2>/dev/null ;;
     deployment) find fixtures -name '*.yaml' ;;
     report) ;;
     esac

@@ -26,5 +26,13 @@ for f in "$top"/fixtures/nftables/*.nft; do
         failed=1
     fi
 done
+for f in "$top"/fixtures/nftables/json/*.json; do
+    checked=$((checked + 1))
+    if ! err=$(unshare -n nft -j -c -f "$f" 2>&1); then
+        echo "FAIL $f: nft -j refuses it:"
+        echo "$err"
+        failed=1
+    fi
+done
 echo "nft-fixtures-load: $checked rulesets checked with nft -c"
 exit $failed

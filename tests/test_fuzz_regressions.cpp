@@ -48,6 +48,7 @@ TEST_CASE("fuzz entries take every fixture, whole and truncated, without a crash
     auto target_of = [](const fs::path& p) -> std::string {
         std::string ext = p.extension().string(), s = p.string();
         if (ext == ".rules") return "iptables";
+        if (ext == ".nft" || (ext == ".json" && s.find("nftables") != std::string::npos)) return "nftables";
         if (ext == ".xml") return "paloalto_xml";
         if (ext == ".yaml") return "deployment";
         bool windows = s.find("netsh") != std::string::npos;
@@ -70,7 +71,7 @@ TEST_CASE("fuzz entries take every fixture, whole and truncated, without a crash
         }
     }
     for (const char* t :
-         {"iptables", "paloalto_xml", "paloalto_text", "netsh_text", "netsh_json", "deployment"}) {
+         {"iptables", "paloalto_xml", "paloalto_text", "netsh_text", "netsh_json", "nftables", "deployment"}) {
         INFO(t);
         CHECK(replayed[t] > 0);
     }

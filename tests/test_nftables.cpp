@@ -218,3 +218,48 @@ TEST_CASE("nftables: input that is no ruleset, or filters nothing, is exit 2 loc
     r = audit("table inet f {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n");
     CHECK(r.exit_code == 2);
 }
+
+TEST_CASE("nftables: `nft -j list ruleset` gives the verdicts, rules and fixes of the text",
+          "[nftables][e2e]") {
+    for (const char* name : {"forward-inet", "two-tables", "prerouting-raw-drop", "named-sets", "vmap-jump",
+                             "unknown-expression", "dnat"}) {
+        INFO(name);
+        Fixture text(std::string(name) + ".nft");
+        Fixture js(std::string("json/") + name + ".json");
+        json a = text.report(), b = js.report();
+        REQUIRE(a["flows"].size() == b["flows"].size());
+        for (size_t i = 0; i < a["flows"].size(); ++i) {
+            const json& x = a["flows"][i];
+            const json& y = b["flows"][i];
+            INFO(x["flow"]);
+            CHECK(x["verdict"] == y["verdict"]);
+            CHECK(commands(x) == commands(y));
+            REQUIRE(x["decided_by"].size() == y["decided_by"].size());
+            for (size_t k = 0; k < x["decided_by"].size(); ++k) {
+                CHECK(x["decided_by"][k]["rule"] == y["decided_by"][k]["rule"]);
+                CHECK(x["decided_by"][k]["action"] == y["decided_by"][k]["action"]);
+                // Located in the JSON file, at the object the rule came from.
+                std::string at = y["decided_by"][k]["location"];
+                CHECK(at.find(js.dir.path("router.nft") + ":1:") == 0);
+            }
+        }
+    }
+}
+
+TEST_CASE("nftables: JSON that is no export is exit 2, located", "[nftables][e2e]") {
+    TempDir dir;
+    dir.write("d.yaml", read_file(source_path("fixtures/nftables/router.yaml.in")));
+    auto audit = [&](const std::string& text) {
+        dir.write("router.nft", text);
+        return run_flowgap("audit '" + dir.path("d.yaml") + "' --format json");
+    };
+    RunResult r = audit("{\"nftables\": [{\"table\": {\"family\": \"inet\"}}]}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("router.nft:1:15: error: expected \"name\"") != std::string::npos);
+    r = audit("{\"nftables\": " + std::string(200, '[') + std::string(200, ']') + "}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("nested more than") != std::string::npos);
+    r = audit("{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}}]}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no table") != std::string::npos);
+}

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "parsers/iptables/chains.hpp"
+#include "parsers/nftables/json.hpp"
 #include "parsers/nftables/rules.hpp"
 
 namespace flowgap::parsers::nftables {
@@ -361,6 +362,7 @@ void Composer::run() {
 }  // namespace
 
 bool looks_like(std::string_view content) {
+    if (looks_like_json(content)) return true;
     size_t at = 0;
     while (at < content.size()) {
         size_t end = content.find('\n', at);
@@ -382,11 +384,38 @@ analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& o
         throw InputError(SourceLocation{inputs.back().path},
                          "one nft ruleset per firewall: `nft list ruleset` holds every table of the host");
     }
+    const Input& in = inputs[0];
     analysis::Firewall fw;
     fw.format = "nftables";
-    fw.path = inputs[0].path;
-    fw.sources.push_back(inputs[0].content);
-    Composer(inputs[0], options, fw).run();
+    fw.path = in.path;
+    fw.sources.push_back(in.content);
+    if (!looks_like_json(*in.content)) {
+        Composer(in, options, fw).run();
+        return fw;
+    }
+    // `nft -j list ruleset`: read as the text it renders to, every location moved back to the
+    // JSON object the line came from.
+    Rendered r = render_json(in.path, *in.content);
+    auto text = std::make_shared<const std::string>(std::move(r.text));
+    fw.sources.push_back(text);
+    auto back = [&](SourceLocation& at) {
+        if (at.file && *at.file == *in.path && at.line >= 1 && at.line <= r.lines.size())
+            at = r.lines[at.line - 1];
+    };
+    try {
+        Composer(Input{in.path, text}, options, fw).run();
+    } catch (const InputError& e) {
+        SourceLocation at = e.location();
+        back(at);
+        throw InputError(at, e.message());
+    }
+    for (auto& p : fw.policies) {
+        for (auto& rule : p.rules)
+            back(rule.location);
+        back(p.default_rule.location);
+    }
+    for (auto& w : fw.warnings)
+        back(w.location);
     return fw;
 }
 

@@ -120,6 +120,7 @@ class Builder {
 
     void statement();
     bool verdict();
+    void xt();
     void skip_value();
     KeyDesc key();
     void match(const KeyDesc& k, const Token& first);
@@ -177,15 +178,7 @@ void Builder::statement() {
         skip_value();
         return;
     }
-    if (t.is("xt")) {
-        ++at_;
-        warn(t, fmt::format("'{}': an iptables-nft extension the ruleset listing cannot show; the rule is "
-                            "conditional (its iptables-save dump shows it)",
-                            rule_.text));
-        shape_.conditional(fmt::format("xt {}", more() ? tok(at_ + 1).text : ""));
-        skip_value();
-        return;
-    }
+    if (t.is("xt")) return xt();
     const Token& first = cur();
     KeyDesc k = key();
     if (more() && cur().is("set")) {  // `meta mark set 1`, `ct mark set mark`: a statement
@@ -241,6 +234,37 @@ bool Builder::verdict() {
             comment_ = std::string(tok(at_ + 1).text);
     verdict_ = v;
     return true;
+}
+
+// iptables-nft's extensions that nft cannot print (`xt match conntrack`, `xt target REJECT`):
+// the name only, not the options. A match makes the rule conditional; a target is its verdict,
+// which the name tells where iptables' targets do (REJECT blocks, LOG goes on) and is unknown
+// otherwise (never an allow: a terminating target flowgap cannot see would be a false one).
+void Builder::xt() {
+    const Token& t = cur();
+    const Token& kind = tok(at_ + 1);
+    std::string_view name = tok(at_ + 2).text;
+    if (kind.is("target")) {
+        Verdict v;
+        v.token = &t;
+        auto k = iptables::builtin_target(name);
+        v.kind = k && (*k == TargetKind::reject || *k == TargetKind::drop || *k == TargetKind::continues)
+                     ? *k
+                     : TargetKind::opaque;
+        if (v.kind == TargetKind::continues) {
+            at_ = std::min(at_ + 3, end_);
+            return;
+        }
+        if (v.kind == TargetKind::opaque) shape_.conditions.push_back(fmt::format("xt target {}", name));
+        verdict_ = v;
+        at_ = end_;
+        return;
+    }
+    warn(t, fmt::format("'{}': an iptables-nft extension the ruleset listing cannot show; the rule is "
+                        "conditional (its iptables-save dump shows it)",
+                        rule_.text));
+    shape_.conditional(fmt::format("xt {}", name));
+    at_ = std::min(at_ + 3, end_);
 }
 
 // Steps over the arguments of a statement flowgap does not read into packets, up to the next

@@ -323,8 +323,10 @@ void Reader::chain_statement(ChainDecl& c, std::string_view family) {
     r.tokens = s;
     r.text = text_since(first);
     if (tok(at_).kind == Token::Kind::handle) r.handle = tok(at_).text;
+    // notrack, or iptables-nft's CT target (whose --notrack the listing cannot show).
     for (size_t i = s.begin; i < s.end; ++i)
-        if (tok(i).is("notrack")) rs_->notrack = true;
+        if (tok(i).is("notrack") || (tok(i).is("CT") && i > s.begin && tok(i - 1).is("target")))
+            rs_->notrack = true;
     c.rules.push_back(r);
 }
 

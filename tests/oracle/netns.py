@@ -97,11 +97,12 @@ class Topology:
         tool = ["nft", "-f", "-"] if loader == "nft" else ["iptables-restore"]
         return run(["ip", "netns", "exec", self.fw] + tool, dump_text)
 
-    def listing(self):
-        """What the kernel holds after load(), as `nft list ruleset` prints it: iptables-restore is
-        iptables-nft on Debian, so this is the same ruleset in nftables syntax. None if nft fails."""
-        p = subprocess.run(["ip", "netns", "exec", self.fw, "nft", "list", "ruleset"], capture_output=True,
-                           text=True, timeout=60)
+    def listing(self, as_json=False):
+        """What the kernel holds after load(), as `nft list ruleset` (or `nft -j list ruleset`)
+        prints it: iptables-restore is iptables-nft on Debian, so this is the same ruleset in
+        nftables syntax. None if nft fails."""
+        p = subprocess.run(["ip", "netns", "exec", self.fw, "nft"] + (["-j"] if as_json else []) + ["list", "ruleset"],
+                           capture_output=True, text=True, timeout=60)
         return p.stdout if p.returncode == 0 else None
 
     def namespace_of(self, addr):

@@ -267,7 +267,7 @@ class Oracle:
                     self.skip_case(case.name, f"{case.loader} fails in a namespace: "
                                               f"{err.splitlines()[0] if err else '?'}")
                     return
-                listing = topo.listing()
+                listings = {"nft": topo.listing(), "nft-json": topo.listing(as_json=True)}
                 arrived = prober.run(packets, self.seed)
                 traces = verdicts.result()
                 if any(t["verdict"] == "allowed" and p not in arrived for p, t in zip(packets, traces)):
@@ -277,18 +277,20 @@ class Oracle:
         finally:
             topo.remove()
         self.compare(case, packets, traces, arrived, dropped)
-        self.compare_listing(case, packets, arrived, dropped, listing)
+        for form, listing in listings.items():
+            self.compare_listing(case, packets, arrived, dropped, listing, form)
 
-    def compare_listing(self, case, packets, arrived, dropped, listing):
-        """The nft twin: the kernel's listing of the loaded dump, read by flowgap's nftables parser."""
+    def compare_listing(self, case, packets, arrived, dropped, listing, form):
+        """The nft twins: the kernel's listing of the loaded dump (`nft list ruleset`, and `nft -j
+        list ruleset` as nft-json:), read by flowgap's nftables parser."""
         if listing is None or "table" not in listing:
-            self.skip_case("nft:" + case.name, "nft list ruleset printed no table")
+            self.skip_case(f"{form}:{case.name}", "nft list ruleset printed no table")
             return
-        twin = Case("nft:" + case.name, case.kind, listing, interfaces=case.interfaces, hosts=case.hosts,
+        twin = Case(f"{form}:{case.name}", case.kind, listing, interfaces=case.interfaces, hosts=case.hosts,
                     roles=case.roles, deployment=case.deployment, firewall=case.firewall,
                     placement=case.placement)
-        stem = case.dump_path[:-len(".rules")]
-        twin.dump_path, twin.deployment_path = stem + ".nft", stem + ".nft.yaml"
+        stem = case.dump_path[:-len(".rules")] + "." + form
+        twin.dump_path, twin.deployment_path = stem + ".nft", stem + ".yaml"
         with open(twin.dump_path, "w") as f:
             f.write(listing)
         with open(case.deployment_path) as f:
@@ -299,7 +301,7 @@ class Oracle:
                 fw.pop("format", None)
         with open(twin.deployment_path, "w") as f:
             yaml.safe_dump(doc, f, sort_keys=False)
-        traces = self.flowgap.explain(twin.deployment_path, twin.firewall, packets, stem + ".nft.packets")
+        traces = self.flowgap.explain(twin.deployment_path, twin.firewall, packets, stem + ".packets")
         self.compare(twin, packets, traces, arrived, dropped)
 
     def compare(self, case, packets, traces, arrived, dropped):

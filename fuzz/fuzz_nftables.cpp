@@ -1,0 +1,14 @@
+// libFuzzer target nftables: the bytes through the entry fuzz::replay("nftables") names
+// (fuzz/entries.hpp), called directly so that the target links only the libraries it needs.
+// Seeds and dictionary: fuzz/run.sh, fuzz/dict/nftables.dict.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/entries.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    flowgap::fuzz::parse_config(bytes, "nftables");
+    return 0;
+}
