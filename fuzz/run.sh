@@ -24,7 +24,7 @@ seeds_of() {
         find fixtures -path '*netsh*' \( -name '*.txt' -o -name '*.cmd' -o -name '*.ps1' -o -name '*.wfw' \)
         find "$shared/netsh" -type f 2>/dev/null ;;
     netsh_json) find fixtures -path '*netsh*' -name '*.json' ;;
-    nftables) find fixtures -name '*.nft'; find "$shared/../reference/samples" -name '*nft*.txt' 2>/dev/null ;;
+    nftables) find fixtures -name '*.nft' -o -path '*nftables/json/*.json' ;;
     deployment) find fixtures -name '*.yaml' ;;
     report) ;;
     esac
