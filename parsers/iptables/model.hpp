@@ -64,6 +64,7 @@ struct Context {
     // Room for the items of the list argument being read, reused: a vector per rule would be
     // an allocation per rule.
     mutable std::vector<PortItem> port_items;
+    mutable std::vector<analysis::PortSet::Set::Interval> port_ranges;  // the items as numbers
     mutable std::vector<std::string_view> names;
 
     analysis::SourceLocation at(uint32_t line, uint32_t column) const { return {path, line, column}; }

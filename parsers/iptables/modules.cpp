@@ -174,7 +174,8 @@ std::optional<PortSet> RuleBuilder::ports(const Token& arg) {
     if (!parse_port_list(arg.text, items)) fail(arg, fmt::format("bad port list '{}'", arg.text));
     bool numeric = std::all_of(items.begin(), items.end(),
                                [](const PortItem& i) { return all_digits(i.lo) && all_digits(i.hi); });
-    PortSet::Set out;
+    auto& ranges = ctx_.port_ranges;
+    ranges.clear();
     for (const auto& item : items) {
         // An open end is 0 or 65535. In a list of numbers only, a number out of range is an
         // error, as iptables has it; among service names it is taken for an unknown name.
@@ -197,8 +198,14 @@ std::optional<PortSet> RuleBuilder::ports(const Token& arg) {
                                                       *lo, *hi, arg.text));
             continue;
         }
-        out.add(*lo, *hi);
+        ranges.push_back({*lo, *hi});
     }
+    // Added in increasing order, each item extends the set in place: a multiport list in the
+    // order it was written would cost a union (and an allocation) per out-of-order item.
+    std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) { return a.lo < b.lo; });
+    PortSet::Set out;
+    for (const auto& r : ranges)
+        out.add(r.lo, r.hi);
     return PortSet(out);
 }
 
