@@ -263,3 +263,23 @@ TEST_CASE("nftables: JSON that is no export is exit 2, located", "[nftables][e2e
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no table") != std::string::npos);
 }
+
+TEST_CASE("nftables: a firewalld host (nftables backend) with 17472 opened in the public zone",
+          "[nftables][e2e]") {
+    RunResult r =
+        run_flowgap("audit '" + source_path("fixtures/nftables/firewalld.yaml") + "' --format json");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 1);
+    json report = json::parse(r.out);
+    // firewalld's `ct status dnat accept` cannot take a packet no rule of this ruleset translated.
+    json client = flow(report, "client-to-server");
+    CHECK(client["verdict"] == "allowed");
+    bool decided = false;
+    for (const auto& d : client["decided_by"])
+        decided = decided || (d["rule"] == "inet firewalld filter_IN_public_allow#3" && d["action"] == "allow");
+    CHECK(decided);
+    json console = flow(report, "console-to-server");
+    CHECK(console["verdict"] == "blocked");
+    CHECK(decision(console, "block")["rule"] == "inet firewalld filter_INPUT#6");
+    CHECK(commands(console).find("nft 'insert rule inet firewalld filter_INPUT index 5 ") == 0);
+}

@@ -123,6 +123,7 @@ const std::map<std::string, std::string> kPins = {
     {"fixtures/netsh/split-tanium-server-rules.txt", "0"},
     {"fixtures/netsh/sql-server-de.txt", "0"},
     {"fixtures/netsh/tanium-server.txt", "0"},
+    {"fixtures/nftables/firewalld-public.nft", "0"},
     {"fixtures/nftables/host.nft", "0"},
     {"fixtures/paloalto/brace-uuid/fw.txt", "0"},
     {"fixtures/paloalto/dc-fw.xml", "0"},

@@ -40,13 +40,28 @@ bool starts_statement(const Token& t) {
            std::find(std::begin(kWords), std::end(kWords), t.text) != std::end(kWords);
 }
 
-enum class Key { src, dst, proto, dport, sport, ct_state, iif, oif, nfproto, pkttype, icmp_type, other };
+enum class Key {
+    src,
+    dst,
+    proto,
+    dport,
+    sport,
+    ct_state,
+    ct_status,
+    iif,
+    oif,
+    nfproto,
+    pkttype,
+    icmp_type,
+    other
+};
 
 struct KeyDesc {
     Key key = Key::other;
     std::optional<Family> family;            // ip/ip6 payload: only that family's packets have it
     ProtocolSet proto = ProtocolSet::all();  // transport payload: only those protocols' packets
     bool known = true;                       // for Key::other: a key flowgap knows it cannot decide
+    bool one_value = false;                  // for Key::other: its value is one word or set (meta, ct keys)
     std::string what;                        // as written, for conditions ("meta mark")
 };
 
@@ -342,16 +357,17 @@ KeyDesc Builder::key() {
     else if (t.is("ct")) {
         std::string_view f = field();
         k.what = fmt::format("ct {}", f);
-        if (f == "state")
-            k.key = Key::ct_state;
-        else
-            k.known = true;  // ct status, mark, direction, zone, ...: connection data the listing lacks
+        if (f == "state") k.key = Key::ct_state;
+        if (f == "status") k.key = Key::ct_status;
+        k.one_value = true;  // ct mark, direction, zone, ...: connection data the listing lacks
     } else {
         static constexpr std::string_view kKnown[] = {
             "mark",    "skuid",    "skgid",    "fib",    "socket",   "osf",    "rt",      "cpu",
             "cgroup",  "iiftype",  "oiftype",  "length", "priority", "random", "secpath", "ibrname",
             "obrname", "iifgroup", "oifgroup", "time",   "day",      "hour",   "meter"};
         k.known = std::find(std::begin(kKnown), std::end(kKnown), name) != std::end(kKnown);
+        k.one_value =
+            t.is("meta") || (k.known && name != "fib" && name != "socket" && name != "osf" && name != "rt");
     }
     return k;
 }
@@ -423,12 +439,20 @@ void Builder::items_of(const Token& t, std::vector<const Token*>& items, std::st
 
 void Builder::match(const KeyDesc& k, const Token& first) {
     if (k.key == Key::other) {
-        // Whatever its value, the outcome is not decided here: say why, and step over the value
-        // (which may hold several words: `tcp option maxseg size 1-500`).
+        // Whatever its value, the outcome is not decided here: say why, and step over the value,
+        // one word or set for meta and ct keys (`ct mark 0x1`; a value may be a keyword, as in
+        // `ct direction reply`), up to the next statement for others (`tcp option maxseg size 1-500`).
         if (k.family && *k.family != ctx_.family) shape_.never = true;
         shape_.restrict(&Box::proto, k.proto);
         apply(shape_, k, {}, false, {}, first);
-        skip_value();
+        if (k.one_value && !(more() && (cur().is_punct("&") || cur().is_punct("|")))) {
+            bool negated = false;
+            std::string_view op;
+            std::string unresolved;
+            value(negated, op, unresolved);
+        } else {
+            skip_value();
+        }
         return;
     }
     if (more() && (cur().is_punct("&") || cur().is_punct("|") || cur().is_punct("^") ||
@@ -607,6 +631,24 @@ void Builder::apply(Shape& s, const KeyDesc& k, const std::vector<const Token*>&
         }
         case Key::iif:
         case Key::oif: interface(s, k.key == Key::oif, items, negated, k.what); return;
+        case Key::ct_status: {
+            // The first packet of a connection has the dnat/snat bits only if a rule of this
+            // ruleset translated it; other bits (confirmed, assured, ...) are not modelled.
+            bool possible = false, decided = true;
+            for (const Token* t : items) {
+                if (t->text == "dnat")
+                    possible = possible || rs_.dnat;
+                else if (t->text == "snat")
+                    possible = possible || rs_.snat;
+                else
+                    decided = false;
+            }
+            if (!decided || possible)
+                s.conditional(std::string(k.what));
+            else if (!negated)
+                s.never = true;
+            return;
+        }
         case Key::nfproto: {
             bool ours = false;
             for (const Token* t : items) {

@@ -324,9 +324,21 @@ void Reader::chain_statement(ChainDecl& c, std::string_view family) {
     r.text = text_since(first);
     if (tok(at_).kind == Token::Kind::handle) r.handle = tok(at_).text;
     // notrack, or iptables-nft's CT target (whose --notrack the listing cannot show).
-    for (size_t i = s.begin; i < s.end; ++i)
-        if (tok(i).is("notrack") || (tok(i).is("CT") && i > s.begin && tok(i - 1).is("target")))
-            rs_->notrack = true;
+    for (size_t i = s.begin; i < s.end; ++i) {
+        const Token& w = tok(i);
+        bool xt_target = i > s.begin && tok(i - 1).is("target");
+        if (w.is("notrack") || (w.is("CT") && xt_target)) rs_->notrack = true;
+        // `dnat to ...`, `dnat ip to ...` are statements; `ct status dnat` is a value.
+        bool nat_statement =
+            (w.is("dnat") || w.is("snat")) &&
+            (tok(i + 1).is("to") || ((tok(i + 1).is("ip") || tok(i + 1).is("ip6")) && tok(i + 2).is("to")));
+        if ((nat_statement && w.is("dnat")) || w.is("redirect") ||
+            (xt_target && (w.is("DNAT") || w.is("REDIRECT") || w.is("NETMAP"))))
+            rs_->dnat = true;
+        if ((nat_statement && w.is("snat")) || w.is("masquerade") ||
+            (xt_target && (w.is("SNAT") || w.is("MASQUERADE") || w.is("NETMAP"))))
+            rs_->snat = true;
+    }
     c.rules.push_back(r);
 }
 

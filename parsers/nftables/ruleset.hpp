@@ -79,6 +79,10 @@ struct Ruleset {
     std::map<std::string, Span, std::less<>> defines;  // `define NAME = VALUE`
     std::vector<Hidden> hidden;
     bool notrack = false;  // some rule sets `notrack`: later `ct state` tests may see UNTRACKED
+    // Some rule translates destinations (dnat, redirect) or sources (snat, masquerade): without,
+    // no connection has the `ct status dnat` (or `snat`) bit.
+    bool dnat = false;
+    bool snat = false;
 };
 
 // Reads the structure. Throws analysis::InputError, located, for text that is not a ruleset
