@@ -180,6 +180,63 @@ TEST_CASE("iptables tables: a DNAT matching the flow makes it conditional, never
     CHECK(flow(snat.report(), "client-to-server")["verdict"] == "allowed");
 }
 
+// The fixtures nat-dnat-exact-*.rules publish the server (10.10.1.10) to the endpoints (eth1) as
+// 198.51.100.10 with a one-to-one DNAT: the endpoints' packets to the server are sent to the
+// public address, which the tables before nat PREROUTING see, and the tables after it the real one.
+TEST_CASE("iptables tables: a raw DROP on a DNAT's public address blocks the published flow",
+          "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-raw-drop.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "blocked");
+    json d = blocking(f);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["rule"] == "raw:PREROUTING#1 via NAT nat:PREROUTING#1");
+    CHECK(d["policy"] == "raw PREROUTING");
+    CHECK(d["location"] == fx.at("-d 198.51.100.10/32 -p tcp -m tcp --dport 17472 -j DROP"));
+    // The fix goes into raw, on the address raw sees.
+    CHECK(commands(f).find("iptables -t raw -I PREROUTING 1 -s 10.20.0.0/16 -d 198.51.100.10 -p tcp") !=
+          std::string::npos);
+    CHECK(commands(f).find("-d 10.10.1.10") == std::string::npos);
+    // The consoles send to the real address, which no DNAT translates: raw does not drop them.
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("iptables tables: after a one-to-one DNAT, the filter table decides on the real address",
+          "[iptables][e2e][nat]") {
+    // The raw rule on the real address never sees the endpoints' packets (they carry the public one
+    // there); the filter ACCEPT on the real address lets them through.
+    Fixture fx("nat-dnat-exact-filter-real.rules");
+    json f = flow(fx.report(), "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "allowed");
+    // A filter rule written on the public address never matches: the policy drops them.
+    Fixture pub("nat-dnat-exact-filter-public.rules");
+    json g = flow(pub.report(), "client-to-server");
+    INFO(g.dump(1));
+    CHECK(g["verdict"] == "blocked");
+    json d = blocking(g);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["rule"] == "FORWARD policy DROP");
+    CHECK(commands(g).find("iptables -A FORWARD -s 10.20.0.0/16 -d 10.10.1.10 -p tcp") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: --ctstate DNAT is exact for the packets a one-to-one DNAT translates",
+          "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-ctstate.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "allowed");
+    // The consoles' packets to the real address: no DNAT rule here translates them, but the dump
+    // cannot show that nothing else did.
+    json c = flow(report, "console-to-server");
+    INFO(c.dump(1));
+    CHECK(c["verdict"] == "conditional");
+    CHECK(c["conditions"].dump().find("whether the connection was NATed is unknown") != std::string::npos);
+}
+
 TEST_CASE("iptables tables: CT --notrack makes later state tests conditional", "[iptables][e2e]") {
     Fixture fx("raw-notrack.rules");
     json report = fx.report();

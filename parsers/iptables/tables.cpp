@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "parsers/iptables/chains.hpp"
+#include "parsers/iptables/dnat.hpp"
 
 namespace flowgap::parsers::iptables {
 
@@ -232,6 +233,25 @@ void prepend_rewrites(Policy& p, const std::vector<const Rewrites*>& earlier) {
     }
 }
 
+Built* find_built(std::vector<Built>& built, std::string_view table, std::string_view chain) {
+    for (auto& b : built) {
+        if (b.table == table && b.chain == chain) return b.present ? &b : nullptr;
+    }
+    return nullptr;
+}
+
+// The DNATs of nat `chain` that flowgap follows exactly, applied to that hook's raw, mangle and
+// nat policies (dnat.hpp).
+std::vector<analysis::Translation> follow(std::vector<Built>& built, std::string_view chain) {
+    Built* nat = find_built(built, "nat", chain);
+    if (!nat || nat->rewrites.certain.empty()) return {};
+    std::vector<Policy*> before;
+    for (std::string_view table : {"raw", "mangle"}) {
+        if (Built* b = find_built(built, table, chain)) before.push_back(&b->policy);
+    }
+    return follow_dnat(nat->policy, nat->rewrites, before);
+}
+
 void warn_omissions(const Context& ctx, const std::vector<TableDump>& tables, const Omissions& o) {
     for (const auto& i : o.incompatible) {
         ctx.warn(i.line, 1,
@@ -283,10 +303,13 @@ size_t stage_rank(std::string_view policy_name, Direction direction) {
 }
 
 std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tables,
-                                 const Omissions& omissions, size_t budget) {
+                                 const Omissions& omissions, size_t budget,
+                                 std::vector<analysis::Translation>& translations) {
     warn_omissions(ctx, tables, omissions);
     prepare_states(tables);
     std::vector<Built> built = build_hooks(ctx, tables, budget);
+    const std::vector<analysis::Translation> prerouting = follow(built, "PREROUTING");
+    const std::vector<analysis::Translation> output = follow(built, "OUTPUT");
     std::vector<Policy> out;
     for (Direction d : kDirections) {
         if (omissions.legacy_line) {
@@ -294,6 +317,7 @@ std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tab
                                  omissions.legacy_text, "iptables-legacy tables are not in this dump"));
         }
         std::vector<const Rewrites*> rewrites;
+        const std::vector<analysis::Translation>* translated = nullptr;  // by the nat hook passed
         for (const Stage& s : kStages) {
             if (s.direction != d) continue;
             Built* b = nullptr;
@@ -302,12 +326,17 @@ std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tab
             }
             auto p = stage_policy(ctx, s, *b, omissions);
             if (p) {
+                if (translated && p->name != kLegacyPolicy) resolve_dnat_tests(*p, b->rewrites, *translated);
                 prepend_rewrites(*p, rewrites);
                 out.push_back(std::move(*p));
             }
             if (!b->rewrites.rules.empty()) rewrites.push_back(&b->rewrites);
+            if (s.table == "nat" && s.chain == "PREROUTING") translated = &prerouting;
+            if (s.table == "nat" && s.chain == "OUTPUT") translated = &output;
         }
     }
+    translations.insert(translations.end(), prerouting.begin(), prerouting.end());
+    translations.insert(translations.end(), output.begin(), output.end());
     return out;
 }
 
