@@ -237,6 +237,36 @@ TEST_CASE("iptables tables: --ctstate DNAT is exact for the packets a one-to-one
     CHECK(c["conditions"].dump().find("whether the connection was NATed is unknown") != std::string::npos);
 }
 
+TEST_CASE("iptables tables: a flow through a followed DNAT says so in every report", "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-raw-drop.rules");
+    json report = fx.report();
+    json nat = flow(report, "client-to-server")["nat"];
+    INFO(nat.dump(1));
+    REQUIRE(nat.size() == 1);
+    CHECK(nat[0]["rule"] == "nat:PREROUTING#1");
+    CHECK(nat[0]["location"] == fx.at("-j DNAT"));
+    CHECK(nat[0]["original"] == "198.51.100.10");
+    CHECK(nat[0]["translated"] == "10.10.1.10");
+    // The consoles send to the real address: no NAT.
+    CHECK(flow(report, "console-to-server")["nat"].empty());
+    // The example packet as the endpoints send it, with the translation.
+    const std::string sent =
+        "tcp 10.20.0.1:49152 -> 198.51.100.10:17472 (DNAT nat:PREROUTING#1 -> 10.10.1.10)";
+    RunResult text = fx.run("--format text");
+    INFO(text.out);
+    CHECK(text.out.find("e.g. " + sent) != std::string::npos);
+    CHECK(text.out.find("nat: sent to 198.51.100.10, DNAT nat:PREROUTING#1 (" + fx.at("-j DNAT") +
+                        ") -> 10.10.1.10") != std::string::npos);
+    for (const char* format : {"markdown", "sarif", "html"}) {
+        RunResult r = fx.run(std::string("--format ") + format);
+        INFO(format);
+        bool annotated =
+            r.out.find("198.51.100.10:17472 (DNAT nat:PREROUTING#1 -&gt; 10.10.1.10)") != std::string::npos ||
+            r.out.find("198.51.100.10:17472 (DNAT nat:PREROUTING#1 -> 10.10.1.10)") != std::string::npos;
+        CHECK(annotated);
+    }
+}
+
 TEST_CASE("iptables tables: CT --notrack makes later state tests conditional", "[iptables][e2e]") {
     Fixture fx("raw-notrack.rules");
     json report = fx.report();
