@@ -237,6 +237,48 @@ TEST_CASE("iptables tables: --ctstate DNAT is exact for the packets a one-to-one
     CHECK(c["conditions"].dump().find("whether the connection was NATed is unknown") != std::string::npos);
 }
 
+TEST_CASE("iptables tables: a DNAT beyond the one-to-one case is not followed", "[iptables][e2e][nat]") {
+    // The same publication, each time with one thing flowgap does not follow exactly: a line of
+    // nat-dnat-exact-raw-drop.rules and what replaces it.
+    const std::string dnat =
+        "-A PREROUTING -d 198.51.100.10/32 -i eth1 -p tcp -m tcp --dport 17472 -j DNAT --to-destination "
+        "10.10.1.10:17472";
+    const std::string drop = "-A PREROUTING -d 198.51.100.10/32 -p tcp -m tcp --dport 17472 -j DROP";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        // the port changes
+        {dnat,
+         "-A PREROUTING -d 198.51.100.10/32 -i eth1 -p tcp -m tcp --dport 443 -j DNAT "
+         "--to-destination 10.10.1.10:17472"},
+        // a range of addresses
+        {dnat,
+         "-A PREROUTING -d 198.51.100.10/32 -i eth1 -p tcp -m tcp --dport 17472 -j DNAT "
+         "--to-destination 10.10.1.10-10.10.1.11"},
+        // an interface the deployment does not map
+        {dnat,
+         "-A PREROUTING -d 198.51.100.10/32 -i wg0 -p tcp -m tcp --dport 17472 -j DNAT "
+         "--to-destination 10.10.1.10:17472"},
+        // an earlier nat rule that may take the packets
+        {dnat, "-A PREROUTING -m set --match-set special dst -j ACCEPT\n" + dnat},
+        // the packets may be untracked, and the kernel skips the nat table for those
+        {drop, "-A PREROUTING -d 198.51.100.10/32 -j CT --notrack\n" + drop},
+    };
+    for (const auto& [line, replacement] : cases) {
+        Fixture fx("nat-dnat-exact-raw-drop.rules");
+        std::string text = fx.text;
+        size_t at = text.find(line);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, line.size(), replacement);
+        fx.dir.write("router.rules", text);
+        json f = flow(fx.report(), "client-to-server");
+        INFO(replacement);
+        INFO(f.dump(1));
+        // The raw rule on the public address is not applied to the real one, and no report says
+        // the flow went through NAT.
+        CHECK(f["decided_by"].dump().find("via NAT") == std::string::npos);
+        CHECK(f["nat"].empty());
+    }
+}
+
 TEST_CASE("iptables tables: a flow through a followed DNAT says so in every report", "[iptables][e2e][nat]") {
     Fixture fx("nat-dnat-exact-raw-drop.rules");
     json report = fx.report();

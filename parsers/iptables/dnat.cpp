@@ -160,10 +160,11 @@ void take(Policy& nat, size_t index, const Translation& t) {
 }  // namespace
 
 std::vector<Translation> follow_dnat(Policy& nat, const Rewrites& rewrites,
-                                     const std::vector<Policy*>& before) {
+                                     const std::vector<Policy*>& before, const FlowSpace& untracked) {
     std::vector<Translation> found;
     std::vector<size_t> at;
     for (const auto& c : rewrites.certain) {
+        if (c.packets.intersects(untracked)) continue;
         if (auto t = exact(nat, c)) {
             found.push_back(std::move(*t));
             at.push_back(c.index);

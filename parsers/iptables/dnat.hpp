@@ -19,9 +19,12 @@ namespace flowgap::parsers::iptables {
 // The exact translations of one nat chain (PREROUTING or OUTPUT), built as `nat` with its
 // `rewrites`: they are applied to `nat` and to `before`, the policies of the same hook that run
 // before nat (raw, mangle; null when the dump lacks the table). Their packets are pairwise
-// disjoint: two DNATs that could each have sent a packet are both left conditional.
+// disjoint: two DNATs that could each have sent a packet are both left conditional. A DNAT whose
+// packets `untracked` (what raw's CT --notrack may match) touches is not followed: the kernel
+// skips the nat table for untracked packets.
 std::vector<analysis::Translation> follow_dnat(analysis::Policy& nat, const Rewrites& rewrites,
-                                               const std::vector<analysis::Policy*>& before);
+                                               const std::vector<analysis::Policy*>& before,
+                                               const analysis::FlowSpace& untracked);
 
 // Resolves the `--ctstate DNAT` tests of `policy` (a table after the nat hook of `translations`,
 // built with `rewrites`) for the packets those translations certainly translated. Call it before
