@@ -28,6 +28,22 @@ std::vector<std::string> conditions_for(const Rule& rule, const FlowSpace& packe
     return out;
 }
 
+FlowSpace redirected(const FlowSpace& space, const AddressSet& destination) {
+    FlowSpace out;
+    for (const auto& b : space.boxes())
+        out |= FlowSpace::of(b.src, destination, b.proto, b.dport, b.sport);
+    return out;
+}
+
+FlowSpace Translation::as_sent() const {
+    return redirected(packets, original);
+}
+
+FlowSpace Translation::to_real(const FlowSpace& seen) const {
+    if (!seen.intersects(FlowSpace::of(AddressSet::all(), original, ProtocolSet::all()))) return {};
+    return redirected(seen & as_sent(), translated);
+}
+
 std::string_view to_string(Direction d) {
     switch (d) {
         case Direction::inbound: return "inbound";

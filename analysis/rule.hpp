@@ -87,6 +87,28 @@ struct Policy {
     bool admits = true;
 };
 
+// A destination translation (destination NAT, a port forward) that the parser follows exactly:
+// the packets of `packets`, written as flowgap evaluates them (from their sources to the real,
+// translated address), are really sent to the `original` (public) address, and the tables or
+// rules before the translation match them so. Ports are kept. Vendor-neutral: the parser that
+// found it names the rule and its place.
+struct Translation {
+    std::string rule;  // the NAT rule's name ("nat:PREROUTING#1", "publish-zs1")
+    SourceLocation location;
+    AddressSet original;    // the one address the packets are sent to
+    AddressSet translated;  // the one address they reach
+    FlowSpace packets;      // in real coordinates: destination `translated`
+
+    // The same packets as sent: destination `original`.
+    FlowSpace as_sent() const;
+    // What `seen`, packets in the sent coordinates (a rule as written, matching the original
+    // address), holds of `packets`, moved back to the real coordinates flowgap evaluates.
+    FlowSpace to_real(const FlowSpace& seen) const;
+};
+
+// The packets of `space` with their destination replaced by `destination` (one address).
+FlowSpace redirected(const FlowSpace& space, const AddressSet& destination);
+
 // One parsed configuration file.
 struct Firewall {
     std::string format;  // "iptables", "paloalto", "netsh"
@@ -96,6 +118,8 @@ struct Firewall {
     // Packets the firewall never filters although they fall in its address space (a Palo Alto
     // firewall does not see traffic within one connected subnet).
     FlowSpace bypass;
+    // The destination translations the parser follows exactly (the packets of each are disjoint).
+    std::vector<Translation> translations;
     size_t rule_count = 0;  // rules as written in the file, disabled ones included
     // Owns the text that Rule::text points into.
     std::vector<std::shared_ptr<const std::string>> sources;

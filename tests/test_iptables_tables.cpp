@@ -180,6 +180,135 @@ TEST_CASE("iptables tables: a DNAT matching the flow makes it conditional, never
     CHECK(flow(snat.report(), "client-to-server")["verdict"] == "allowed");
 }
 
+// The fixtures nat-dnat-exact-*.rules publish the server (10.10.1.10) to the endpoints (eth1) as
+// 198.51.100.10 with a one-to-one DNAT: the endpoints' packets to the server are sent to the
+// public address, which the tables before nat PREROUTING see, and the tables after it the real one.
+TEST_CASE("iptables tables: a raw DROP on a DNAT's public address blocks the published flow",
+          "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-raw-drop.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "blocked");
+    json d = blocking(f);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["rule"] == "raw:PREROUTING#1 via NAT nat:PREROUTING#1");
+    CHECK(d["policy"] == "raw PREROUTING");
+    CHECK(d["location"] == fx.at("-d 198.51.100.10/32 -p tcp -m tcp --dport 17472 -j DROP"));
+    // The fix goes into raw, on the address raw sees.
+    CHECK(commands(f).find("iptables -t raw -I PREROUTING 1 -s 10.20.0.0/16 -d 198.51.100.10 -p tcp") !=
+          std::string::npos);
+    CHECK(commands(f).find("-d 10.10.1.10") == std::string::npos);
+    // The consoles send to the real address, which no DNAT translates: raw does not drop them.
+    CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("iptables tables: after a one-to-one DNAT, the filter table decides on the real address",
+          "[iptables][e2e][nat]") {
+    // The raw rule on the real address never sees the endpoints' packets (they carry the public one
+    // there); the filter ACCEPT on the real address lets them through.
+    Fixture fx("nat-dnat-exact-filter-real.rules");
+    json f = flow(fx.report(), "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "allowed");
+    // A filter rule written on the public address never matches: the policy drops them.
+    Fixture pub("nat-dnat-exact-filter-public.rules");
+    json g = flow(pub.report(), "client-to-server");
+    INFO(g.dump(1));
+    CHECK(g["verdict"] == "blocked");
+    json d = blocking(g);
+    REQUIRE_FALSE(d.is_null());
+    CHECK(d["rule"] == "FORWARD policy DROP");
+    CHECK(commands(g).find("iptables -A FORWARD -s 10.20.0.0/16 -d 10.10.1.10 -p tcp") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: --ctstate DNAT is exact for the packets a one-to-one DNAT translates",
+          "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-ctstate.rules");
+    json report = fx.report();
+    json f = flow(report, "client-to-server");
+    INFO(f.dump(1));
+    CHECK(f["verdict"] == "allowed");
+    // The consoles' packets to the real address: no DNAT rule here translates them, but the dump
+    // cannot show that nothing else did.
+    json c = flow(report, "console-to-server");
+    INFO(c.dump(1));
+    CHECK(c["verdict"] == "conditional");
+    CHECK(c["conditions"].dump().find("whether the connection was NATed is unknown") != std::string::npos);
+}
+
+TEST_CASE("iptables tables: a DNAT beyond the one-to-one case is not followed", "[iptables][e2e][nat]") {
+    // The same publication, each time with one thing flowgap does not follow exactly: a line of
+    // nat-dnat-exact-raw-drop.rules and what replaces it.
+    const std::string dnat =
+        "-A PREROUTING -d 198.51.100.10/32 -i eth1 -p tcp -m tcp --dport 17472 -j DNAT --to-destination "
+        "10.10.1.10:17472";
+    const std::string drop = "-A PREROUTING -d 198.51.100.10/32 -p tcp -m tcp --dport 17472 -j DROP";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        // the port changes
+        {dnat,
+         "-A PREROUTING -d 198.51.100.10/32 -i eth1 -p tcp -m tcp --dport 443 -j DNAT "
+         "--to-destination 10.10.1.10:17472"},
+        // a range of addresses
+        {dnat,
+         "-A PREROUTING -d 198.51.100.10/32 -i eth1 -p tcp -m tcp --dport 17472 -j DNAT "
+         "--to-destination 10.10.1.10-10.10.1.11"},
+        // an interface the deployment does not map
+        {dnat,
+         "-A PREROUTING -d 198.51.100.10/32 -i wg0 -p tcp -m tcp --dport 17472 -j DNAT "
+         "--to-destination 10.10.1.10:17472"},
+        // an earlier nat rule that may take the packets
+        {dnat, "-A PREROUTING -m set --match-set special dst -j ACCEPT\n" + dnat},
+        // the packets may be untracked, and the kernel skips the nat table for those
+        {drop, "-A PREROUTING -d 198.51.100.10/32 -j CT --notrack\n" + drop},
+    };
+    for (const auto& [line, replacement] : cases) {
+        Fixture fx("nat-dnat-exact-raw-drop.rules");
+        std::string text = fx.text;
+        size_t at = text.find(line);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, line.size(), replacement);
+        fx.dir.write("router.rules", text);
+        json f = flow(fx.report(), "client-to-server");
+        INFO(replacement);
+        INFO(f.dump(1));
+        // The raw rule on the public address is not applied to the real one, and no report says
+        // the flow went through NAT.
+        CHECK(f["decided_by"].dump().find("via NAT") == std::string::npos);
+        CHECK(f["nat"].empty());
+    }
+}
+
+TEST_CASE("iptables tables: a flow through a followed DNAT says so in every report", "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-raw-drop.rules");
+    json report = fx.report();
+    json nat = flow(report, "client-to-server")["nat"];
+    INFO(nat.dump(1));
+    REQUIRE(nat.size() == 1);
+    CHECK(nat[0]["rule"] == "nat:PREROUTING#1");
+    CHECK(nat[0]["location"] == fx.at("-j DNAT"));
+    CHECK(nat[0]["original"] == "198.51.100.10");
+    CHECK(nat[0]["translated"] == "10.10.1.10");
+    // The consoles send to the real address: no NAT.
+    CHECK(flow(report, "console-to-server")["nat"].empty());
+    // The example packet as the endpoints send it, with the translation.
+    const std::string sent =
+        "tcp 10.20.0.1:49152 -> 198.51.100.10:17472 (DNAT nat:PREROUTING#1 -> 10.10.1.10)";
+    RunResult text = fx.run("--format text");
+    INFO(text.out);
+    CHECK(text.out.find("e.g. " + sent) != std::string::npos);
+    CHECK(text.out.find("nat: sent to 198.51.100.10, DNAT nat:PREROUTING#1 (" + fx.at("-j DNAT") +
+                        ") -> 10.10.1.10") != std::string::npos);
+    for (const char* format : {"markdown", "sarif", "html"}) {
+        RunResult r = fx.run(std::string("--format ") + format);
+        INFO(format);
+        bool annotated =
+            r.out.find("198.51.100.10:17472 (DNAT nat:PREROUTING#1 -&gt; 10.10.1.10)") != std::string::npos ||
+            r.out.find("198.51.100.10:17472 (DNAT nat:PREROUTING#1 -> 10.10.1.10)") != std::string::npos;
+        CHECK(annotated);
+    }
+}
+
 TEST_CASE("iptables tables: CT --notrack makes later state tests conditional", "[iptables][e2e]") {
     Fixture fx("raw-notrack.rules");
     json report = fx.report();

@@ -6,6 +6,7 @@
 // admin guide's NAT examples: destination NAT with the rule on the pre-NAT address and the
 // post-NAT zone, U-turn, bi-directional static NAT.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
@@ -84,6 +85,31 @@ TEST_CASE("e2e: a security rule on the real address of a published zone server i
     CHECK(has(r.out,
               "set rulebase security rules flowgap-client-to-zone-interzone-nat destination 198.51.100.10"));
     CHECK(has(r.out, "allowed        hub-to-zone"));
+}
+
+TEST_CASE("e2e: a flow through a Palo Alto destination NAT says so in the reports", "[paloalto][e2e][nat]") {
+    auto r = run_flowgap("audit fixtures/paloalto/nat-publish/private-rule.yaml --format json");
+    INFO(r.out << r.err);
+    auto report = nlohmann::json::parse(r.out);
+    size_t seen = 0;
+    for (const auto& f : report["flows"]) {
+        if (f["flow"] == "hub-to-zone") CHECK(f["nat"].empty());  // from trust: no NAT
+        if (f["flow"] != "client-to-zone") continue;
+        ++seen;
+        REQUIRE(f["nat"].size() == 1);
+        CHECK(f["nat"][0]["rule"] == "publish-zs1");
+        CHECK(has(f["nat"][0]["location"].get<std::string>(),
+                  "fixtures/paloalto/nat-publish/private-rule.xml:"));
+        CHECK(f["nat"][0]["original"] == "198.51.100.10");
+        CHECK(f["nat"][0]["translated"] == "172.16.50.10");
+    }
+    CHECK(seen == 1);
+    auto t = run_flowgap("audit fixtures/paloalto/nat-publish/private-rule.yaml");
+    INFO(t.out << t.err);
+    CHECK(has(t.out, "-> 198.51.100.10:17472 (DNAT publish-zs1 -> 172.16.50.10)"));
+    CHECK(
+        has(t.out,
+            "nat: sent to 198.51.100.10, DNAT publish-zs1 (fixtures/paloalto/nat-publish/private-rule.xml:"));
 }
 
 TEST_CASE("e2e: which NAT rules publish an address, and how exactly", "[paloalto][e2e][nat]") {

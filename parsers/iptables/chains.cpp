@@ -217,6 +217,8 @@ void Inliner::emit(RuleSpec& spec, const Guard& g, Action action, std::string su
     }
     out.action = action;
     policy_->rules.push_back(std::move(out));
+    if (spec.dnat_test && (g.everything || g.maybe.empty()))
+        rewrites_.dnat_tests.emplace_back(policy_->rules.size() - 1, spec.dnat_test);
 }
 
 // A destination rewrite ends the nat chain like ACCEPT, but the tables after it see another
@@ -234,7 +236,11 @@ void Inliner::emit_rewrite(const RuleSpec& spec, const Guard& g) {
     copy.rule.match = {};
     size_t before = policy_->rules.size();
     emit(copy, g, Action::unknown);
-    if (policy_->rules.size() > before) rewrites_.rules.push_back(policy_->rules.back());
+    if (policy_->rules.size() == before) return;
+    rewrites_.rules.push_back(policy_->rules.back());
+    Guard n = narrow(g, spec.rule);
+    if (spec.rule.conditions.empty() && n.maybe.empty() && !n.certain.empty())
+        rewrites_.certain.push_back({before, std::move(n.certain), target});
 }
 
 }  // namespace

@@ -20,9 +20,22 @@ struct Hook {
 };
 
 // The nat rules of a chain that rewrite the destination (DNAT, REDIRECT, NETMAP before routing),
-// as the policy holds them: later tables see the rewritten packets, which flowgap does not model.
+// as the policy holds them: later tables see the rewritten packets, which flowgap does not model
+// (dnat.cpp follows the simple ones exactly).
 struct Rewrites {
     std::vector<analysis::Rule> rules;
+    // Rewrites whose packets certainly reach them and that have no condition of their own: where
+    // the policy holds them, what they certainly match, and their target as written
+    // ("DNAT --to-destination 10.10.1.10").
+    struct Certain {
+        size_t index = 0;
+        analysis::FlowSpace packets;
+        std::string_view target;
+    };
+    std::vector<Certain> certain;
+    // Rules of the policy (by index) that test `--ctstate DNAT` (RuleSpec::dnat_test, the sign
+    // kept) and that every packet of their own space certainly reaches.
+    std::vector<std::pair<size_t, int8_t>> dnat_tests;
 };
 
 // The built-in chain `builtin` of one table as a first-match policy (a missing chain, nullptr,

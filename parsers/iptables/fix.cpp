@@ -1,6 +1,7 @@
 #include "parsers/iptables/fix.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -69,6 +70,13 @@ Remedy fix(const Fix& fix, const Flow& flow) {
     // A rule of another table than filter names its table first ("raw PREROUTING"): the allow
     // rule goes there, since an ACCEPT in filter never runs for a packet raw already dropped.
     std::string_view container = at.container;
+    // A rule's copy for packets a DNAT translates after it (dnat.cpp, "|dnat=PUBLIC"): its table
+    // sees them addressed to the public address, so the allow rule matches that one.
+    std::optional<AddressSet> addressed;
+    if (size_t mark = container.find("|dnat="); mark != std::string_view::npos) {
+        addressed = AddressSet::parse(container.substr(mark + 6));
+        container = container.substr(0, mark);
+    }
     std::string table;
     if (size_t space = container.find(' '); space != std::string_view::npos) {
         table = fmt::format("-t {} ", posix_word(std::string(container.substr(0, space))));
@@ -79,7 +87,8 @@ Remedy fix(const Fix& fix, const Flow& flow) {
                             ? fmt::format("{}-A {}", table, chain)
                             : fmt::format("{}-I {} {}", table, chain, at.position);
     std::string comment = comment_word(flow.entry->id);
-    for (const auto& b : fix.packets.boxes()) {
+    for (Box b : fix.packets.boxes()) {
+        if (addressed) b.dst = *addressed;
         std::vector<uint32_t> protos = protocols_of(b);
         if (protos.empty()) protos.push_back(256);  // every protocol: no -p
         const char* tool = family_of(b) == Family::v6 ? "ip6tables" : "iptables";

@@ -505,7 +505,7 @@ void Reader::finish(uint32_t last_line) {
     }
     // Inlining multiplies a chain's rules by its call sites; cap it well above real rule sets.
     size_t budget = std::max<size_t>(200000, 8 * fw_.rule_count);
-    fw_.policies = build_tables(ctx_, tables_, omissions_, budget);
+    fw_.policies = build_tables(ctx_, tables_, omissions_, budget, fw_.translations);
     if (ctx_.listing) mark_unproven(ctx_, tables_.front().chains, fw_.policies, ctx_.listing);
 }
 

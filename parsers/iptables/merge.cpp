@@ -102,6 +102,8 @@ analysis::Firewall merge(std::vector<Dump> dumps) {
         fw.warnings.insert(fw.warnings.end(), d.firewall.warnings.begin(), d.firewall.warnings.end());
         fw.sources.insert(fw.sources.end(), d.firewall.sources.begin(), d.firewall.sources.end());
         fw.bypass |= d.firewall.bypass;
+        fw.translations.insert(fw.translations.end(), d.firewall.translations.begin(),
+                               d.firewall.translations.end());
     }
     for (const auto& [name, direction] : merged_order(dumps)) {
         Policy merged;

@@ -76,6 +76,10 @@ struct Context {
     }
 };
 
+// The condition of a `--ctstate DNAT`/`SNAT` test while flowgap cannot tell whether the packet
+// was translated (modules.cpp); tables.cpp resolves it where it follows a DNAT exactly.
+inline constexpr std::string_view kNatStateUnknown = "whether the connection was NATed is unknown";
+
 // One rule line after its arguments are understood. `rule` holds the name, location, text and
 // the packets it matches; the target decides what inlining does with it.
 struct RuleSpec {
@@ -93,6 +97,10 @@ struct RuleSpec {
     // are the state-free ones).
     bool tests_state = false;
     bool notrack = false;  // NOTRACK, or CT --notrack: later state tests see UNTRACKED
+    // `--ctstate DNAT` without NEW or SNAT: 1 (the rule needs the destination translated), -1
+    // (negated: needs it untranslated), else 0. The rule's packets stay possible, under the one
+    // condition kNatStateUnknown, until tables.cpp knows which packets a DNAT translated.
+    int8_t dnat_test = 0;
     // Behind a pointer: a FlowSpace inline would grow every one of a dump's RuleSpecs.
     std::shared_ptr<const analysis::FlowSpace> state_free;
 };

@@ -304,12 +304,13 @@ void RuleBuilder::conntrack_states(const Token& arg, bool negated, bool ctstate)
     std::vector<std::string_view>& names = ctx_.names;
     if (!parse_name_list(arg.text, names)) fail(arg, fmt::format("bad state list '{}'", arg.text));
     out_.tests_state = true;
-    bool is_new = false, nat = false;
+    bool is_new = false, nat = false, snat = false;
     for (auto n : names) {
         if (n == "NEW") {
             is_new = true;
         } else if (ctstate && (n == "DNAT" || n == "SNAT")) {
             nat = true;
+            snat = snat || n == "SNAT";
         } else if (n != "INVALID" && n != "ESTABLISHED" && n != "RELATED" && n != "UNTRACKED") {
             fail(arg, fmt::format("unknown conntrack state '{}'", n));
         }
@@ -317,7 +318,8 @@ void RuleBuilder::conntrack_states(const Token& arg, bool negated, bool ctstate)
     if (is_new) {
         if (negated) state_never_ = true;
     } else if (nat) {
-        make_conditional("whether the connection was NATed is unknown", module_start_);
+        make_conditional(kNatStateUnknown, module_start_);
+        if (!snat) out_.dnat_test = negated ? -1 : 1;
     } else if (!negated) {
         state_never_ = true;
     }

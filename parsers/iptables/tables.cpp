@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "parsers/iptables/chains.hpp"
+#include "parsers/iptables/dnat.hpp"
 
 namespace flowgap::parsers::iptables {
 
@@ -96,7 +97,8 @@ void for_each_rule(std::vector<TableDump>& tables, F&& f) {
 // The first-packet model says NEW, which holds from the conntrack hook on. The raw table runs
 // before it (the kernel sees INVALID there, or UNTRACKED after CT --notrack), and packets that
 // CT --notrack matched stay UNTRACKED in every later table: those state tests are conditional.
-void prepare_states(std::vector<TableDump>& tables) {
+// Returns the packets CT --notrack may match (the nat table never sees them).
+FlowSpace prepare_states(std::vector<TableDump>& tables) {
     FlowSpace untracked;
     std::string why;
     for_each_rule(tables, [&](const TableDump& t, RuleSpec& spec) {
@@ -113,10 +115,11 @@ void prepare_states(std::vector<TableDump>& tables) {
                               spec.rule.location.str());
         }
     });
-    if (untracked.empty()) return;
+    if (untracked.empty()) return untracked;
     for_each_rule(tables, [&](const TableDump& t, RuleSpec& spec) {
         if (t.name != "raw" && spec.tests_state) make_unsure(spec, why, untracked);
     });
+    return untracked;
 }
 
 TableDump* find_table(std::vector<TableDump>& tables, std::string_view name) {
@@ -232,6 +235,26 @@ void prepend_rewrites(Policy& p, const std::vector<const Rewrites*>& earlier) {
     }
 }
 
+Built* find_built(std::vector<Built>& built, std::string_view table, std::string_view chain) {
+    for (auto& b : built) {
+        if (b.table == table && b.chain == chain) return b.present ? &b : nullptr;
+    }
+    return nullptr;
+}
+
+// The DNATs of nat `chain` that flowgap follows exactly, applied to that hook's raw, mangle and
+// nat policies (dnat.hpp).
+std::vector<analysis::Translation> follow(std::vector<Built>& built, std::string_view chain,
+                                          const FlowSpace& untracked) {
+    Built* nat = find_built(built, "nat", chain);
+    if (!nat || nat->rewrites.certain.empty()) return {};
+    std::vector<Policy*> before;
+    for (std::string_view table : {"raw", "mangle"}) {
+        if (Built* b = find_built(built, table, chain)) before.push_back(&b->policy);
+    }
+    return follow_dnat(nat->policy, nat->rewrites, before, untracked);
+}
+
 void warn_omissions(const Context& ctx, const std::vector<TableDump>& tables, const Omissions& o) {
     for (const auto& i : o.incompatible) {
         ctx.warn(i.line, 1,
@@ -283,10 +306,13 @@ size_t stage_rank(std::string_view policy_name, Direction direction) {
 }
 
 std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tables,
-                                 const Omissions& omissions, size_t budget) {
+                                 const Omissions& omissions, size_t budget,
+                                 std::vector<analysis::Translation>& translations) {
     warn_omissions(ctx, tables, omissions);
-    prepare_states(tables);
+    const FlowSpace untracked = prepare_states(tables);
     std::vector<Built> built = build_hooks(ctx, tables, budget);
+    const std::vector<analysis::Translation> prerouting = follow(built, "PREROUTING", untracked);
+    const std::vector<analysis::Translation> output = follow(built, "OUTPUT", untracked);
     std::vector<Policy> out;
     for (Direction d : kDirections) {
         if (omissions.legacy_line) {
@@ -294,6 +320,7 @@ std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tab
                                  omissions.legacy_text, "iptables-legacy tables are not in this dump"));
         }
         std::vector<const Rewrites*> rewrites;
+        const std::vector<analysis::Translation>* translated = nullptr;  // by the nat hook passed
         for (const Stage& s : kStages) {
             if (s.direction != d) continue;
             Built* b = nullptr;
@@ -302,12 +329,17 @@ std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tab
             }
             auto p = stage_policy(ctx, s, *b, omissions);
             if (p) {
+                if (translated && p->name != kLegacyPolicy) resolve_dnat_tests(*p, b->rewrites, *translated);
                 prepend_rewrites(*p, rewrites);
                 out.push_back(std::move(*p));
             }
             if (!b->rewrites.rules.empty()) rewrites.push_back(&b->rewrites);
+            if (s.table == "nat" && s.chain == "PREROUTING") translated = &prerouting;
+            if (s.table == "nat" && s.chain == "OUTPUT") translated = &output;
         }
     }
+    translations.insert(translations.end(), prerouting.begin(), prerouting.end());
+    translations.insert(translations.end(), output.begin(), output.end());
     return out;
 }
 

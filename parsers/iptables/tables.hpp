@@ -49,8 +49,10 @@ size_t stage_rank(std::string_view policy_name, analysis::Direction direction);
 // The policies of every table of the dump, in netfilter's order within each direction (inbound,
 // outbound, transit). The filter table's keep the names INPUT, OUTPUT and FORWARD and are always
 // present; the other tables' ("raw PREROUTING") only where they can decide something. Chains'
-// rules are moved out of `tables`. `budget` caps inlining per chain (see build_policy).
+// rules are moved out of `tables`. `budget` caps inlining per chain (see build_policy). The DNATs
+// followed exactly (dnat.hpp) are appended to `translations`.
 std::vector<analysis::Policy> build_tables(const Context& ctx, std::vector<TableDump>& tables,
-                                           const Omissions& omissions, size_t budget);
+                                           const Omissions& omissions, size_t budget,
+                                           std::vector<analysis::Translation>& translations);
 
 }  // namespace flowgap::parsers::iptables

@@ -255,6 +255,7 @@ class Loader {
         // zone: rules translated on those zones (`seen`) decide them exactly; what cannot be
         // followed exactly is conditional, ahead of every security rule.
         NatView nat = read_nat(tree_, resolver, zones, c.rulebases);
+        record(nat.exact);
         for (auto& r : nat.conditional)
             p.rules.push_back(std::move(r));
         ZoneMap post_nat = nat.exact.empty() ? ZoneMap{} : post_nat_zones(zones, nat.exact);
@@ -296,6 +297,24 @@ class Loader {
             if (!nat.exact.empty()) redirect(p.rules, std::move(seen_defaults[i]), nat.exact);
         }
         return p;
+    }
+
+    // The exact destination NATs, once each (several vsys or device groups may share a rulebase),
+    // for the reports: the packets from the NAT rule's sources to the real address.
+    void record(const std::vector<Redirect>& redirects) {
+        for (const Redirect& r : redirects) {
+            bool known = std::any_of(fw_.translations.begin(), fw_.translations.end(), [&](const auto& t) {
+                return t.rule == r.nat && t.location.str() == r.location.str();
+            });
+            if (known) continue;
+            analysis::Translation t;
+            t.rule = r.nat;
+            t.location = r.location;
+            t.original = r.addressed;
+            t.translated = r.real;
+            t.packets = analysis::FlowSpace::of(r.sources, r.real, analysis::ProtocolSet::all());
+            fw_.translations.push_back(std::move(t));
+        }
     }
 
     // Counts every security rule in the file; rules where no evaluated rulebase sits (Prisma

@@ -26,7 +26,8 @@ void flow_view(const Report& r, const GateItem& item, ItemView& v) {
     const Flow& flow = r.audit.flows[res.flow];
     v.subject = std::string(flow.entry->id);
     const Decision* d = deciding(res);
-    std::string example = example_of(res.blocked.empty() ? res.conditional : res.blocked);
+    std::string example =
+        example_as_sent(r, res.firewall, res.blocked.empty() ? res.conditional : res.blocked);
     v.example = example;
     if (d) {
         v.location = d->rule->location;
@@ -115,6 +116,32 @@ const Decision* deciding(const FlowAtFirewall& r) {
         }
     }
     return nullptr;
+}
+
+std::vector<const Translation*> translations_of(const Report& r, size_t firewall, const FlowSpace& space) {
+    std::vector<const Translation*> out;
+    if (firewall >= r.firewalls.size()) return out;
+    for (const auto& t : r.firewalls[firewall].translations)
+        if (t.packets.intersects(space)) out.push_back(&t);
+    return out;
+}
+
+std::string packet_as_sent(const Report& r, size_t firewall, const Packet& p) {
+    if (firewall < r.firewalls.size()) {
+        for (const auto& t : r.firewalls[firewall].translations) {
+            if (!t.packets.contains(p)) continue;
+            if (t.original.empty()) break;
+            Packet sent = p;
+            sent.dst.value = t.original.intervals().min();
+            return fmt::format("{} (DNAT {} -> {})", sent.str(), mask_secrets(t.rule), t.translated.str());
+        }
+    }
+    return p.str();
+}
+
+std::string example_as_sent(const Report& r, size_t firewall, const FlowSpace& space) {
+    auto p = space.example();
+    return p ? packet_as_sent(r, firewall, *p) : std::string();
 }
 
 std::string flow_id(const Report& r, const FlowAtFirewall& res) {

@@ -40,6 +40,16 @@ const std::array<analysis::Severity, 5>& severities_descending();
 // The first decision that is not a certain allow: what blocks a flow, or makes it conditional.
 const analysis::Decision* deciding(const analysis::FlowAtFirewall& r);
 
+// The translations of firewall `firewall` that the packets of `space` went through.
+std::vector<const analysis::Translation*> translations_of(const Report& r, size_t firewall,
+                                                          const analysis::FlowSpace& space);
+// An example packet as the client sends it, with the destination NAT it went through, for the
+// reports people read: "tcp 10.20.0.1:49152 -> 198.51.100.10:17472 (DNAT nat:PREROUTING#1 ->
+// 10.10.1.10)"; a packet no translation carries is written as it is.
+std::string packet_as_sent(const Report& r, size_t firewall, const analysis::Packet& p);
+// The same for the example of `space` ("" when it is empty).
+std::string example_as_sent(const Report& r, size_t firewall, const analysis::FlowSpace& space);
+
 std::string flow_id(const Report& r, const analysis::FlowAtFirewall& res);
 std::string firewall_name(const Report& r, size_t firewall);
 std::string verdict_color_class(analysis::Verdict v);  // "allowed", "blocked", ... for CSS

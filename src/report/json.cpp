@@ -68,6 +68,16 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     j["protocol"] = res.crossing.protocols().str();
     j["ports"] = res.crossing.dports().str();
     j["service"] = flow.service;
+    // The destination NATs this flow's packets went through: sent to `original`, reaching
+    // `translated` (the address the flow names).
+    ordered_json nat = ordered_json::array();
+    for (const Translation* t : translations_of(r, res.firewall, res.crossing)) {
+        nat.push_back({{"rule", mask_secrets(t->rule)},
+                       {"location", t->location.str()},
+                       {"original", t->original.str()},
+                       {"translated", t->translated.str()}});
+    }
+    j["nat"] = nat;
     ordered_json decided = ordered_json::array();
     std::vector<std::string> conditions;
     for (const auto& part : res.parts) {

@@ -66,14 +66,14 @@ std::string shorten(const AddressSet& s, size_t max_items = 3) {
     return fmt::format("{},... ({} blocks)", fmt::join(cidrs, ","), s.cidrs().size());
 }
 
-void write_decisions(std::ostream& out, const FlowAtFirewall& res) {
+void write_decisions(std::ostream& out, const Report& r, const FlowAtFirewall& res) {
     for (const auto& part : res.parts) {
         for (const auto& d : part.evaluation.decisions) {
-            auto example = d.space.example();
+            std::string example = example_as_sent(r, res.firewall, d.space);
             std::string verb = d.conditional ? fmt::format("may {}", to_string(d.rule->action))
                                              : std::string(to_string(d.rule->action));
             fmt::print(out, "      {:<13} {} ({}) e.g. {}\n", verb, visible(mask_secrets(d.rule->name)),
-                       visible(d.rule->location.str()), example ? example->str() : "-");
+                       visible(d.rule->location.str()), example.empty() ? "-" : visible(example));
             if (d.conditional) {
                 for (const auto& c : conditions_for(*d.rule, d.space))
                     fmt::print(out, "                    if {}\n", visible(c));
@@ -102,7 +102,11 @@ void write_firewall(std::ostream& out, const Report& r, size_t fi) {
                    visible(f.entry->id),
                    fmt::format("{}/{}", res.crossing.protocols().str(), res.crossing.dports().str()),
                    shorten(res.crossing.sources()), shorten(res.crossing.destinations()));
-        if (res.verdict != Verdict::allowed || res.parts.empty()) write_decisions(out, res);
+        for (const Translation* t : translations_of(r, fi, res.crossing)) {
+            fmt::print(out, "      nat: sent to {}, DNAT {} ({}) -> {}\n", t->original.str(),
+                       visible(mask_secrets(t->rule)), visible(t->location.str()), t->translated.str());
+        }
+        if (res.verdict != Verdict::allowed || res.parts.empty()) write_decisions(out, r, res);
         const GateItem* item = r.gate ? r.gate->item_for(res) : nullptr;
         if (item && item->waived) fmt::print(out, "      waived: {}\n", visible(view(r, *item).waiver));
         if (item) write_fix(out, flow_remedy(r, res));

@@ -26,6 +26,7 @@ class Case:
         self.dummies = []                 # interfaces the dump names that no packet crosses
         self.loader = "iptables"          # or "nft": the dump is an nftables ruleset
         self.packets = []
+        self.dnat = []                    # one-to-one DNATs whose packets are sent as translated
 
 
 def usable(addr):
@@ -37,13 +38,13 @@ def usable(addr):
                                    or a == ipaddress.ip_address("255.255.255.255") or a in LINK)
 
 
-def select_tables(text, mode):
-    """The dump with only the tables the mode compares; nat is always left out (it rewrites the
-    tuple the oracle observes)."""
+def select_tables(text, mode, nat=False):
+    """The dump with only the tables the mode compares. nat is left out (it rewrites the tuple the
+    oracle observes) except for the DNAT cases (`nat`), whose packets are sent as translated."""
     out, keep = [], False
     for line in text.replace("\ufeff", "").replace("\r", "").split("\n"):
         if line.startswith("*"):
-            keep = line[1:].strip() in KEPT_TABLES[mode]
+            keep = line[1:].strip() in KEPT_TABLES[mode] + (("nat",) if nat else ())
         if keep:
             out.append(line)
     return "\n".join(out) + "\n"
@@ -166,3 +167,25 @@ def host_case(name, rng, dump, names):
     case.placement = {a: iface for a in addrs if a not in hosts}
     case.roles = written_roles(rng, case, [a for a in addrs if a not in hosts])
     return case, addrs
+
+
+# `-A PREROUTING -d PUBLIC/32 -i IF -p PROTO -m PROTO --dport N -j DNAT --to-destination REAL[:N]`,
+# the one-to-one DNAT flowgap follows exactly (parsers/iptables/dnat.hpp).
+DNAT = re.compile(r"^-A PREROUTING -d ([\d.]+)/32 -i (\S+) -p (tcp|udp) -m \3 --dport (\d+) "
+                  r"-j DNAT --to-destination ([\d.]+)(?::(\d+))?$", re.M)
+
+
+def dnat_rules(dump):
+    """[(interface, public, real, proto, port)] of the dump's one-to-one DNAT rules."""
+    return [(m[2], m[1], m[5], m[3], int(m[4])) for m in DNAT.finditer(dump)
+            if m[6] is None or int(m[6]) == int(m[4])]
+
+
+def as_sent(case, packet):
+    """The packet a client sends for PACKET (flowgap's real coordinates): to the public address
+    where a DNAT of the case publishes its destination to the client's interface, else itself."""
+    proto, src, dst, sport, dport = packet
+    for iface, public, real, p, port in case.dnat:
+        if (proto, dst, dport) == (p, real, port) and case.placement.get(src) == iface:
+            return (proto, src, public, sport, dport)
+    return packet

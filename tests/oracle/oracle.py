@@ -39,6 +39,9 @@ from probe import Prober
 
 MODES = ("filter", "all")
 FIXTURES = ("fixtures/demo/deployment.yaml", "fixtures/gate/deployment.yaml")
+# One-to-one DNAT fixtures (nat table loaded): each is a dump of the router of this deployment.
+NAT_DEPLOYMENT = "fixtures/iptables/tables.yaml.in"
+NAT_FIXTURES = "fixtures/iptables/nat-dnat-exact-"
 
 
 class Totals:
@@ -81,10 +84,10 @@ class Oracle:
                     continue  # not an iptables dump
                 yield self.fixture_case(rel, doc, fw, config, text)
 
-    def fixture_case(self, rel, doc, fw, config, text):
-        name = f"fixture:{os.path.dirname(rel).split('/')[-1]}/{fw['name']}"
+    def fixture_case(self, rel, doc, fw, config, text, nat=False):
+        name = f"fixture:{os.path.dirname(rel).split('/')[-1]}/{fw['name']}" + (f":{os.path.basename(config)}" if nat else "")
         rng = self.rng(name)
-        dump = cases.select_tables(text, self.mode)
+        dump = cases.select_tables(text, self.mode, nat)
         kind = "host" if fw.get("host") else "router"
         hosts = fw["host"] if isinstance(fw.get("host"), list) else [fw["host"]] if fw.get("host") else []
         case = Case(name, kind, dump, interfaces=fw.get("interfaces") or {}, hosts=hosts, firewall=fw["name"])
@@ -128,6 +131,26 @@ class Oracle:
                 for v in values:
                     addrs.update(cases.dump_addresses(str(v), rng, limit=3))
             yield case, sorted(addrs)
+
+    def nat_cases(self):
+        """The DNAT fixtures: the nat table loaded, the clients' packets sent to the public address;
+        what arrives at the real one is compared with flowgap's verdict for the real packet."""
+        with open(os.path.join(self.source, NAT_DEPLOYMENT)) as f:
+            doc = yaml.safe_load(f)
+        folder = os.path.dirname(os.path.join(self.source, NAT_FIXTURES))
+        for file in sorted(os.listdir(folder)):
+            path = os.path.join(folder, file)
+            if not path.startswith(os.path.join(self.source, NAT_FIXTURES)):
+                continue
+            with open(path) as f:
+                text = f.read()
+            fw = dict(doc["firewalls"][0], config=path)
+            case, addrs = self.fixture_case(NAT_DEPLOYMENT, dict(doc, firewalls=[fw]), fw, path, text, nat=True)
+            case.name = f"nat:{file}"
+            case.dnat = cases.dnat_rules(case.dump)
+            if not case.dnat:
+                raise RuntimeError(f"{path}: no one-to-one DNAT rule the oracle recognizes")
+            yield case, addrs
 
     def corpus_cases(self):
         folder = os.path.join(os.path.dirname(self.source), "shared", "corpus", "iptables")
@@ -234,7 +257,17 @@ class Oracle:
         pool = sorted(set(case.placement) | set(case.hosts))
         ports = cases.dump_ports(case.dump)
         randoms = cases.random_packets(rng, pool, ports, self.per_case, crosses)
-        return list(dict.fromkeys(kept + randoms)), len(examples) - len(kept)
+        return list(dict.fromkeys(kept + self.published(case, rng) + randoms)), len(examples) - len(kept)
+
+    def published(self, case, rng, per_rule=8):
+        """For a DNAT case, packets from each DNAT's interface to its real address and port, which
+        the clients send to the public address: random ones rarely are."""
+        out = []
+        for iface, public, real, proto, port in case.dnat:
+            clients = sorted(a for a, i in case.placement.items() if i == iface)
+            for src in rng.sample(clients, min(per_rule, len(clients))):
+                out.append((proto, src, real, rng.randrange(1024, 65536), port))
+        return out
 
     def run_case(self, case, addrs):
         self.serial += 1
@@ -268,7 +301,13 @@ class Oracle:
                                               f"{err.splitlines()[0] if err else '?'}")
                     return
                 listings = {"nft": topo.listing(), "nft-json": topo.listing(as_json=True)}
-                arrived = prober.run(packets, self.seed)
+                sent = {p: cases.as_sent(case, p) for p in packets} if case.dnat else None
+                if sent is not None:
+                    translated = sum(1 for p in packets if sent[p] != p)
+                    print(f"{case.name}: {translated} packets sent to a DNAT's public address")
+                    if not translated:
+                        raise RuntimeError(f"{case.name}: no packet goes through its DNAT")
+                arrived = prober.run(packets, self.seed, sent=sent)
                 traces = verdicts.result()
                 if any(t["verdict"] == "allowed" and p not in arrived for p, t in zip(packets, traces)):
                     prober.late(arrived, set(packets))  # before calling it a disagreement
@@ -343,7 +382,7 @@ class Oracle:
         print(f"kernel oracle: tables={self.mode} seed={self.seed} packets/case={self.per_case} "
               f"rulesets={self.rulesets} (FLOWGAP_ORACLE_TABLES, _SEED, _PACKETS, _RULESETS)")
         known.announce(self.mode)
-        for source in (self.fixture_cases, self.nft_cases, self.corpus_cases, self.generated_cases):
+        for source in (self.fixture_cases, self.nat_cases, self.nft_cases, self.corpus_cases, self.generated_cases):
             for case, addrs in source():
                 self.run_case(case, addrs)
         t = self.totals

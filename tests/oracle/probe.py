@@ -108,17 +108,19 @@ class Prober:
             if self.drain(arrived, wanted):
                 last = time.monotonic()
 
-    def run(self, packets, seed, quiet=0.25, limit=3.0, burst=256):
+    def run(self, packets, seed, quiet=0.25, limit=3.0, burst=256, sent=None):
         """Sends every packet once; returns the set of those that arrived. Packets must be
-        distinct (one conntrack entry each)."""
+        distinct (one conntrack entry each). `sent` maps a packet to the one the client sends
+        instead (to a DNAT's public address): the packet is what must arrive."""
         rng = random.Random(seed)
         wanted = set(packets)
         arrived = set()
         for i in range(0, len(packets), burst):
             for p in packets[i:i + burst]:
                 ns = self.topology.namespace_of(p[1])
+                out = (sent or {}).get(p, p)
                 try:
-                    self.send[ns].sendto(datagram(p, rng.randrange(1, 1 << 32)), (p[2], 0))
+                    self.send[ns].sendto(datagram(out, rng.randrange(1, 1 << 32)), (out[2], 0))
                 except PermissionError:
                     pass  # a host dump's OUTPUT dropped or rejected it: it never leaves
             self.settle(arrived, set(packets[:i + burst]), quiet, limit)
