@@ -173,7 +173,7 @@ void write_audit_html(std::ostream& out, const Report& r) {
     fmt::print(out, "</section>\n<section id=\"firewalls\">\n<h2>Firewalls audited</h2>\n");
     write_firewalls(out, r);
     fmt::print(out, "</section>\n");
-    write_html_foot(out, r.options.timestamp, kScript);
+    write_html_foot(out, r.options.timestamp, kScript, r.options.script_nonce);
 }
 
 }  // namespace flowgap::report
