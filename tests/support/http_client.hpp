@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,12 +56,12 @@ class Socket {
         pollfd p{fd_, POLLIN, 0};
         return ::poll(&p, 1, 0) > 0;
     }
-    void finish_sending() { ::shutdown(fd_, SHUT_WR); }
-    // Reads until the peer closes, `limit` bytes came, or `wait` passed.
-    std::string receive(std::chrono::milliseconds wait, size_t limit = 64u << 20) {
+    // Reads until the peer closes, `limit` bytes came, `enough` says so, or `wait` passed.
+    std::string receive(std::chrono::milliseconds wait, size_t limit = 64u << 20,
+                        const std::function<bool(const std::string&)>& enough = {}) {
         std::string out;
         auto until = std::chrono::steady_clock::now() + wait;
-        while (out.size() < limit) {
+        while (out.size() < limit && !(enough && enough(out))) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 until - std::chrono::steady_clock::now());
             pollfd p{fd_, POLLIN, 0};
@@ -166,11 +167,11 @@ class HttpClient {
         for (const auto& [n, v] : headers)
             head += n + ": " + v + "\r\n";
         // A refusal from the headers closes the connection before the body is read: what the
-        // server answered still counts.
+        // server answered still counts. Done at the first whole response, as a browser would be.
         s.send(head + "\r\n");
         s.send(body);
-        s.finish_sending();
-        auto all = parse_responses(s.receive(std::chrono::seconds(300)));
+        auto whole = [](const std::string& got) { return !parse_responses(got).empty(); };
+        auto all = parse_responses(s.receive(std::chrono::seconds(300), 64u << 20, whole));
         if (all.empty()) return std::nullopt;
         return all.front();
     }
