@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json deployment report)
+[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json deployment report multipart)
 # The public corpus beside the checkout: extra seeds when this machine has it, never in the repo.
 shared=$(pwd)/../shared/corpus
 jobs=${FUZZ_JOBS:-$(nproc)}
@@ -25,7 +25,7 @@ seeds_of() {
         find "$shared/netsh" -type f 2>/dev/null ;;
     netsh_json) find fixtures -path '*netsh*' -name '*.json' ;;
     deployment) find fixtures -name '*.yaml' ;;
-    report) ;;
+    report | multipart) ;;
     esac
     find "fuzz/seeds/$1" "fuzz/regressions/$1" -type f ! -name .gitkeep 2>/dev/null
 }
