@@ -296,6 +296,9 @@ TEST_CASE("serve hostile: the page and reports run only their own script and are
     std::string report_nonce = report_csp.substr(report_csp.find("'nonce-") + 7, 32);
     CHECK(html->body.find("<script nonce=\"" + report_nonce + "\">") != std::string::npos);
     CHECK(html->body.find("<script>") == std::string::npos);
+    // An inline handler would not run under the nonce (the filter form had onsubmit=).
+    for (const char* handler : {" onsubmit=", " onclick=", " onchange=", " onload="})
+        CHECK(html->body.find(handler) == std::string::npos);
     auto info = server.client().Get("/api/info");
     CHECK(info->get_header_value("X-Frame-Options") == "DENY");
 }

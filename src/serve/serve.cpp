@@ -318,12 +318,16 @@ Response page(const State& s, const Request& req, const Target& t) {
         res.set(http::field::location, "/");
         return res;
     }
-    if (!s.guard.authorized(req))
-        return respond(401,
-                       "<!doctype html><title>flowgap</title><link rel=\"icon\" href=\"/favicon.svg\">"
-                       "<p>This flowgap server needs its token: open "
-                       "<code>/?token=TOKEN</code> once.</p>\n",
-                       "text/html; charset=utf-8");
+    if (!s.guard.authorized(req)) {
+        Response res =
+            respond(401,
+                    "<!doctype html><title>flowgap</title><link rel=\"icon\" href=\"/favicon.svg\">"
+                    "<p>This flowgap server needs its token: open "
+                    "<code>/?token=TOKEN</code> once.</p>\n",
+                    "text/html; charset=utf-8");
+        res.set("Content-Security-Policy", "default-src 'none'; img-src 'self'; frame-ancestors 'none'");
+        return res;
+    }
     std::string nonce = random_hex();
     Response res = respond(200, serve_page(nonce), "text/html; charset=utf-8");
     res.set("Content-Security-Policy",
