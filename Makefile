@@ -38,7 +38,7 @@ test-sanitize:
 # FUZZ_SECONDS and any finding fails the run. Only the libraries the targets need are built.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = iptables paloalto_xml paloalto_text netsh_text netsh_json nftables deployment report
+FUZZ_TARGETS = iptables paloalto_xml paloalto_text netsh_text netsh_json nftables deployment report multipart
 fuzz-build: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DFLOWGAP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  $$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) $(CMAKE_FLAGS) > /dev/null

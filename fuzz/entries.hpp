@@ -13,6 +13,7 @@
 #include "parsers/parse.hpp"
 #include "src/diff/diff.hpp"
 #include "src/diff/validate.hpp"
+#include "src/serve/multipart.hpp"
 
 namespace flowgap::fuzz {
 
@@ -51,6 +52,22 @@ inline void read_report(std::string_view bytes) {
     }
 }
 
+// An upload's body as `flowgap serve` reads it (boundary "XyZ", as the seeds have it), and the
+// same bytes as a Content-Type and as a Content-Disposition. Malformed bodies throw
+// std::invalid_argument, which serve answers 400.
+inline void read_form(std::string_view bytes) {
+    try {
+        (void)serve::parse_form(bytes, "XyZ");
+    } catch (const std::invalid_argument&) {
+    }
+    std::string_view head = bytes.substr(0, 8192);
+    (void)serve::form_boundary(head);
+    try {
+        (void)serve::parse_disposition(head);
+    } catch (const std::invalid_argument&) {
+    }
+}
+
 // The entry of the target named `target` (fuzz/fuzz_<target>.cpp); false for an unknown name.
 inline bool replay(std::string_view target, std::string_view bytes) {
     if (target == "iptables")
@@ -65,6 +82,8 @@ inline bool replay(std::string_view target, std::string_view bytes) {
         read_deployment(bytes);
     else if (target == "report")
         read_report(bytes);
+    else if (target == "multipart")
+        read_form(bytes);
     else
         return false;
     return true;

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json nftables deployment report)
+[ ${#targets[@]} -gt 0 ] || targets=(iptables paloalto_xml paloalto_text netsh_text netsh_json nftables deployment report multipart)
 # The public corpus beside the checkout: extra seeds when this machine has it, never in the repo.
 shared=$(pwd)/../shared/corpus
 jobs=${FUZZ_JOBS:-$(nproc)}
@@ -26,7 +26,7 @@ seeds_of() {
     netsh_json) find fixtures -path '*netsh*' -name '*.json' ;;
     nftables) find fixtures -name '*.nft' -o -path '*nftables/json/*.json' ;;
     deployment) find fixtures -name '*.yaml' ;;
-    report) ;;
+    report | multipart) ;;
     esac
     find "fuzz/seeds/$1" "fuzz/regressions/$1" -type f ! -name .gitkeep 2>/dev/null
 }

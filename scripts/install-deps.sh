@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make libboost-dev libpugixml-dev libcli11-dev catch2 libyaml-cpp-dev libfmt-dev
-          nlohmann-json3-dev libcpp-httplib-dev pkg-config chromium
+          nlohmann-json3-dev chromium
           iptables nftables iproute2 python3 python3-yaml  # the kernel oracle, nft fixtures (tests/)
           clang)                                    # libFuzzer for `make fuzz` (fuzz/)
 # The report tests run in Node (tests/js). A machine may already have Node.js from elsewhere,

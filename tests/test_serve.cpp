@@ -1,5 +1,5 @@
 // `flowgap serve` through HTTP: the server runs as a child process on a free loopback port and
-// these tests are its clients (cpp-httplib's client, the library the server uses).
+// these tests are its clients (a small client over raw sockets, tests/support/http_client.hpp).
 #include <future>
 #include <map>
 
@@ -9,6 +9,8 @@
 #include "tests/support/e2e.hpp"
 #include "tests/support/serve.hpp"
 
+using flowgap::testing::FormFile;
+using flowgap::testing::FormFiles;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::ServeProcess;
 using flowgap::testing::source_path;
@@ -20,12 +22,11 @@ std::string slurp(const std::string& relative) {
     return flowgap::testing::read_file(source_path(relative));
 }
 
-httplib::MultipartFormData part(const std::string& field, const std::string& filename,
-                                const std::string& content) {
+FormFile part(const std::string& field, const std::string& filename, const std::string& content) {
     return {field, content, filename, "application/octet-stream"};
 }
 
-httplib::MultipartFormDataItems demo_upload() {
+FormFiles demo_upload() {
     return {part("deployment", "deployment.yaml", slurp("fixtures/demo/deployment.yaml")),
             part("waivers", "flowgap-waivers.yaml", slurp("fixtures/demo/flowgap-waivers.yaml")),
             part("core-router", "core-router.rules", slurp("fixtures/demo/core-router.rules")),
@@ -139,8 +140,7 @@ TEST_CASE("serve: the page's icon is served without the token", "[serve]") {
 
 TEST_CASE("serve: a diff names the removed rule and fails the gate", "[serve]") {
     ServeProcess server({"--deployment", "fixtures/demo/deployment.yaml"});
-    httplib::MultipartFormDataItems items = {
-        part("candidate:core-router", "core-router.rules", without_client_rule())};
+    FormFiles items = {part("candidate:core-router", "core-router.rules", without_client_rule())};
     auto res = server.client().Post("/api/diff", items);
     REQUIRE(res);
     CHECK(res->status == 200);
@@ -195,9 +195,9 @@ TEST_CASE("serve: bad uploads get 400 with the parser's location, big ones 413",
 
 TEST_CASE("serve: an uploaded deployment never reads files on the server", "[serve]") {
     ServeProcess server({});
-    httplib::MultipartFormDataItems items = {part("deployment", "deployment.yaml",
-                                                  "roles:\n  server: [10.0.0.1]\n  endpoints: [10.1.0.0/16]\n"
-                                                  "firewalls:\n  - name: fw\n    config: /etc/passwd\n")};
+    FormFiles items = {part("deployment", "deployment.yaml",
+                            "roles:\n  server: [10.0.0.1]\n  endpoints: [10.1.0.0/16]\n"
+                            "firewalls:\n  - name: fw\n    config: /etc/passwd\n")};
     auto res = server.client().Post("/api/audit", items);
     REQUIRE(res);
     CHECK(res->status == 400);
@@ -220,7 +220,7 @@ TEST_CASE("serve: the token guards every request", "[serve]") {
     CHECK(c.Post("/api/audit", demo_upload())->status == 200);
 
     // The page takes the token once in its URL and keeps it in a cookie, out of the address bar.
-    httplib::Client browser("127.0.0.1", server.port());
+    flowgap::testing::HttpClient browser(server.port());
     auto login = browser.Get("/?token=s3cret");
     REQUIRE(login);
     CHECK(login->status == 303);
@@ -249,8 +249,7 @@ TEST_CASE("serve: 20 concurrent audits are all answered, each with its own repor
             items[2].filename = "core-router-" + std::to_string(i) + ".rules";
             if (i % 2) items[2].content = without_client_rule();
             auto res = server.client().Post("/api/audit", items);
-            return res ? std::make_pair(res->status, res->body)
-                       : std::make_pair(0, "no answer: " + httplib::to_string(res.error()));
+            return res ? std::make_pair(res->status, res->body) : std::make_pair(0, std::string("no answer"));
         }));
     }
     for (int i = 0; i < 20; ++i) {
@@ -266,8 +265,7 @@ TEST_CASE("serve: 20 concurrent audits are all answered, each with its own repor
 TEST_CASE("serve: the page's jobs report progress and keep their reports", "[serve]") {
     ServeProcess server({"--deployment", "fixtures/demo/deployment.yaml"});
     auto c = server.client();
-    httplib::MultipartFormDataItems items = {
-        part("config", "core-router.rules", slurp("fixtures/demo/core-router.rules"))};
+    FormFiles items = {part("config", "core-router.rules", slurp("fixtures/demo/core-router.rules"))};
     auto created = c.Post("/api/jobs?kind=audit", items);
     REQUIRE(created);
     REQUIRE(created->status == 202);
@@ -295,7 +293,7 @@ TEST_CASE("serve: reports mask secrets in the rule text they quote", "[serve]") 
     std::string rules = slurp("fixtures/demo/core-router.rules");
     std::string needle = "--comment \"Tanium clients\"";
     rules.replace(rules.find(needle), needle.size(), "--comment \"Tanium clients snmp-community=public123\"");
-    httplib::MultipartFormDataItems items = {part("core-router", "core-router.rules", rules)};
+    FormFiles items = {part("core-router", "core-router.rules", rules)};
     auto res = server.client().Post("/api/audit", items);
     REQUIRE(res);
     CHECK(res->status == 200);
@@ -306,12 +304,11 @@ TEST_CASE("serve: reports mask secrets in the rule text they quote", "[serve]") 
 TEST_CASE("serve: a firewall read from several files takes several uploads", "[serve]") {
     ServeProcess server({});
     auto upload = [](const std::string& field) {
-        return httplib::MultipartFormDataItems{
-            part("deployment", "split-exports.yaml", slurp("fixtures/netsh/split-exports.yaml")),
-            part(field, "split-tanium-server-rules.txt",
-                 slurp("fixtures/netsh/split-tanium-server-rules.txt")),
-            part(field, "split-tanium-server-allprofiles.txt",
-                 slurp("fixtures/netsh/split-tanium-server-allprofiles.txt"))};
+        return FormFiles{part("deployment", "split-exports.yaml", slurp("fixtures/netsh/split-exports.yaml")),
+                         part(field, "split-tanium-server-rules.txt",
+                              slurp("fixtures/netsh/split-tanium-server-rules.txt")),
+                         part(field, "split-tanium-server-allprofiles.txt",
+                              slurp("fixtures/netsh/split-tanium-server-allprofiles.txt"))};
     };
     json want = json::parse(run_flowgap("audit fixtures/netsh/split-exports.yaml --format json").out);
     // Named after the firewall, and matched by the file names the deployment gives.

@@ -32,6 +32,7 @@ constexpr std::string_view kScript = R"js(
       el.style.display=(fw==='*'||el.getAttribute('data-firewall')===fw)?'':'none';});
     document.getElementById('shown').textContent=shown+' of '+items.length+' shown';
   }
+  form.addEventListener('submit',function(e){e.preventDefault();});
   form.addEventListener('change',apply);apply();
 })();
 )js";
@@ -55,7 +56,7 @@ void write_banner(std::ostream& out, const Report& r) {
 }
 
 void write_filter(std::ostream& out, const Report& r) {
-    fmt::print(out, "<form id=\"filter\" class=\"filter\" onsubmit=\"return false\"><strong>Filter</strong>");
+    fmt::print(out, "<form id=\"filter\" class=\"filter\"><strong>Filter</strong>");
     for (Severity s : severities_descending()) {
         fmt::print(out,
                    "<label><input type=\"checkbox\" name=\"severity\" value=\"{0}\" checked> {0}</label>",
@@ -173,7 +174,7 @@ void write_audit_html(std::ostream& out, const Report& r) {
     fmt::print(out, "</section>\n<section id=\"firewalls\">\n<h2>Firewalls audited</h2>\n");
     write_firewalls(out, r);
     fmt::print(out, "</section>\n");
-    write_html_foot(out, r.options.timestamp, kScript);
+    write_html_foot(out, r.options.timestamp, kScript, r.options.script_nonce);
 }
 
 }  // namespace flowgap::report

@@ -83,15 +83,18 @@ void write_html_banner(std::ostream& out, const HtmlBanner& b) {
     fmt::print(out, "</ul>\n</header>\n");
 }
 
-void write_html_foot(std::ostream& out, const std::optional<std::string>& timestamp,
-                     std::string_view script) {
+void write_html_foot(std::ostream& out, const std::optional<std::string>& timestamp, std::string_view script,
+                     std::string_view nonce) {
     std::string stamp = timestamp ? ", generated " + escape_markup(*timestamp) : "";
     fmt::print(out,
                "<footer>flowgap " FLOWGAP_VERSION
                "{}. Verdicts are about the first packet of new connections; "
                "see docs/checks.md.</footer>\n",
                stamp);
-    if (!script.empty()) fmt::print(out, "<script>{}</script>\n", script);
+    // The nonce comes from the server (hex digits); escaped all the same, as every attribute is.
+    if (!script.empty() && nonce.empty()) fmt::print(out, "<script>{}</script>\n", script);
+    if (!script.empty() && !nonce.empty())
+        fmt::print(out, "<script nonce=\"{}\">{}</script>\n", escape_markup(nonce), script);
     fmt::print(out, "</body>\n</html>\n");
 }
 

@@ -24,7 +24,7 @@ void write_html_head(std::ostream& out, std::string_view title, std::string_view
 void write_html_banner(std::ostream& out, const HtmlBanner& b);
 // The footer (with --timestamp's time), `script` when there is one, and the end of the page.
 void write_html_foot(std::ostream& out, const std::optional<std::string>& timestamp,
-                     std::string_view script = {});
+                     std::string_view script = {}, std::string_view nonce = {});
 
 // A colored label: `cls` is a verdict, a severity or a report's own class.
 std::string html_pill(std::string_view cls, std::string_view text);

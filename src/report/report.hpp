@@ -21,6 +21,9 @@ struct ReportOptions {
     bool color = false;                    // ANSI colors in the text view (the caller decides: TTY, NO_COLOR)
     bool quiet = false;                    // text: only what fails the gate
     std::optional<std::string> timestamp;  // --timestamp: when the report was made (UTC, ISO 8601)
+    // HTML: the nonce of the report's script, which `flowgap serve`'s Content-Security-Policy
+    // allows instead of every inline script. Empty: no nonce (a saved file has no CSP).
+    std::string script_nonce;
 };
 
 // The remedies a report prints, in each firewall's own language, planned once before any writer

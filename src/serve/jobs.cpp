@@ -6,18 +6,17 @@
 
 namespace flowgap::serve {
 
-namespace {
-
-constexpr std::chrono::hours keep_for{1};
-
-// Unguessable: a job's id is all that guards its reports when the server runs without a token.
-std::string new_id() {
+std::string random_hex() {
     std::random_device random;
     std::string id;
     for (int i = 0; i < 4; ++i)
         id += fmt::format("{:08x}", random());
     return id;
 }
+
+namespace {
+
+constexpr std::chrono::hours keep_for{1};
 
 bool finished(const JobEntry& j) {
     std::lock_guard lock(j.mutex);
@@ -52,7 +51,7 @@ std::shared_ptr<JobEntry> JobStore::create(Job kind, std::string& id) {
     auto job = std::make_shared<JobEntry>();
     job->kind = kind;
     job->created = now;
-    id = new_id();
+    id = random_hex();
     jobs_[id] = job;
     return job;
 }

@@ -17,6 +17,10 @@
 
 namespace flowgap::serve {
 
+// 32 random hex digits: a job's id (all that guards its reports when the server runs without a
+// token) and the script nonce of a page or report.
+std::string random_hex();
+
 // At most N audits at once; the others wait their turn, up to a timeout (then the server
 // answers 503). Parsing a 100 MB export takes a core and a few times its size in memory, so
 // running more than the cores at once only makes every user wait longer.

@@ -1,11 +1,13 @@
 // The page `flowgap serve` shows at `/`: pick a deployment and config exports, upload them as one
 // job, follow its progress, read the report. Plain HTML and script, no external resources.
+#include <string>
 #include <string_view>
 
 namespace flowgap::serve {
 
-std::string_view serve_page() {
-    return R"html(<!doctype html>
+namespace {
+
+constexpr std::string_view page_head = R"html(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -80,7 +82,10 @@ waivers; the server's deployment keeps its own.</p>
 <iframe id="report" title="flowgap report" hidden></iframe>
 </section>
 <section id="failure" class="error" hidden></section>
-<script>
+<script nonce=")html";
+
+// The script runs under the Content-Security-Policy that names its nonce: no inline handlers.
+constexpr std::string_view page_script = R"html(">
 "use strict";
 const $ = (id) => document.getElementById(id);
 let serverFirewalls = [];
@@ -270,6 +275,14 @@ start();
 </body>
 </html>
 )html";
+
+}  // namespace
+
+std::string serve_page(const std::string& nonce) {
+    std::string page(page_head);
+    page += nonce;
+    page += page_script;
+    return page;
 }
 
 // Two blocks and the gap between them: a firewall with a hole in it.

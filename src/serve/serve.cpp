@@ -1,16 +1,14 @@
-// `flowgap serve` on cpp-httplib: routes, the token, limits. What a request's uploads become is
-// src/serve_audit.cpp; the page is src/serve_page.cpp.
+// `flowgap serve`: routes, the token, limits. The HTTP layer is src/serve/http.cpp, who may ask
+// src/serve/guard.cpp, what a request's uploads become src/serve/uploads.cpp, the page page.cpp.
 #include "src/serve/serve.hpp"
-
-#include <sys/socket.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <CLI/CLI.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 
 #include "analysis/address.hpp"
@@ -21,15 +19,18 @@
 #include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
 #include "src/report/utf8.hpp"
+#include "src/serve/guard.hpp"
 #include "src/serve/jobs.hpp"
+#include "src/serve/multipart.hpp"
 
 namespace flowgap::serve {
 
 using namespace flowgap::analysis;
 using namespace flowgap::report;
 using nlohmann::json;
+namespace http = boost::beast::http;
 
-std::string_view serve_page();  // src/serve_page.cpp
+std::string serve_page(const std::string& nonce);  // src/serve/page.cpp
 std::string_view serve_icon();
 
 namespace {
@@ -62,50 +63,76 @@ bool loopback(const std::string& host) {
 
 struct State {
     ServeContext context;
-    std::string token;
+    Guard guard;
     AuditSlots slots;
     JobStore jobs{64};
     unsigned wait = 0;
-    State(size_t slots_n, unsigned wait_s) : slots(slots_n, std::chrono::seconds(wait_s)), wait(wait_s) {}
+    size_t max_upload = 0;
+    State(Guard g, size_t slots_n, unsigned wait_s)
+        : guard(std::move(g)), slots(slots_n, std::chrono::seconds(wait_s)), wait(wait_s) {}
 };
 
-// Compares in time independent of where the strings differ.
-bool same_secret(const std::string& a, const std::string& b) {
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    for (size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
-    return diff == 0 && !b.empty();
-}
-
-std::string cookie_token(const httplib::Request& req) {
-    std::string cookies = req.get_header_value("Cookie");
-    for (size_t at = cookies.find("flowgap_token="); at != std::string::npos;
-         at = cookies.find("flowgap_token=", at + 1)) {
-        if (at != 0 && cookies[at - 1] != ' ' && cookies[at - 1] != ';') continue;
-        size_t begin = at + 14, end = cookies.find(';', begin);
-        return cookies.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+// The request target split: its path and its query parameters, percent-decoded.
+struct Target {
+    std::string path;
+    std::map<std::string, std::string> params;
+    std::string param(const std::string& name, const std::string& otherwise) const {
+        auto it = params.find(name);
+        return it == params.end() ? otherwise : it->second;
     }
-    return "";
+};
+
+std::string percent_decoded(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
 }
 
-// The API takes `Authorization: Bearer TOKEN`; the page, which a browser cannot make send that
-// header, takes the cookie that `/?token=TOKEN` sets.
-bool authorized(const State& s, const httplib::Request& req) {
-    if (s.token.empty()) return true;
-    std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) == 0 && same_secret(auth.substr(7), s.token)) return true;
-    return same_secret(cookie_token(req), s.token);
+Target target_of(const Request& r) {
+    std::string_view t(r.target().data(), r.target().size());
+    size_t q = t.find('?');
+    Target out{std::string(t.substr(0, q)), {}};
+    if (q == std::string_view::npos) return out;
+    for (std::string_view rest = t.substr(q + 1); !rest.empty();) {
+        size_t amp = rest.find('&');
+        std::string_view pair = rest.substr(0, amp);
+        size_t eq = pair.find('=');
+        out.params.emplace(percent_decoded(pair.substr(0, eq)),
+                           eq == std::string_view::npos ? "" : percent_decoded(pair.substr(eq + 1)));
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return out;
 }
 
-void send_json(httplib::Response& res, int status, const json& body) {
-    res.status = status;
-    res.set_content(report::dump_json(body) + "\n", "application/json");
+Response respond(unsigned status, std::string body, std::string_view type) {
+    Response res{static_cast<http::status>(status), 11};
+    res.set(http::field::content_type, std::string(type));
+    res.body() = std::move(body);
+    return res;
+}
+
+Response json_response(unsigned status, const json& body) {
+    return respond(status, report::dump_json(body) + "\n", "application/json");
 }
 
 json error_body(const std::string& message, const std::string& location = "") {
     json e = {{"message", mask_secrets(message)}};
     if (!location.empty()) e["location"] = location;
     return {{"error", e}};
+}
+
+Response error_response(unsigned status, const std::string& message) {
+    return json_response(status, error_body(message));
 }
 
 json error_body(const InputError& e) {
@@ -117,53 +144,53 @@ json error_body(const InputError& e) {
     return body;
 }
 
-// A report as a response. HTML reports run their own inline script (the filters) and nothing else.
-void send_report(httplib::Response& res, const Outcome& o, const ReportFormat& f, Job kind) {
-    auto it = o.reports.find(std::string(f.name));
-    if (it == o.reports.end()) {
-        send_json(res, 404,
-                  error_body(
-                      fmt::format("this {} has no {} report", kind == Job::diff ? "diff" : "audit", f.name)));
-        return;
-    }
-    res.set_header("X-Flowgap-Gate", o.passed ? "pass" : "fail");
-    if (f.name == "html")
-        res.set_header(
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:");
-    res.set_content(it->second, std::string(f.media_type).c_str());
+// Every response: not cached, not sniffed, no referrer, not framed (unless the response says
+// otherwise: the page frames the HTML reports) and nothing loaded by whatever it is.
+void finish(Response& res) {
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set(http::field::cache_control, "no-store");
+    res.set("Referrer-Policy", "no-referrer");
+    if (res.find("Content-Security-Policy") == res.end())
+        res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    if (res.find("X-Frame-Options") == res.end()) res.set("X-Frame-Options", "DENY");
 }
 
-// A request's files, read straight from the multipart stream into memory. False when the body
-// was not a well-formed multipart upload (the response says why).
-bool read_uploads(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
-                  std::vector<Upload>& uploads) {
-    if (!req.is_multipart_form_data()) {
-        send_json(res, 400,
-                  error_body("send the files as multipart/form-data (curl -F 'core-fw=@export.xml')"));
-        return false;
+// A report as a response. HTML reports run their own script (the filters), by its nonce, and
+// nothing else; the page shows them in a frame.
+Response report_response(const Outcome& o, const ReportFormat& f, Job kind) {
+    auto it = o.reports.find(std::string(f.name));
+    if (it == o.reports.end())
+        return error_response(
+            404, fmt::format("this {} has no {} report", kind == Job::diff ? "diff" : "audit", f.name));
+    Response res = respond(200, it->second, f.media_type);
+    res.set("X-Flowgap-Gate", o.passed ? "pass" : "fail");
+    if (f.name == "html") {
+        res.set("Content-Security-Policy",
+                fmt::format("default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-{}'; "
+                            "img-src data:; frame-ancestors 'self'",
+                            o.nonce));
+        res.set("X-Frame-Options", "SAMEORIGIN");
     }
-    std::vector<std::string> contents;
-    bool ok = reader(
-        [&](const httplib::MultipartFormData& part) {
-            uploads.push_back(Upload{part.name, part.filename, nullptr});
-            contents.emplace_back();
-            return true;
-        },
-        [&](const char* data, size_t length) {
-            contents.back().append(data, length);
-            return true;
-        });
-    if (!ok) {
-        if (res.status == 413) return false;  // the error handler words it
-        send_json(res, 400, error_body("the upload is not well-formed multipart/form-data"));
-        return false;
+    return res;
+}
+
+// A request's files, each a copy of its part of the body. Nullopt with `error` set when the body
+// is not a well-formed multipart upload.
+std::optional<std::vector<Upload>> read_uploads(const Request& req, std::optional<Response>& error) {
+    auto boundary = form_boundary(header_of(req, http::field::content_type));
+    std::vector<Upload> uploads;
+    try {
+        for (const auto& part : parse_form(req.body(), boundary.value_or("")))
+            uploads.push_back(
+                Upload{part.name, part.filename, std::make_shared<const std::string>(part.content)});
+    } catch (const std::invalid_argument& e) {
+        error = error_response(400,
+                               std::string("the upload is not well-formed multipart/form-data: ") + e.what());
+        return std::nullopt;
     }
-    for (size_t i = 0; i < uploads.size(); ++i)
-        uploads[i].content = std::make_shared<const std::string>(std::move(contents[i]));
     // A form's empty file input arrives as a part without a name or content.
     std::erase_if(uploads, [](const Upload& u) { return u.filename.empty() && u.content->empty(); });
-    return true;
+    return uploads;
 }
 
 struct Result {
@@ -179,7 +206,7 @@ Result execute(State& s, Job kind, const std::vector<Upload>& uploads, const Pro
                 {},
                 error_body(fmt::format("every audit slot stayed busy for {} s: try again later", s.wait))};
     try {
-        return {200, run_uploads(s.context, uploads, kind, progress), {}};
+        return {200, run_uploads(s.context, uploads, kind, progress, random_hex()), {}};
     } catch (const InputError& e) {
         return {400, {}, error_body(e)};
     } catch (const std::bad_alloc&) {
@@ -189,22 +216,20 @@ Result execute(State& s, Job kind, const std::vector<Upload>& uploads, const Pro
     }
 }
 
-void handle_now(State& s, Job kind, const httplib::Request& req, httplib::Response& res,
-                const httplib::ContentReader& reader) {
-    std::string name = req.has_param("format") ? req.get_param_value("format") : "json";
-    const ReportFormat* f = report_format(name);
-    std::vector<Upload> uploads;
-    if (!f)
-        return send_json(res, 400,
-                         error_body(fmt::format("format={} is not one of {}", name,
-                                                fmt::join(report_format_names(), ", "))));
-    if (!read_uploads(req, res, reader, uploads)) return;
-    Result r = execute(s, kind, uploads, [](const std::string&, size_t, size_t) {});
+Response handle_now(State& s, Job kind, Request& req, const Target& t) {
+    const ReportFormat* f = report_format(t.param("format", "json"));
+    std::optional<Response> bad;
+    auto uploads = read_uploads(req, bad);
+    if (!uploads) return std::move(*bad);
+    req.body().clear();  // the uploads hold their copies
+    req.body().shrink_to_fit();
+    Result r = execute(s, kind, *uploads, [](const std::string&, size_t, size_t) {});
     if (r.status != 200) {
-        if (r.status == 503) res.set_header("Retry-After", "10");
-        return send_json(res, r.status, r.error);
+        Response res = json_response(static_cast<unsigned>(r.status), r.error);
+        if (r.status == 503) res.set(http::field::retry_after, "10");
+        return res;
     }
-    send_report(res, r.outcome, *f, kind);
+    return report_response(r.outcome, *f, kind);
 }
 
 json job_json(const std::string& id, const JobEntry& job) {
@@ -242,36 +267,35 @@ void run_job(std::shared_ptr<State> s, std::shared_ptr<JobEntry> job, std::vecto
     job->s.error = std::move(r.error);
 }
 
-void start_job(const std::shared_ptr<State>& s, const httplib::Request& req, httplib::Response& res,
-               const httplib::ContentReader& reader) {
-    std::string kind = req.has_param("kind") ? req.get_param_value("kind") : "audit";
-    if (kind != "audit" && kind != "diff")
-        return send_json(res, 400, error_body("kind must be audit or diff"));
-    std::vector<Upload> uploads;
-    if (!read_uploads(req, res, reader, uploads)) return;
+Response start_job(const std::shared_ptr<State>& s, Request& req, const Target& t) {
+    std::optional<Response> bad;
+    auto uploads = read_uploads(req, bad);
+    if (!uploads) return std::move(*bad);
+    req.body().clear();
+    req.body().shrink_to_fit();
     std::string id;
-    auto job = s->jobs.create(kind == "diff" ? Job::diff : Job::audit, id);
+    auto job = s->jobs.create(t.param("kind", "audit") == "diff" ? Job::diff : Job::audit, id);
     if (!job) {
-        res.set_header("Retry-After", "10");
-        return send_json(res, 503, error_body("too many audits are running: try again later"));
+        Response res = error_response(503, "too many audits are running: try again later");
+        res.set(http::field::retry_after, "10");
+        return res;
     }
-    std::thread(run_job, s, job, std::move(uploads)).detach();
-    send_json(res, 202, job_json(id, *job));
+    std::thread(run_job, s, job, std::move(*uploads)).detach();
+    return json_response(202, job_json(id, *job));
 }
 
-void job_report(State& s, const httplib::Request& req, httplib::Response& res) {
-    auto job = s.jobs.find(req.matches[1]);
-    const ReportFormat* f = report_format(req.matches[2].str(), true);
-    if (!job || !f)
-        return send_json(res, 404, error_body("no such job or report (jobs are kept for an hour)"));
+Response job_report(State& s, const std::string& id, const std::string& extension) {
+    auto job = s.jobs.find(id);
+    const ReportFormat* f = report_format(extension, true);
+    if (!job || !f) return error_response(404, "no such job or report (jobs are kept for an hour)");
     std::lock_guard lock(job->mutex);
-    if (job->s.state != "done")
-        return send_json(res, 409, error_body("the job has not finished: " + job->s.state));
-    send_report(res, job->s.outcome, *f, job->kind);
-    if (f->name != "html")
-        res.set_header("Content-Disposition", "attachment; filename=\"flowgap-" +
-                                                  std::string(job->kind == Job::diff ? "diff" : "report") +
-                                                  "." + std::string(f->extension) + "\"");
+    if (job->s.state != "done") return error_response(409, "the job has not finished: " + job->s.state);
+    Response res = report_response(job->s.outcome, *f, job->kind);
+    if (f->name != "html" && res.result_int() == 200)
+        res.set(http::field::content_disposition,
+                "attachment; filename=\"flowgap-" + std::string(job->kind == Job::diff ? "diff" : "report") +
+                    "." + std::string(f->extension) + "\"");
+    return res;
 }
 
 json info_json(const State& s) {
@@ -286,101 +310,167 @@ json info_json(const State& s) {
 }
 
 // `/?token=TOKEN` trades the token for a cookie and sends the browser on without it in the URL.
-void page(const State& s, const httplib::Request& req, httplib::Response& res) {
-    if (!s.token.empty() && req.has_param("token") && same_secret(req.get_param_value("token"), s.token)) {
-        res.set_header("Set-Cookie", "flowgap_token=" + s.token + "; Path=/; HttpOnly; SameSite=Strict");
-        res.set_redirect("/", 303);
-        return;
+Response page(const State& s, const Request& req, const Target& t) {
+    if (s.guard.has_token() && s.guard.token_is(t.param("token", ""))) {
+        Response res = respond(303, "", "text/plain");
+        res.set(http::field::set_cookie,
+                "flowgap_token=" + s.guard.token() + "; Path=/; HttpOnly; SameSite=Strict");
+        res.set(http::field::location, "/");
+        return res;
     }
-    if (!authorized(s, req)) {
-        res.status = 401;
-        res.set_content(
-            "<!doctype html><title>flowgap</title><link rel=\"icon\" href=\"/favicon.svg\">"
-            "<p>This flowgap server needs its token: open "
-            "<code>/?token=TOKEN</code> once.</p>\n",
-            "text/html; charset=utf-8");
-        return;
+    if (!s.guard.authorized(req)) {
+        Response res =
+            respond(401,
+                    "<!doctype html><title>flowgap</title><link rel=\"icon\" href=\"/favicon.svg\">"
+                    "<p>This flowgap server needs its token: open "
+                    "<code>/?token=TOKEN</code> once.</p>\n",
+                    "text/html; charset=utf-8");
+        res.set("Content-Security-Policy", "default-src 'none'; img-src 'self'; frame-ancestors 'none'");
+        return res;
     }
-    res.set_header(
-        "Content-Security-Policy",
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-src 'self'");
-    res.set_content(std::string(serve_page()), "text/html; charset=utf-8");
+    std::string nonce = random_hex();
+    Response res = respond(200, serve_page(nonce), "text/html; charset=utf-8");
+    res.set("Content-Security-Policy",
+            fmt::format("default-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-{}'; "
+                        "frame-src 'self'; frame-ancestors 'none'",
+                        nonce));
+    return res;
 }
 
-// Answered without the token: the page (which asks for it) and its icon, which browsers fetch
-// for every page, the 401 page and the report tab included.
-bool public_path(const std::string& path) {
-    return path == "/" || path == "/favicon.svg" || path == "/favicon.ico";
+// What a request asks for, from its method and path alone (so that it is known before the body).
+enum class Route { page, icon, info, audit, diff, jobs, job, job_report, wrong_method, none };
+
+struct Routed {
+    Route route = Route::none;
+    std::string id, extension;  // /api/jobs/ID[/report.EXTENSION]
+};
+
+bool hex_id(std::string_view s) {
+    return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
-void add_routes(httplib::Server& server, const std::shared_ptr<State>& s) {
-    server.Get("/", [s](const httplib::Request& req, httplib::Response& res) { page(*s, req, res); });
-    server.Get(R"(/favicon\.(svg|ico))", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(std::string(serve_icon()), "image/svg+xml");
-    });
-    server.Get("/api/info",
-               [s](const httplib::Request&, httplib::Response& res) { send_json(res, 200, info_json(*s)); });
-    server.Post("/api/audit",
-                [s](const httplib::Request& req, httplib::Response& res,
-                    const httplib::ContentReader& reader) { handle_now(*s, Job::audit, req, res, reader); });
-    server.Post("/api/diff",
-                [s](const httplib::Request& req, httplib::Response& res,
-                    const httplib::ContentReader& reader) { handle_now(*s, Job::diff, req, res, reader); });
-    server.Post("/api/jobs", [s](const httplib::Request& req, httplib::Response& res,
-                                 const httplib::ContentReader& reader) { start_job(s, req, res, reader); });
-    server.Get(R"(/api/jobs/([0-9a-f]{32}))", [s](const httplib::Request& req, httplib::Response& res) {
-        auto job = s->jobs.find(req.matches[1]);
-        if (!job) return send_json(res, 404, error_body("no such job (jobs are kept for an hour)"));
-        send_json(res, 200, job_json(req.matches[1], *job));
-    });
-    server.Get(R"(/api/jobs/([0-9a-f]{32})/report\.([a-z]+))",
-               [s](const httplib::Request& req, httplib::Response& res) { job_report(*s, req, res); });
+Routed route_of(http::verb method, const std::string& path) {
+    Routed r;
+    std::string_view p = path;
+    if (p == "/") r.route = Route::page;
+    if (p == "/favicon.svg" || p == "/favicon.ico") r.route = Route::icon;
+    if (p == "/api/info") r.route = Route::info;
+    if (p == "/api/audit") r.route = Route::audit;
+    if (p == "/api/diff") r.route = Route::diff;
+    if (p == "/api/jobs") r.route = Route::jobs;
+    if (p.starts_with("/api/jobs/") && hex_id(p.substr(10, 32))) {
+        std::string_view rest = p.substr(42);
+        r.id = std::string(p.substr(10, 32));
+        if (rest.empty()) r.route = Route::job;
+        if (rest.starts_with("/report.") && rest.size() > 8 &&
+            std::all_of(rest.begin() + 8, rest.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+            r.route = Route::job_report;
+            r.extension = std::string(rest.substr(8));
+        }
+    }
+    bool posts = r.route == Route::audit || r.route == Route::diff || r.route == Route::jobs;
+    bool expected =
+        posts ? method == http::verb::post : method == http::verb::get || method == http::verb::head;
+    if (r.route != Route::none && !expected) r.route = Route::wrong_method;
+    return r;
 }
 
-// Every request but public_path() needs the token; the page answers for itself (it takes the
-// token in its URL once).
-void add_guards(httplib::Server& server, const std::shared_ptr<State>& s, size_t max_upload) {
-    server.set_pre_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
-        if (public_path(req.path) || authorized(*s, req)) return httplib::Server::HandlerResponse::Unhandled;
-        res.set_header("WWW-Authenticate", "Bearer");
-        send_json(res, 401, error_body("this server needs `Authorization: Bearer TOKEN`"));
-        return httplib::Server::HandlerResponse::Handled;
-    });
-    server.set_error_handler([max_upload](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return;
-        if (res.status == 413)
-            return send_json(res, 413,
-                             error_body(fmt::format("the upload is larger than this server takes ({} bytes "
-                                                    "per request; see --max-upload)",
-                                                    max_upload)));
-        send_json(res, res.status, error_body(fmt::format("HTTP {}", res.status)));
-    });
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        send_json(res, 500, error_body("internal error"));
-    });
-    server.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                                {"Cache-Control", "no-store"},
-                                {"Referrer-Policy", "no-referrer"}});
-    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        std::cerr << fmt::format("flowgap serve: {} {} {} {}\n", req.method, req.path, res.status,
-                                 res.body.size());
-    });
+// Every request but these needs the token: the page (which asks for it) and its icon, which
+// browsers fetch for every page, the 401 page and the report tab included.
+bool public_route(Route r) {
+    return r == Route::page || r == Route::icon;
 }
 
-// cpp-httplib 0.11 listens with a backlog of 5: a burst of clients (a CI matrix uploading at
-// once) overflows it, and a connection whose handshake the kernel dropped can send its request
-// only after retransmissions that outlast the keep-alive wait, and then gets no answer. Linux
-// lets listen() be called again to raise the backlog, on the socket the options hook hands us.
-int bind(httplib::Server& server, const Endpoint& at) {
-    int fd = -1;
-    server.set_socket_options([&fd](socket_t sock) {
-        httplib::default_socket_options(sock);
-        fd = sock;
-    });
-    int port = at.port == 0 ? server.bind_to_any_port(at.host)
-                            : (server.bind_to_port(at.host, at.port) ? at.port : -1);
-    if (port >= 0 && fd >= 0) ::listen(fd, SOMAXCONN);
-    return port;
+// What the headers alone decide, before a byte of the body is read.
+std::optional<Response> check(const State& s, const Request& head) {
+    if (auto refused = s.guard.host(head)) return error_response(refused->status, refused->message);
+    std::string encoding = header_of(head, http::field::content_encoding);
+    if (!encoding.empty() && !boost::beast::iequals(encoding, "identity"))
+        return error_response(
+            415, "Content-Encoding: " + encoding +
+                     " is not taken: send the files as they are (uploads are never decompressed)");
+    std::string transfer = header_of(head, http::field::transfer_encoding);
+    if (!transfer.empty() && !boost::beast::iequals(transfer, "chunked"))
+        return error_response(501, "Transfer-Encoding: " + transfer + " is not taken (only chunked)");
+    Target t = target_of(head);
+    Routed r = route_of(head.method(), t.path);
+    if (!public_route(r.route) && !s.guard.authorized(head)) {
+        Response res = error_response(401, "this server needs `Authorization: Bearer TOKEN`");
+        res.set(http::field::www_authenticate, "Bearer");
+        return res;
+    }
+    if (auto refused = Guard::origin(head)) return error_response(refused->status, refused->message);
+    if (r.route == Route::none) return error_response(404, "HTTP 404: no such page");
+    if (r.route == Route::wrong_method) return error_response(405, "HTTP 405: not with this method");
+    bool uploads = r.route == Route::audit || r.route == Route::diff || r.route == Route::jobs;
+    if (!uploads) return std::nullopt;
+    // Without a length the body would run to the end of the connection, past any check.
+    if (!head.has_content_length() && !head.chunked())
+        return error_response(411, "an upload needs a Content-Length (or chunked Transfer-Encoding)");
+    if (!form_boundary(header_of(head, http::field::content_type)))
+        return error_response(400, "send the files as multipart/form-data (curl -F 'core-fw=@export.xml')");
+    std::string format = t.param("format", "json");
+    if (r.route != Route::jobs && !report_format(format))
+        return error_response(
+            400, fmt::format("format={} is not one of {}", format, fmt::join(report_format_names(), ", ")));
+    std::string kind = t.param("kind", "audit");
+    if (r.route == Route::jobs && kind != "audit" && kind != "diff")
+        return error_response(400, "kind must be audit or diff");
+    return std::nullopt;
+}
+
+Response handle(const std::shared_ptr<State>& s, Request& req) {
+    Target t = target_of(req);
+    Routed r = route_of(req.method(), t.path);
+    switch (r.route) {
+        case Route::page: return page(*s, req, t);
+        case Route::icon: return respond(200, std::string(serve_icon()), "image/svg+xml");
+        case Route::info: return json_response(200, info_json(*s));
+        case Route::audit: return handle_now(*s, Job::audit, req, t);
+        case Route::diff: return handle_now(*s, Job::diff, req, t);
+        case Route::jobs: return start_job(s, req, t);
+        case Route::job: {
+            auto job = s->jobs.find(r.id);
+            if (!job) return error_response(404, "no such job (jobs are kept for an hour)");
+            return json_response(200, job_json(r.id, *job));
+        }
+        case Route::job_report: return job_report(*s, r.id, r.extension);
+        default: return error_response(404, "HTTP 404: no such page");
+    }
+}
+
+HttpHandler handler_of(const std::shared_ptr<State>& s) {
+    HttpHandler h;
+    h.check = [s](const Request& head) {
+        auto res = check(*s, head);
+        if (res) finish(*res);
+        return res;
+    };
+    h.handle = [s](Request& req) {
+        Response res = handle(s, req);
+        finish(res);
+        if (req.method() == http::verb::head) res.body().clear();
+        return res;
+    };
+    h.refuse = [s](unsigned status, const std::string& why) {
+        std::string message = status == 413 ? fmt::format(
+                                                  "the upload is larger than this server takes ({} bytes "
+                                                  "per request; see --max-upload)",
+                                                  s->max_upload)
+                                            : why;
+        Response res = error_response(status, message);
+        finish(res);
+        return res;
+    };
+    h.log = [](const Request& req, const Response& res) {
+        std::string_view method(req.method_string().data(), req.method_string().size());
+        std::string path = target_of(req).path;
+        std::cerr << fmt::format("flowgap serve: {} {} {} {}\n", method, valid_utf8(path), res.result_int(),
+                                 res.body().size());
+    };
+    return h;
 }
 
 std::string token_of(const ServeOptions& o) {
@@ -401,12 +491,19 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
     cmd->add_option("--token", o.token,
                     "Require `Authorization: Bearer TOKEN` on every request (default: $FLOWGAP_TOKEN); "
                     "needed to listen beyond loopback");
+    cmd->add_option("--allowed-host", o.allowed_hosts,
+                    "A name the server answers to in the Host header besides its listen address "
+                    "(repeatable; e.g. the name a reverse proxy forwards)");
     cmd->add_option("--max-upload", o.max_upload, "Largest request body in bytes (default 256 MiB)");
     cmd->add_option("--max-audits", o.max_audits, "Audits at once (default: the number of cores)");
+    cmd->add_option("--max-connections", o.max_connections,
+                    "Connections served at once; more wait until one ends (default 64)");
     cmd->add_option("--queue-timeout", o.queue_timeout,
                     "Seconds an audit waits for a free slot before the server answers 503 (default 120)");
+    cmd->add_option("--header-timeout", o.header_timeout,
+                    "Seconds a request's headers may take from its first byte (default 10)");
     cmd->add_option("--timeout", o.timeout,
-                    "Seconds a connection may stall while reading or writing (default 60)");
+                    "Seconds a request's body, and then its response, may take (default 60)");
     cmd->add_option("--fail-on", o.fail_on, "Severity at which the gate fails (default high)")
         ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
     return cmd;
@@ -420,30 +517,43 @@ int run_serve(const ServeOptions& o) {
             "command line",
             "--listen " + o.listen + " reaches beyond this machine: give --token (or FLOWGAP_TOKEN) first");
     size_t slots = o.max_audits ? o.max_audits : std::max(1u, std::thread::hardware_concurrency());
-    auto s = std::make_shared<State>(slots, o.queue_timeout);
-    s->token = token;
+    auto s = std::make_shared<State>(Guard(at.host, loopback(at.host), o.allowed_hosts, token), slots,
+                                     o.queue_timeout);
+    s->max_upload = o.max_upload;
     s->context.fail_on = *parse_severity(o.fail_on);
     if (!o.deployment.empty()) {
         s->context.deployment = load_deployment(o.deployment);
         parsers::check_formats(*s->context.deployment);
         s->context.waivers = waivers_for(*s->context.deployment, "");
     }
-    httplib::Server server;
-    // Threads beyond the audit slots: requests waiting for a slot hold one each, and the page's
-    // progress polls must still get through.
-    size_t threads = std::max<size_t>(32, 4 * slots);
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server.set_payload_max_length(o.max_upload);
-    server.set_read_timeout(static_cast<time_t>(o.timeout), 0);
-    server.set_write_timeout(static_cast<time_t>(o.timeout), 0);
-    server.set_keep_alive_timeout(5);
-    add_guards(server, s, o.max_upload);
-    add_routes(server, s);
-    int port = bind(server, at);
-    if (port < 0) InputError::raise_at("command line", "cannot listen on " + o.listen);
+    namespace net = boost::asio;
+    net::io_context ioc(1);
+    net::ip::tcp::acceptor acceptor(ioc);
+    boost::system::error_code ec;
+    net::ip::tcp::resolver resolver(ioc);
+    auto found = resolver.resolve(at.host, std::to_string(at.port), ec);
+    if (!ec && !found.empty()) {
+        net::ip::tcp::endpoint where = found.begin()->endpoint();
+        acceptor.open(where.protocol(), ec);
+        if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor.bind(where, ec);
+        // A burst of clients (a CI matrix uploading at once) must not overflow the backlog, and
+        // connections past --max-connections wait in it.
+        if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    }
+    if (ec || found.empty()) InputError::raise_at("command line", "cannot listen on " + o.listen);
     std::string shown = at.host.find(':') == std::string::npos ? at.host : "[" + at.host + "]";
-    std::cout << fmt::format("flowgap serve: listening on http://{}:{}/\n", shown, port) << std::flush;
-    return server.listen_after_bind() ? 0 : 2;
+    std::cout << fmt::format("flowgap serve: listening on http://{}:{}/\n", shown,
+                             acceptor.local_endpoint().port())
+              << std::flush;
+    HttpLimits limits;
+    limits.max_body = o.max_upload;
+    limits.max_connections = std::max<size_t>(1, o.max_connections);
+    limits.header = std::chrono::seconds(std::max(1u, o.header_timeout));
+    limits.body = std::chrono::seconds(std::max(1u, o.timeout));
+    HttpHandler handler = handler_of(s);
+    serve_http(acceptor, limits, handler);
+    return 0;
 }
 
 }  // namespace flowgap::serve

@@ -199,7 +199,7 @@ std::vector<Waiver> waivers_of(const ServeContext& c, const std::vector<Upload>&
 }
 
 Outcome audit(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, const Assignment& a,
-              Severity fail_on, const Progress& progress) {
+              Severity fail_on, const Progress& progress, const std::string& nonce) {
     if (!a.candidate.empty())
         InputError::raise_at(display_name(*a.candidate.begin()->second.front()),
                              "candidate configs go to a diff, not an audit");
@@ -210,7 +210,10 @@ Outcome audit(Deployment d, const std::vector<Waiver>& waivers, bool uploaded, c
     progress("writing the reports", step++, steps);
     Outcome out;
     out.passed = result.gate.passed();
-    Report report = report_of(d, firewalls, result);
+    out.nonce = nonce;
+    ReportOptions options;
+    options.script_nonce = nonce;
+    Report report = report_of(d, firewalls, result, options);
     for (const auto& format : report_formats())
         out.reports[std::string(format.name)] = render_audit(format.name, report);
     return out;
@@ -258,13 +261,15 @@ std::string display_name(const Upload& u) {
 }
 
 Outcome run_uploads(const ServeContext& c, const std::vector<Upload>& uploads, Job job,
-                    const Progress& progress) {
+                    const Progress& progress, const std::string& nonce) {
     bool uploaded = false;
     Deployment d = deployment_of(c, uploads, uploaded);
     Assignment a = assign(d, uploads);
     std::vector<Waiver> waivers = waivers_of(c, uploads, uploaded);
-    return job == Job::audit ? audit(std::move(d), waivers, uploaded, a, c.fail_on, progress)
-                             : diff(std::move(d), waivers, uploaded, a, c.fail_on, progress);
+    if (job == Job::audit) return audit(std::move(d), waivers, uploaded, a, c.fail_on, progress, nonce);
+    Outcome out = diff(std::move(d), waivers, uploaded, a, c.fail_on, progress);
+    out.nonce = nonce;  // the diff's HTML has no script; its CSP names the nonce all the same
+    return out;
 }
 
 }  // namespace flowgap::serve

@@ -43,17 +43,18 @@ enum class Job { audit, diff };
 // "markdown", "junit", "text", for an audit and a diff alike.
 struct Outcome {
     bool passed = true;  // the gate: false where `flowgap audit`/`diff` would exit 1
+    std::string nonce;   // the HTML report's script nonce, for its Content-Security-Policy
     std::map<std::string, std::string> reports;
 };
 
 // Called at each step: what is being done, and how far along (step of steps).
 using Progress = std::function<void(const std::string& stage, size_t step, size_t steps)>;
 
-// Throws analysis::InputError for uploads that cannot be used (the server answers 400 with
-// its location): no deployment, a file no firewall claims, a firewall without a config, a
-// config the parser rejects.
+// The reports carry `nonce` on their script (Outcome::nonce). Throws analysis::InputError for uploads that
+// cannot be used (the server answers 400 with its location): no deployment, a file no firewall claims, a
+// firewall without a config, a config the parser rejects.
 Outcome run_uploads(const ServeContext& context, const std::vector<Upload>& uploads, Job job,
-                    const Progress& progress);
+                    const Progress& progress, const std::string& nonce = "");
 
 // The file name an upload is reported under: its base name, printable characters only.
 std::string display_name(const Upload& u);

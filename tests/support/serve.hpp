@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
+#include "tests/support/http_client.hpp"
 
 namespace flowgap::testing {
 
@@ -33,13 +33,17 @@ class ServeProcess {
             if (chdir(FLOWGAP_SOURCE_DIR) != 0) _exit(127);
             for (auto& e : env)
                 putenv(e.data());
-            std::vector<std::string> all = {FLOWGAP_BINARY, "serve", "--listen", "127.0.0.1:0"};
+            // FLOWGAP_SERVE_BINARY=PATH runs another build (an older one, to see which hostile
+            // cases it fails); the default is this build's.
+            const char* other = std::getenv("FLOWGAP_SERVE_BINARY");
+            std::string binary = other ? other : FLOWGAP_BINARY;
+            std::vector<std::string> all = {binary, "serve", "--listen", "127.0.0.1:0"};
             all.insert(all.end(), args.begin(), args.end());
             std::vector<char*> argv;
             for (auto& a : all)
                 argv.push_back(a.data());
             argv.push_back(nullptr);
-            execv(FLOWGAP_BINARY, argv.data());
+            execv(binary.c_str(), argv.data());
             _exit(127);
         }
         close(out[1]);
@@ -62,12 +66,8 @@ class ServeProcess {
 
     int port() const { return port_; }  // 0: the server did not start
     const std::string& first_line() const { return first_line_; }
-    httplib::Client client() const {
-        httplib::Client c("127.0.0.1", port_);
-        c.set_read_timeout(300, 0);
-        c.set_write_timeout(60, 0);
-        return c;
-    }
+    HttpClient client() const { return HttpClient(port_); }
+    pid_t pid() const { return pid_; }
     // The exit status once the server has stopped by itself (for the refusals).
     int wait_exit() {
         int status = 0;
