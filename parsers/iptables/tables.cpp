@@ -255,6 +255,82 @@ std::vector<analysis::Translation> follow(std::vector<Built>& built, std::string
     return follow_dnat(nat->policy, nat->rewrites, before, untracked);
 }
 
+// Where a destination rewrite sends its packets, as its target says: the addresses and port of
+// `--to-destination A[-B][:P[-Q]]` (`--to` for NETMAP), the port of REDIRECT's `--to-ports`, and
+// every address where the text does not say (REDIRECT: the host's own; NETMAP: a mapped prefix).
+analysis::Box sent_to(const Rule& rewrite, analysis::Box box) {
+    std::string_view text = rewrite.text;
+    auto argument = [&](std::string_view option) -> std::string_view {
+        size_t at = text.find(option);
+        if (at == std::string_view::npos) return {};
+        std::string_view rest = text.substr(at + option.size());
+        return rest.substr(0, rest.find(' '));
+    };
+    box.dst = analysis::AddressSet::all();
+    std::string_view to = argument("--to-destination ");
+    if (to.empty()) to = argument("--to ");
+    if (std::string_view ports = argument("--to-ports "); !ports.empty()) {
+        if (auto p = analysis::PortSet::parse(ports)) box.dport = *p;
+    }
+    if (to.empty()) return box;
+    // IPv6 targets are bracketed when they carry a port: [2001:db8::1]:80.
+    std::string_view addr = to, port;
+    if (!to.empty() && to.front() == '[') {
+        size_t close = to.find(']');
+        addr = to.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+        if (close != std::string_view::npos && close + 1 < to.size() && to[close + 1] == ':')
+            port = to.substr(close + 2);
+    } else if (std::count(to.begin(), to.end(), ':') == 1) {
+        addr = to.substr(0, to.find(':'));
+        port = to.substr(to.find(':') + 1);
+    }
+    if (auto a = analysis::AddressSet::parse(addr)) box.dst = *a;
+    if (auto p = analysis::PortSet::parse(port); p && !port.empty()) box.dport = *p;
+    return box;
+}
+
+// A destination rewrite flowgap does not follow exactly still sent its packets from another
+// destination: the raw and mangle tables of its hook saw that one, so what they decide for the
+// packets it produces is unknown (a drop on the public address must never read as allowed).
+// Each such rewrite puts a rule of unknown outcome at the head of those tables, where they can
+// stop a packet at all.
+void guard_unfollowed(std::vector<Built>& built, std::string_view chain,
+                      const std::vector<analysis::Translation>& followed) {
+    Built* nat = find_built(built, "nat", chain);
+    if (!nat || nat->rewrites.rules.empty()) return;
+    FlowSpace exact;
+    for (const auto& t : followed)
+        exact |= t.packets;
+    std::vector<Rule> guards;
+    for (const Rule& r : nat->rewrites.rules) {
+        FlowSpace produced;
+        const FlowSpace rewritten = r.match | r.may_match;
+        for (const auto& box : rewritten.boxes())
+            produced |= FlowSpace::of(sent_to(r, box));
+        produced -= exact;
+        if (produced.empty()) continue;
+        Rule g;
+        g.name = r.name + " (its packets were sent to another address)";
+        g.name_key = r.name_key;
+        g.action = Action::unknown;
+        g.may_match = std::move(produced);
+        g.conditions.push_back(
+            fmt::format("{} ({}) sent these packets to another destination, which this table saw", r.name,
+                        r.location.str()));
+        g.location = r.location;
+        g.text = r.text;
+        g.container = r.container;
+        g.position = r.position;
+        guards.push_back(std::move(g));
+    }
+    for (std::string_view table : {"raw", "mangle"}) {
+        Built* b = find_built(built, table, chain);
+        if (!b || !decides(b->policy)) continue;
+        for (auto it = guards.rbegin(); it != guards.rend(); ++it)
+            b->policy.rules.push_front(*it);
+    }
+}
+
 void warn_omissions(const Context& ctx, const std::vector<TableDump>& tables, const Omissions& o) {
     for (const auto& i : o.incompatible) {
         ctx.warn(i.line, 1,
@@ -313,6 +389,8 @@ std::vector<Policy> build_tables(const Context& ctx, std::vector<TableDump>& tab
     std::vector<Built> built = build_hooks(ctx, tables, budget);
     const std::vector<analysis::Translation> prerouting = follow(built, "PREROUTING", untracked);
     const std::vector<analysis::Translation> output = follow(built, "OUTPUT", untracked);
+    guard_unfollowed(built, "PREROUTING", prerouting);
+    guard_unfollowed(built, "OUTPUT", output);
     std::vector<Policy> out;
     for (Direction d : kDirections) {
         if (omissions.legacy_line) {
