@@ -85,6 +85,7 @@ class Composer {
     Policy merge(Built& b) const;
     void device_scoped(Policy& p, const ChainDecl& c) const;
     void add_directions(std::vector<Built>& built);
+    void guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end);
     Policy hidden_policy(Direction d) const;
 
     const Input& in_;
@@ -277,6 +278,69 @@ bool meets(const HookInfo& h, Direction d) {
     return d == Direction::inbound ? h.inbound : d == Direction::transit ? h.transit : h.outbound;
 }
 
+// Where a dnat or redirect sends its packets: the address and port after `to` where the rule
+// says them, any address otherwise (redirect: the host's own).
+analysis::Box sent_to(const Rule& rewrite, analysis::Box box) {
+    box.dst = AddressSet::all();
+    std::string_view text = rewrite.text;
+    size_t at = text.find(" to ");
+    if (at == std::string_view::npos) return box;
+    std::string_view to = text.substr(at + 4);
+    to = to.substr(0, to.find(' '));
+    std::string_view addr = to, port;
+    if (!to.empty() && to.front() == ':') {
+        addr = {};
+        port = to.substr(1);
+    } else if (!to.empty() && to.front() == '[') {
+        size_t close = to.find(']');
+        addr = to.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+        if (close != std::string_view::npos && close + 1 < to.size() && to[close + 1] == ':')
+            port = to.substr(close + 2);
+    } else if (std::count(to.begin(), to.end(), ':') == 1) {
+        addr = to.substr(0, to.find(':'));
+        port = to.substr(to.find(':') + 1);
+    }
+    if (auto a = AddressSet::parse(addr); a && !addr.empty()) box.dst = *a;
+    if (auto p = analysis::PortSet::parse(port); p && !port.empty()) box.dport = *p;
+    return box;
+}
+
+// A dnat (or redirect) sent its packets from another destination: the chains of its direction
+// that ran before it, fw_.policies[first, end), saw that one, so what they decide for the packets
+// it produces is unknown (a drop on the public address must never read as allowed). Each gets a
+// rule of unknown outcome for them at its head, where it can stop a packet at all.
+void Composer::guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end) {
+    std::vector<Rule> guards;
+    for (const Rule& r : rewrites.rules) {
+        FlowSpace produced;
+        const FlowSpace rewritten = r.match | r.may_match;
+        for (const auto& box : rewritten.boxes())
+            produced |= FlowSpace::of(sent_to(r, box));
+        Rule g;
+        g.name = r.name + " (its packets were sent to another address)";
+        g.name_key = r.name_key;
+        g.action = Action::unknown;
+        g.may_match = std::move(produced);
+        g.conditions.push_back(
+            fmt::format("{} ({}) sent these packets to another destination, which this chain saw", r.name,
+                        r.location.str()));
+        g.location = r.location;
+        g.text = r.text;
+        g.container = r.container;
+        g.position = r.position;
+        guards.push_back(std::move(g));
+    }
+    for (size_t i = first; i < end; ++i) {
+        Policy& p = fw_.policies[i];
+        bool stops = p.default_rule.action != Action::allow ||
+                     std::any_of(p.rules.begin(), p.rules.end(),
+                                 [](const Rule& r) { return r.action != Action::allow; });
+        if (!stops) continue;
+        for (auto it = guards.rbegin(); it != guards.rend(); ++it)
+            p.rules.push_front(*it);
+    }
+}
+
 void Composer::add_directions(std::vector<Built>& built) {
     std::vector<Policy> merged;
     for (auto& b : built)
@@ -294,6 +358,7 @@ void Composer::add_directions(std::vector<Built>& built) {
     for (Direction d : {Direction::inbound, Direction::outbound, Direction::transit}) {
         if (!rs_.hidden.empty()) fw_.policies.push_back(hidden_policy(d));
         std::vector<const iptables::Rewrites*> rewrites;
+        const size_t first = fw_.policies.size();
         for (size_t i : order) {
             const ChainDecl& c = *built[i].chain;
             if (!meets(*hook_info(c.hook), d)) continue;
@@ -308,7 +373,10 @@ void Composer::add_directions(std::vector<Built>& built) {
                 unsettle(p,
                          fmt::format("no included file changes it ({}:{})", *in_.path, rs_.hidden[0].line));
             fw_.policies.push_back(std::move(p));
-            if (!built[i].rewrites.rules.empty()) rewrites.push_back(&built[i].rewrites);
+            if (!built[i].rewrites.rules.empty()) {
+                rewrites.push_back(&built[i].rewrites);
+                guard_earlier(built[i].rewrites, first, fw_.policies.size() - 1);
+            }
         }
     }
 }

@@ -366,8 +366,8 @@ KeyDesc Builder::key() {
             "cgroup",  "iiftype",  "oiftype",  "length", "priority", "random", "secpath", "ibrname",
             "obrname", "iifgroup", "oifgroup", "time",   "day",      "hour",   "meter"};
         k.known = std::find(std::begin(kKnown), std::end(kKnown), name) != std::end(kKnown);
-        k.one_value =
-            t.is("meta") || (k.known && name != "fib" && name != "socket" && name != "osf" && name != "rt");
+        k.one_value = t.is("meta") || (k.known && name != "fib" && name != "socket" && name != "osf" &&
+                                       name != "rt" && name != "meter");
     }
     return k;
 }
