@@ -263,9 +263,13 @@ void Builder::xt() {
         Verdict v;
         v.token = &t;
         auto k = iptables::builtin_target(name);
-        v.kind = k && (*k == TargetKind::reject || *k == TargetKind::drop || *k == TargetKind::continues)
+        v.kind = k && (*k == TargetKind::reject || *k == TargetKind::drop || *k == TargetKind::continues ||
+                       *k == TargetKind::nat)
                      ? *k
                      : TargetKind::opaque;
+        // DNAT, SNAT, ...: as nft's own nat statements (JSON shows iptables-nft's so), a
+        // destination rewrite whose address the listing does not give.
+        if (v.kind == TargetKind::nat) v.target = name;
         if (v.kind == TargetKind::continues) {
             at_ = std::min(at_ + 3, end_);
             return;
