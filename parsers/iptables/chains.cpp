@@ -9,6 +9,8 @@
 // policy, which becomes a rule at the RETURN (or goto) line.
 #include "parsers/iptables/chains.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace flowgap::parsers::iptables {
@@ -283,6 +285,60 @@ analysis::Policy build_policy(const Context& ctx, std::vector<Chain>& chains, co
                               const Hook& hook, size_t budget, Rewrites& rewrites) {
     Inliner inliner(ctx, chains, budget, hook, rewrites);
     return inliner.build(builtin);
+}
+
+analysis::Box retargeted(analysis::Box box, std::string_view to) {
+    box.dst = analysis::AddressSet::all();
+    std::string_view addr = to, port;
+    if (!to.empty() && to.front() == ':') {
+        addr = {};
+        port = to.substr(1);
+    } else if (!to.empty() && to.front() == '[') {  // IPv6 with a port: [2001:db8::1]:80
+        size_t close = to.find(']');
+        addr = to.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+        if (close != std::string_view::npos && close + 1 < to.size() && to[close + 1] == ':')
+            port = to.substr(close + 2);
+    } else if (std::count(to.begin(), to.end(), ':') == 1) {
+        addr = to.substr(0, to.find(':'));
+        port = to.substr(to.find(':') + 1);
+    }
+    if (auto a = analysis::AddressSet::parse(addr); a && !addr.empty()) box.dst = *a;
+    if (auto p = analysis::PortSet::parse(port); p && !port.empty()) box.dport = *p;
+    return box;
+}
+
+bool stops_packets(const analysis::Policy& p) {
+    if (p.default_rule.action != Action::allow) return true;
+    return std::any_of(p.rules.begin(), p.rules.end(),
+                       [](const Rule& r) { return r.action != Action::allow; });
+}
+
+std::vector<Rule> guards_before(const Rewrites& rewrites, const FlowSpace& followed,
+                                std::string (*to_of)(const Rule&)) {
+    std::vector<Rule> guards;
+    for (const Rule& r : rewrites.rules) {
+        FlowSpace produced;
+        const FlowSpace rewritten = r.match | r.may_match;
+        const std::string to = to_of(r);
+        for (const auto& box : rewritten.boxes())
+            produced |= FlowSpace::of(retargeted(box, to));
+        produced -= followed;
+        if (produced.empty()) continue;
+        Rule g;
+        g.name = r.name + " (its packets were sent to another address)";
+        g.name_key = r.name_key;
+        g.action = Action::unknown;
+        g.may_match = std::move(produced);
+        g.conditions.push_back(
+            fmt::format("{} ({}) sent these packets to another destination, which this table saw", r.name,
+                        r.location.str()));
+        g.location = r.location;
+        g.text = r.text;
+        g.container = r.container;
+        g.position = r.position;
+        guards.push_back(std::move(g));
+    }
+    return guards;
 }
 
 }  // namespace flowgap::parsers::iptables

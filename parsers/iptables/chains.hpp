@@ -1,6 +1,8 @@
 // Turning the filter table's chains into first-match policies by inlining user chains.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/iptables/model.hpp"
@@ -37,6 +39,21 @@ struct Rewrites {
     // kept) and that every packet of their own space certainly reaches.
     std::vector<std::pair<size_t, int8_t>> dnat_tests;
 };
+
+// The packets of `box` as a destination rewrite sends them: to the address (range) and port of
+// `to` ("A[-B][:P[-Q]]", "[IPv6]:P", ":P"), to any destination where `to` names no address.
+analysis::Box retargeted(analysis::Box box, std::string_view to);
+
+// Whether a policy can stop a packet (ACCEPT ends only its own table's chain: a policy that only
+// accepts changes no verdict).
+bool stops_packets(const analysis::Policy& p);
+
+// For the tables (nftables: chains) that ran before `rewrites`: they saw another destination than
+// the packets each rewrite produced, so what they decide for those is unknown. One rule of unknown
+// outcome per rewrite, for what it produced less `followed` (translations followed exactly), to
+// go at their head. `to_of` gives a rewrite's target as retargeted() reads it.
+std::vector<analysis::Rule> guards_before(const Rewrites& rewrites, const analysis::FlowSpace& followed,
+                                          std::string (*to_of)(const analysis::Rule&));
 
 // The built-in chain `builtin` of one table as a first-match policy (a missing chain, nullptr,
 // has policy ACCEPT and no rules); its rules are moved out of `chains`. `budget` caps the number

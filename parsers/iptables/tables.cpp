@@ -63,16 +63,6 @@ struct Built {
     int uses = 0;          // directions still to serve: the last one takes the policy itself
 };
 
-// Whether the policy can stop a packet: ACCEPT only ends its own table's chain, so a policy
-// that only accepts changes no verdict.
-bool decides(const Policy& p) {
-    if (p.default_rule.action != Action::allow) return true;
-    for (const auto& r : p.rules) {
-        if (r.action != Action::allow) return true;
-    }
-    return false;
-}
-
 // Moves what `spec` matches within `where` whatever its state test from certain (or never) to
 // possible, with the reason.
 void make_unsure(RuleSpec& spec, const std::string& why, const FlowSpace& where) {
@@ -219,7 +209,7 @@ std::optional<Policy> stage_policy(const Context& ctx, const Stage& s, Built& b,
         return hidden(ctx, name, s.direction, first_line(o), text,
                       "the dump has no filter table: it is empty or was not exported");
     }
-    if (!b.present || (s.table != "filter" && !decides(b.policy))) return std::nullopt;
+    if (!b.present || (s.table != "filter" && !stops_packets(b.policy))) return std::nullopt;
     Policy p = last_use ? std::move(b.policy) : b.policy;
     p.direction = s.direction;
     p.admits = s.table == "filter";  // ACCEPT elsewhere only hands the packet to the next table
@@ -255,45 +245,24 @@ std::vector<analysis::Translation> follow(std::vector<Built>& built, std::string
     return follow_dnat(nat->policy, nat->rewrites, before, untracked);
 }
 
-// Where a destination rewrite sends its packets, as its target says: the addresses and port of
-// `--to-destination A[-B][:P[-Q]]` (`--to` for NETMAP), the port of REDIRECT's `--to-ports`, and
-// every address where the text does not say (REDIRECT: the host's own; NETMAP: a mapped prefix).
-analysis::Box sent_to(const Rule& rewrite, analysis::Box box) {
+// Where a destination rewrite sends its packets, as its target says: `--to-destination
+// A[-B][:P[-Q]]` (`--to` for NETMAP), REDIRECT's `--to-ports P` (the host's own address, which
+// the text does not give), nothing where the text does not say.
+std::string iptables_target(const Rule& rewrite) {
     std::string_view text = rewrite.text;
-    auto argument = [&](std::string_view option) -> std::string_view {
+    for (std::string_view option : {"--to-destination ", "--to ", "--to-ports "}) {
         size_t at = text.find(option);
-        if (at == std::string_view::npos) return {};
+        if (at == std::string_view::npos) continue;
         std::string_view rest = text.substr(at + option.size());
-        return rest.substr(0, rest.find(' '));
-    };
-    box.dst = analysis::AddressSet::all();
-    std::string_view to = argument("--to-destination ");
-    if (to.empty()) to = argument("--to ");
-    if (std::string_view ports = argument("--to-ports "); !ports.empty()) {
-        if (auto p = analysis::PortSet::parse(ports)) box.dport = *p;
+        std::string to(rest.substr(0, rest.find(' ')));
+        return option == "--to-ports " ? ":" + to : to;
     }
-    if (to.empty()) return box;
-    // IPv6 targets are bracketed when they carry a port: [2001:db8::1]:80.
-    std::string_view addr = to, port;
-    if (!to.empty() && to.front() == '[') {
-        size_t close = to.find(']');
-        addr = to.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
-        if (close != std::string_view::npos && close + 1 < to.size() && to[close + 1] == ':')
-            port = to.substr(close + 2);
-    } else if (std::count(to.begin(), to.end(), ':') == 1) {
-        addr = to.substr(0, to.find(':'));
-        port = to.substr(to.find(':') + 1);
-    }
-    if (auto a = analysis::AddressSet::parse(addr)) box.dst = *a;
-    if (auto p = analysis::PortSet::parse(port); p && !port.empty()) box.dport = *p;
-    return box;
+    return "";
 }
 
 // A destination rewrite flowgap does not follow exactly still sent its packets from another
 // destination: the raw and mangle tables of its hook saw that one, so what they decide for the
 // packets it produces is unknown (a drop on the public address must never read as allowed).
-// Each such rewrite puts a rule of unknown outcome at the head of those tables, where they can
-// stop a packet at all.
 void guard_unfollowed(std::vector<Built>& built, std::string_view chain,
                       const std::vector<analysis::Translation>& followed) {
     Built* nat = find_built(built, "nat", chain);
@@ -301,31 +270,10 @@ void guard_unfollowed(std::vector<Built>& built, std::string_view chain,
     FlowSpace exact;
     for (const auto& t : followed)
         exact |= t.packets;
-    std::vector<Rule> guards;
-    for (const Rule& r : nat->rewrites.rules) {
-        FlowSpace produced;
-        const FlowSpace rewritten = r.match | r.may_match;
-        for (const auto& box : rewritten.boxes())
-            produced |= FlowSpace::of(sent_to(r, box));
-        produced -= exact;
-        if (produced.empty()) continue;
-        Rule g;
-        g.name = r.name + " (its packets were sent to another address)";
-        g.name_key = r.name_key;
-        g.action = Action::unknown;
-        g.may_match = std::move(produced);
-        g.conditions.push_back(
-            fmt::format("{} ({}) sent these packets to another destination, which this table saw", r.name,
-                        r.location.str()));
-        g.location = r.location;
-        g.text = r.text;
-        g.container = r.container;
-        g.position = r.position;
-        guards.push_back(std::move(g));
-    }
+    std::vector<Rule> guards = guards_before(nat->rewrites, exact, iptables_target);
     for (std::string_view table : {"raw", "mangle"}) {
         Built* b = find_built(built, table, chain);
-        if (!b || !decides(b->policy)) continue;
+        if (!b || !stops_packets(b->policy)) continue;
         for (auto it = guards.rbegin(); it != guards.rend(); ++it)
             b->policy.rules.push_front(*it);
     }

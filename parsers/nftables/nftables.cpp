@@ -278,64 +278,24 @@ bool meets(const HookInfo& h, Direction d) {
     return d == Direction::inbound ? h.inbound : d == Direction::transit ? h.transit : h.outbound;
 }
 
-// Where a dnat or redirect sends its packets: the address and port after `to` where the rule
-// says them, any address otherwise (redirect: the host's own).
-analysis::Box sent_to(const Rule& rewrite, analysis::Box box) {
-    box.dst = AddressSet::all();
+// Where a dnat or redirect sends its packets: what follows `to` (`dnat to 10.0.0.5:80`,
+// `redirect to :8080`), nothing where the rule does not say.
+std::string nft_target(const Rule& rewrite) {
     std::string_view text = rewrite.text;
     size_t at = text.find(" to ");
-    if (at == std::string_view::npos) return box;
+    if (at == std::string_view::npos) return "";
     std::string_view to = text.substr(at + 4);
-    to = to.substr(0, to.find(' '));
-    std::string_view addr = to, port;
-    if (!to.empty() && to.front() == ':') {
-        addr = {};
-        port = to.substr(1);
-    } else if (!to.empty() && to.front() == '[') {
-        size_t close = to.find(']');
-        addr = to.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
-        if (close != std::string_view::npos && close + 1 < to.size() && to[close + 1] == ':')
-            port = to.substr(close + 2);
-    } else if (std::count(to.begin(), to.end(), ':') == 1) {
-        addr = to.substr(0, to.find(':'));
-        port = to.substr(to.find(':') + 1);
-    }
-    if (auto a = AddressSet::parse(addr); a && !addr.empty()) box.dst = *a;
-    if (auto p = analysis::PortSet::parse(port); p && !port.empty()) box.dport = *p;
-    return box;
+    return std::string(to.substr(0, to.find(' ')));
 }
 
 // A dnat (or redirect) sent its packets from another destination: the chains of its direction
-// that ran before it, fw_.policies[first, end), saw that one, so what they decide for the packets
-// it produces is unknown (a drop on the public address must never read as allowed). Each gets a
-// rule of unknown outcome for them at its head, where it can stop a packet at all.
+// that ran before it, fw_.policies[first, end), saw that one (a drop on the public address must
+// never read as allowed).
 void Composer::guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end) {
-    std::vector<Rule> guards;
-    for (const Rule& r : rewrites.rules) {
-        FlowSpace produced;
-        const FlowSpace rewritten = r.match | r.may_match;
-        for (const auto& box : rewritten.boxes())
-            produced |= FlowSpace::of(sent_to(r, box));
-        Rule g;
-        g.name = r.name + " (its packets were sent to another address)";
-        g.name_key = r.name_key;
-        g.action = Action::unknown;
-        g.may_match = std::move(produced);
-        g.conditions.push_back(
-            fmt::format("{} ({}) sent these packets to another destination, which this chain saw", r.name,
-                        r.location.str()));
-        g.location = r.location;
-        g.text = r.text;
-        g.container = r.container;
-        g.position = r.position;
-        guards.push_back(std::move(g));
-    }
+    std::vector<Rule> guards = iptables::guards_before(rewrites, FlowSpace(), nft_target);
     for (size_t i = first; i < end; ++i) {
         Policy& p = fw_.policies[i];
-        bool stops = p.default_rule.action != Action::allow ||
-                     std::any_of(p.rules.begin(), p.rules.end(),
-                                 [](const Rule& r) { return r.action != Action::allow; });
-        if (!stops) continue;
+        if (!iptables::stops_packets(p)) continue;
         for (auto it = guards.rbegin(); it != guards.rend(); ++it)
             p.rules.push_front(*it);
     }
