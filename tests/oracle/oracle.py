@@ -65,6 +65,7 @@ class Oracle:
         self.flowgap = Flowgap(binary)
         self.totals = Totals()
         self.serial = 0
+        self.lost = set()  # the current case's packets lost with no ruleset (baseline_losses)
 
     def rng(self, name):
         return random.Random(f"{self.seed}:{name}")  # each case its own stream: order-independent
@@ -289,9 +290,7 @@ class Oracle:
                 # Without a ruleset everything must arrive (else the topology is wrong): wait for
                 # all of it, at most 10 s.
                 missing = set(packets) - prober.run(packets, self.seed, quiet=10.0, limit=10.0)
-                if missing:
-                    raise RuntimeError(f"{case.name}: {len(missing)} packets did not arrive without any "
-                                       f"ruleset, e.g. {sorted(missing)[0]}")
+                self.lost = self.baseline_losses(case, prober, packets, missing)
                 ok, err = topo.load(case.dump, case.loader)
                 if not ok and case.name.startswith("generated:"):  # the generator's bug: never a skip
                     raise RuntimeError(f"{case.name}: iptables-restore refuses {case.dump_path}: {err}")
@@ -311,6 +310,11 @@ class Oracle:
                 traces = verdicts.result()
                 if any(t["verdict"] == "allowed" and p not in arrived for p, t in zip(packets, traces)):
                     prober.late(arrived, set(packets))  # before calling it a disagreement
+                    # A burst can overflow a veth backlog on a loaded machine: a packet flowgap
+                    # allows that did not arrive is sent once more (a blocked one stays blocked).
+                    retry = [p for p, t in zip(packets, traces) if t["verdict"] == "allowed" and p not in arrived]
+                    if retry:
+                        arrived |= prober.run(retry, self.seed + 2, sent=sent, quiet=2.0, limit=5.0)
             finally:
                 prober.close()
         finally:
@@ -343,11 +347,29 @@ class Oracle:
         traces = self.flowgap.explain(twin.deployment_path, twin.firewall, packets, stem + ".packets")
         self.compare(twin, packets, traces, arrived, dropped)
 
+    def baseline_losses(self, case, prober, packets, missing):
+        """Packets that did not arrive with no ruleset loaded. Without rules every packet must
+        arrive, so many missing means the topology is wrong (the oracle fails); a few can be
+        lost on a loaded machine (a burst overflowing a veth backlog): those are sent once more,
+        and what still does not arrive is left out of this case's comparison, counted as skipped."""
+        if not missing:
+            return set()
+        missing -= prober.run(sorted(missing), self.seed + 1, quiet=5.0, limit=10.0)
+        if len(missing) * 4 > len(packets):
+            raise RuntimeError(f"{case.name}: {len(missing)} of {len(packets)} packets did not arrive without "
+                               f"any ruleset, e.g. {sorted(missing)[0]}")
+        if missing:
+            print(f"{case.name}: {len(missing)} packets lost without a ruleset (sent twice), left out")
+        return missing
+
     def compare(self, case, packets, traces, arrived, dropped):
         t = self.totals
         t.cases += 1
         counts = {"compared": 0, "conditional": 0, "skipped": dropped, "known": 0, "disagree": 0}
         for p, trace in zip(packets, traces):
+            if p in self.lost:
+                counts["skipped"] += 1
+                continue
             verdict = trace["verdict"]
             if verdict == "conditional":
                 counts["conditional"] += 1
