@@ -145,8 +145,28 @@ std::string describe(const FlowSpace& s) {
                        s.destinations().brief());
 }
 
-void exposure_findings(size_t fi, const std::vector<Filtered>& filtered, const Probe& probe,
-                       std::vector<Finding>& out) {
+// The translations of `fw` whose packets `excess` holds: the rule admits them on the real
+// address, but they are sent to the public one, which is what the world sees exposed.
+std::vector<const Translation*> published(const Firewall& fw, const FlowSpace& excess) {
+    std::vector<const Translation*> out;
+    for (const auto& t : fw.translations)
+        if (t.packets.intersects(excess)) out.push_back(&t);
+    return out;
+}
+
+// " (published as 198.51.100.10 by DNAT nat:PREROUTING#1, fw.rules:15:1)", or nothing.
+std::string published_text(const std::vector<const Translation*>& list) {
+    if (list.empty()) return "";
+    std::vector<std::string> parts;
+    for (const Translation* t : list) {
+        parts.push_back(
+            fmt::format("published as {} by DNAT {}, {}", t->original.str(), t->rule, t->location.str()));
+    }
+    return fmt::format(" ({})", fmt::join(parts, "; "));
+}
+
+void exposure_findings(size_t fi, const Firewall& fw, const std::vector<Filtered>& filtered,
+                       const Probe& probe, std::vector<Finding>& out) {
     for (auto& a : admitted(filtered, probe.toward)) {
         FlowSpace admits = a.certain | a.possible;
         FlowSpace excess = admits - probe.needed;
@@ -162,8 +182,10 @@ void exposure_findings(size_t fi, const std::vector<Filtered>& filtered, const P
         f.rule = a.rule;
         f.conditional = (a.certain - probe.needed).empty();
         f.needed = admits & probe.needed;
-        f.message = fmt::format("{} {} {} beyond what Tanium needs", a.rule->name,
-                                f.conditional ? "may admit" : "admits", describe(excess));
+        f.published = published(fw, excess);
+        f.message = fmt::format("{} {} {}{} beyond what Tanium needs", a.rule->name,
+                                f.conditional ? "may admit" : "admits", describe(excess),
+                                published_text(f.published));
         f.excess = std::move(excess);
         out.push_back(std::move(f));
     }
@@ -275,7 +297,7 @@ std::vector<Finding> run_checks(const Deployment& d, const std::vector<Firewall>
     for (size_t fi = 0; fi < firewalls.size(); ++fi) {
         auto filtered = filter_all(d.firewalls[fi], firewalls[fi], requests);
         for (size_t i = 0; i < all.size(); ++i)
-            exposure_findings(fi, filtered[i], all[i], out);
+            exposure_findings(fi, firewalls[fi], filtered[i], all[i], out);
         any_any_findings(fi, filtered.back(), out);
         app_id_findings(audit, fi, out);
     }

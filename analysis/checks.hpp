@@ -27,6 +27,9 @@ struct Finding {
     FlowSpace needed;          // the part of what it admits that Tanium flows need
     std::string message;
     std::vector<std::string> flows;  // app-id-rule: the flows the rule decides part of
+    // Exposure checks: the firewall's destination translations that the excess goes through, so
+    // that a finding on a real address also names the public one it is reached on.
+    std::vector<const Translation*> published;
 };
 
 // Every check's description, for docs and SARIF: id, default severity, one line.

@@ -313,6 +313,50 @@ TEST_CASE("iptables tables: a flow through a followed DNAT says so in every repo
     }
 }
 
+json finding(const json& report, const std::string& check) {
+    for (const auto& f : report["findings"]) {
+        if (f["check"] == check) return f;
+    }
+    FAIL("no finding " << check);
+    return {};
+}
+
+TEST_CASE("iptables tables: an exposure through a one-to-one DNAT names the public address",
+          "[iptables][e2e][nat]") {
+    // nat-dnat-exact-exposed.rules publishes the server to the internet (eth3) as 198.51.100.10,
+    // and FORWARD lets any source reach its client port.
+    Fixture fx("nat-dnat-exact-exposed.rules");
+    json report = fx.report();
+    json f = finding(report, "exposed-server-port");
+    INFO(f.dump(1));
+    CHECK(f["severity"] == "critical");
+    CHECK(f["location"] == fx.at("-A FORWARD -d 10.10.1.10/32"));
+    const std::string published =
+        "(published as 198.51.100.10 by DNAT nat:PREROUTING#1, " + fx.at("-j DNAT") + ")";
+    CHECK(f["message"].get<std::string>().find("to 10.10.1.10 " + published + " beyond") !=
+          std::string::npos);
+    REQUIRE(f["published"].size() == 1);
+    CHECK(f["published"][0]["rule"] == "nat:PREROUTING#1");
+    CHECK(f["published"][0]["location"] == fx.at("-j DNAT"));
+    CHECK(f["published"][0]["original"] == "198.51.100.10");
+    CHECK(f["published"][0]["translated"] == "10.10.1.10");
+    RunResult text = fx.run("--format text");
+    INFO(text.out);
+    CHECK(text.out.find(published) != std::string::npos);
+    // The example packet as the internet client sends it.
+    CHECK(text.out.find("-> 198.51.100.10:17472 (DNAT nat:PREROUTING#1 -> 10.10.1.10)") != std::string::npos);
+
+    // Published to the endpoints (eth1) only: their packets are the needed part, and what the rule
+    // admits beyond it reaches the real address alone.
+    std::string inside = fx.text;
+    inside.replace(inside.find("-i eth3"), 7, "-i eth1");
+    fx.dir.write("router.rules", inside);
+    json g = finding(fx.report(), "exposed-server-port");
+    INFO(g.dump(1));
+    CHECK(g["published"].empty());
+    CHECK(g["message"].get<std::string>().find("published") == std::string::npos);
+}
+
 TEST_CASE("iptables tables: CT --notrack makes later state tests conditional", "[iptables][e2e]") {
     Fixture fx("raw-notrack.rules");
     json report = fx.report();

@@ -219,3 +219,43 @@ TEST_CASE("e2e: which NAT rules publish an address, and how exactly", "[paloalto
         CHECK(has(out, "if the translated address is unknown ("));
     }
 }
+
+TEST_CASE("e2e: an exposure through a Palo Alto destination NAT names the public address",
+          "[paloalto][e2e][nat]") {
+    // The Tanium Server (trust) published to the internet as 198.51.100.20, and a rule on that
+    // address that lets any internet source reach its client port.
+    TempDir dir;
+    dir.write("d.yaml", kRoles);
+    const std::string nat =
+        "set rulebase nat rules publish-server from untrust\n"
+        "set rulebase nat rules publish-server to untrust\n"
+        "set rulebase nat rules publish-server destination 198.51.100.20\n"
+        "set rulebase nat rules publish-server destination-translation translated-address 10.10.1.10\n";
+    const std::string security =
+        "set rulebase security rules to-server from untrust\n"
+        "set rulebase security rules to-server to trust\n"
+        "set rulebase security rules to-server source any\n"
+        "set rulebase security rules to-server destination 198.51.100.20\n"
+        "set rulebase security rules to-server application any\n"
+        "set rulebase security rules to-server service tanium\n"
+        "set rulebase security rules to-server action allow\n";
+    dir.write("fw.txt", set_firewall(nat, security));
+    auto r = run_flowgap("audit '" + dir.path("d.yaml") + "' --format json");
+    INFO(r.out << r.err);
+    auto report = nlohmann::json::parse(r.out);
+    size_t seen = 0;
+    for (const auto& f : report["findings"]) {
+        if (f["check"] != "exposed-server-port" || f["rule"] != "to-server via NAT publish-server") continue;
+        ++seen;
+        CHECK(f["severity"] == "critical");
+        CHECK(has(
+            f["message"].get<std::string>(),
+            "to 10.10.1.10 (published as 198.51.100.20 by DNAT publish-server, " + dir.path("fw.txt") + ":"));
+        REQUIRE(f.contains("published"));
+        REQUIRE(f["published"].size() == 1);
+        CHECK(f["published"][0]["rule"] == "publish-server");
+        CHECK(f["published"][0]["original"] == "198.51.100.20");
+        CHECK(f["published"][0]["translated"] == "10.10.1.10");
+    }
+    CHECK(seen == 1);
+}

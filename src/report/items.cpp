@@ -12,11 +12,6 @@ using namespace flowgap::analysis;
 
 namespace {
 
-std::string example_of(const FlowSpace& s) {
-    auto p = s.example();
-    return p ? p->str() : std::string();
-}
-
 std::string waiver_note(const Waiver& w) {
     return fmt::format("{} (waived until {}, {})", w.reason, w.expires.str(), w.location.str());
 }
@@ -46,7 +41,7 @@ void finding_view(const Report& r, const GateItem& item, ItemView& v) {
     v.location = f.rule->location;
     v.message = f.message;
     v.text = mask_secrets(f.rule->text);
-    v.example = example_of(f.excess.empty() ? f.needed : f.excess);
+    v.example = example_as_sent(r, f.firewall, f.excess.empty() ? f.needed : f.excess);
     v.remediation = finding_remedy(r, f);
 }
 

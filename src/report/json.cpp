@@ -56,6 +56,19 @@ ordered_json remedies_json(const std::vector<Remedy>& list) {
     return out;
 }
 
+// Destination translations as `{rule, location, original, translated}`: the public address the
+// packets are sent to, and the real one they reach.
+ordered_json nat_json(const std::vector<const Translation*>& list) {
+    ordered_json nat = ordered_json::array();
+    for (const Translation* t : list) {
+        nat.push_back({{"rule", mask_secrets(t->rule)},
+                       {"location", t->location.str()},
+                       {"original", t->original.str()},
+                       {"translated", t->translated.str()}});
+    }
+    return nat;
+}
+
 ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     const Flow& flow = r.audit.flows[res.flow];
     ordered_json j;
@@ -70,14 +83,7 @@ ordered_json result_json(const Report& r, const FlowAtFirewall& res) {
     j["service"] = flow.service;
     // The destination NATs this flow's packets went through: sent to `original`, reaching
     // `translated` (the address the flow names).
-    ordered_json nat = ordered_json::array();
-    for (const Translation* t : translations_of(r, res.firewall, res.crossing)) {
-        nat.push_back({{"rule", mask_secrets(t->rule)},
-                       {"location", t->location.str()},
-                       {"original", t->original.str()},
-                       {"translated", t->translated.str()}});
-    }
-    j["nat"] = nat;
+    j["nat"] = nat_json(translations_of(r, res.firewall, res.crossing));
     ordered_json decided = ordered_json::array();
     std::vector<std::string> conditions;
     for (const auto& part : res.parts) {
@@ -123,6 +129,7 @@ ordered_json finding_json(const Report& r, const Finding& f) {
     j["needed"] = space_json(f.needed);
     j["example"] = example(f.excess.empty() ? f.needed : f.excess);
     j["flows"] = f.flows;
+    j["published"] = nat_json(f.published);
     j["remediation"] = remedies_json(remedies(r, f));
     j["text"] = mask_secrets(f.rule->text);
     gate_fields(j, r, r.gate ? r.gate->item_for(f) : nullptr);

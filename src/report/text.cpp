@@ -127,8 +127,9 @@ void write_findings(std::ostream& out, const Report& r) {
             const GateItem* item = r.gate ? r.gate->item_for(f) : nullptr;
             if (item && item->waived) fmt::print(out, "      waived: {}\n", visible(view(r, *item).waiver));
             write_fix(out, finding_remedy(r, f));
-            if (auto p = (f.excess.empty() ? f.needed : f.excess).example())
-                fmt::print(out, "      e.g. {}\n", p->str());
+            // As the client sends it: to the public address where a NAT publishes the host.
+            std::string example = example_as_sent(r, f.firewall, f.excess.empty() ? f.needed : f.excess);
+            if (!example.empty()) fmt::print(out, "      e.g. {}\n", example);
             if (!f.needed.empty() && !f.excess.empty()) {
                 fmt::print(out, "      needed part: {}/{} from {} to {}\n", f.needed.protocols().str(),
                            f.needed.dports().str(), shorten(f.needed.sources()),
