@@ -1,5 +1,7 @@
 #include "analysis/audit.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace flowgap::analysis {
@@ -26,6 +28,34 @@ void check_placement(const Deployment& d, const std::vector<Firewall>& firewalls
                             spec.name));
         }
     }
+}
+
+// Whether `fw` has a translation from `public_address` to (some of) the role's addresses.
+bool publishes(const Firewall& fw, const AddressSet& public_address, const AddressSet& role) {
+    return std::any_of(fw.translations.begin(), fw.translations.end(), [&](const Translation& t) {
+        return t.original == public_address && !t.translated.empty() && role.contains(t.translated);
+    });
+}
+
+// `public:` under a role says its flows reach it from outside on those addresses, through a
+// destination NAT of the network firewalls they cross. Where this firewall has no NAT rule
+// flowgap follows for one of them, the packets to the role may be sent to an address it does not
+// translate: what it allows of them is only conditional, and a note says which address.
+void check_publication(const Deployment& d, const FirewallSpec& spec, const Firewall& fw, FlowAtFirewall& r) {
+    if (spec.host) return;  // a host firewall sees the packets after any network NAT
+    for (const auto& [name, list] : d.public_addresses) {
+        const AddressSet role = d.role(name);
+        FlowSpace to_role = r.crossing & FlowSpace::of(AddressSet::all(), role, ProtocolSet::all());
+        if (to_role.empty()) continue;
+        for (const auto& address : list) {
+            if (publishes(fw, address, role)) continue;
+            r.notes.push_back(fmt::format("no NAT rule of {} publishes {} (the public address of {})",
+                                          spec.name, address.str(), name));
+            r.allowed -= to_role;
+        }
+    }
+    r.conditional = r.crossing - r.allowed - r.blocked;
+    r.verdict = verdict_of(r.crossing, r.allowed, r.blocked);
 }
 
 }  // namespace
@@ -127,6 +157,7 @@ Audit run_audit(const Deployment& d, const std::vector<Firewall>& firewalls) {
         for (size_t k = 0; k < audit.flows.size(); ++k) {
             FlowAtFirewall r = at_firewall(fi, filtered[k]);
             r.flow = k;
+            check_publication(d, d.firewalls[fi], firewalls[fi], r);
             if (r.verdict != Verdict::not_applicable) audit.results.push_back(std::move(r));
         }
     }

@@ -124,6 +124,36 @@ Ports read_ports(const Reader& r, const YAML::Node& n) {
     return p;
 }
 
+// `public:` entries: single addresses, since a destination NAT that flowgap follows maps one
+// public address to one real one.
+std::vector<AddressSet> public_list(const Reader& r, const YAML::Node& n, const std::string& what) {
+    std::vector<AddressSet> out;
+    auto one = [&](const YAML::Node& item) {
+        std::string v = r.text(item, what);
+        auto a = Address::parse(v);
+        if (!a) r.fail(item, fmt::format("{}: '{}' is not a single address", what, v));
+        out.push_back(AddressSet::host(*a));
+    };
+    if (n.IsSequence()) {
+        for (const auto& item : n)
+            one(item);
+    } else {
+        one(n);
+    }
+    return out;
+}
+
+// A role is its addresses (a value or a list), or a mapping `{addresses: [...], public: [...]}`
+// that also names the public addresses it is reached on (into `published`).
+std::vector<AddressSet> read_role(const Reader& r, const YAML::Node& n, const std::string& what,
+                                  std::vector<AddressSet>& published) {
+    if (!n.IsMap()) return r.addresses(n, what);
+    r.only_keys(n, {"addresses", "public"}, what);
+    if (!n["addresses"]) r.fail(n, what + " needs `addresses` (where the role lives)");
+    if (n["public"]) published = public_list(r, n["public"], what + ".public");
+    return r.addresses(n["addresses"], what + ".addresses");
+}
+
 void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
     r.expect_map(n, "roles");
     for (const auto& kv : n) {
@@ -137,7 +167,8 @@ void read_roles(const Reader& r, const YAML::Node& n, Deployment& d) {
         if (std::find(known.begin(), known.end(), name) == known.end()) {
             r.fail(kv.first, fmt::format("unknown role '{}' (known: {}, lan)", name, fmt::join(known, ", ")));
         }
-        d.roles[name] = union_of(r.addresses(kv.second, "roles." + name));
+        d.roles[name] = union_of(read_role(r, kv.second, "roles." + name, d.public_addresses[name]));
+        if (d.public_addresses[name].empty()) d.public_addresses.erase(name);
         d.role_locations[name] = r.at(kv.first);
     }
 }
@@ -268,6 +299,10 @@ AddressSet Deployment::placed() const {
         if (name == "internet" || name == "internet_endpoints") continue;
         if ((internet - addresses).empty()) continue;
         out |= addresses;
+    }
+    for (const auto& [name, list] : public_addresses) {
+        for (const auto& a : list)
+            out |= a;
     }
     return out;
 }

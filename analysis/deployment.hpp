@@ -58,6 +58,9 @@ struct Deployment {
     Ports ports;
     std::map<std::string, AddressSet> roles;  // as declared
     std::map<std::string, SourceLocation> role_locations;
+    // `public:` under a role: the addresses (one each) the role is reached on from outside,
+    // through a destination NAT of the network firewalls its flows cross.
+    std::map<std::string, std::vector<AddressSet>> public_addresses;
     std::vector<AddressSet> lans;  // each entry of `lan` is one LAN
     std::vector<FirewallSpec> firewalls;
     SourceLocation location;  // the file itself, for errors about what is missing
@@ -67,7 +70,7 @@ struct Deployment {
     // console, internet and internet_endpoints: the public internet less every address the
     // deployment places another role on). Empty when undeclared.
     AddressSet role(const std::string& name) const;
-    // Every address a declared role (other than the internet's) names.
+    // Every address a declared role (other than the internet's) names, public ones included.
     AddressSet placed() const;
     uint32_t database_port() const;
 };

@@ -357,6 +357,85 @@ TEST_CASE("iptables tables: an exposure through a one-to-one DNAT names the publ
     CHECK(g["message"].get<std::string>().find("published") == std::string::npos);
 }
 
+// The tables deployment with `server` written as a mapping that names its public address.
+void publish_server(Fixture& fx, const std::string& role) {
+    std::string d = read_file(source_path("fixtures/iptables/tables.yaml.in"));
+    const std::string plain = "  server: [10.10.1.10]\n";
+    size_t at = d.find(plain);
+    REQUIRE(at != std::string::npos);
+    d.replace(at, plain.size(), "  server: " + role + "\n");
+    fx.dir.write("d.yaml", d);
+}
+
+TEST_CASE("iptables tables: a role's public address that no DNAT publishes is no allow",
+          "[iptables][e2e][nat]") {
+    // The filter table lets the endpoints reach the server; the DNAT publishes it as 198.51.100.10.
+    Fixture fx("nat-dnat-exact-filter-real.rules");
+    SECTION("the DNAT publishes the address the deployment names: nothing changes") {
+        publish_server(fx, "{addresses: [10.10.1.10], public: [198.51.100.10]}");
+        json report = fx.report();
+        json f = flow(report, "client-to-server");
+        INFO(f.dump(1));
+        CHECK(f["verdict"] == "allowed");
+        CHECK(f["notes"].empty());
+    }
+    SECTION("another public address: conditional, with a note naming it") {
+        publish_server(fx, "{addresses: [10.10.1.10], public: 198.51.100.99}");
+        json report = fx.report();
+        for (const char* id : {"client-to-server", "console-to-server"}) {
+            json f = flow(report, id);
+            INFO(f.dump(1));
+            CHECK(f["verdict"] == "conditional");
+            CHECK(f["notes"].dump().find("no NAT rule of router publishes 198.51.100.99") !=
+                  std::string::npos);
+        }
+        for (const auto& e : report["end_to_end"]) {
+            if (e["flow"] == "client-to-server") CHECK(e["verdict"] == "conditional");
+        }
+        // Flows to other roles are untouched.
+        CHECK(flow(report, "server-to-internet")["notes"].empty());
+        RunResult text = fx.run("--format text");
+        CHECK(text.exit_code == 1);
+        CHECK(text.out.find("note: no NAT rule of router publishes 198.51.100.99") != std::string::npos);
+    }
+    SECTION("no NAT at all: the same note, and what raw drops stays blocked") {
+        std::string text = fx.text;
+        size_t at = text.find("-A PREROUTING -d 198.51.100.10/32 -i eth1");
+        REQUIRE(at != std::string::npos);
+        text.erase(at, text.find('\n', at) + 1 - at);
+        fx.dir.write("router.rules", text);
+        publish_server(fx, "{addresses: [10.10.1.10], public: [198.51.100.10]}");
+        json f = flow(fx.report(), "client-to-server");
+        INFO(f.dump(1));
+        CHECK(f["verdict"] == "blocked");
+        CHECK(f["notes"].dump().find("no NAT rule of router publishes 198.51.100.10") != std::string::npos);
+    }
+}
+
+TEST_CASE("iptables tables: a role's public addresses are checked, located", "[iptables][e2e][nat]") {
+    Fixture fx("nat-dnat-exact-filter-real.rules");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"{addresses: [10.10.1.10], public: [198.51.100.0/24]}", "'198.51.100.0/24' is not a single address"},
+        {"{addresses: [10.10.1.10], public: [any]}", "'any' is not a single address"},
+        {"{addresses: [10.10.1.10], public: [{a: b}]}", "must be a single value"},
+        {"{addresses: [10.10.1.10], published: [198.51.100.10]}", "unknown key 'published'"},
+        {"{public: [198.51.100.10]}", "needs `addresses`"},
+        {"{addresses: [10.10.1.10], public: [198.51.100.10], public: [198.51.100.11]}",
+         "the key 'public' is written twice"},
+    };
+    for (const auto& [role, message] : cases) {
+        INFO(role);
+        publish_server(fx, role);
+        RunResult r = fx.run("--format text");
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        // On the server's line of the deployment file.
+        size_t line = line_of(read_file(fx.dir.path("d.yaml")), "  server: {");
+        CHECK(r.err.find(fx.dir.path("d.yaml") + ":" + std::to_string(line) + ":") != std::string::npos);
+        CHECK(r.err.find(message) != std::string::npos);
+    }
+}
+
 TEST_CASE("iptables tables: CT --notrack makes later state tests conditional", "[iptables][e2e]") {
     Fixture fx("raw-notrack.rules");
     json report = fx.report();

@@ -259,3 +259,41 @@ TEST_CASE("e2e: an exposure through a Palo Alto destination NAT names the public
     }
     CHECK(seen == 1);
 }
+
+TEST_CASE("e2e: a zone server's public address needs a NAT rule that publishes it", "[paloalto][e2e][nat]") {
+    std::string roles = kRoles;
+    const std::string plain = "zone_server: [172.16.50.10]";
+    roles.replace(roles.find(plain), plain.size(),
+                  "zone_server: {addresses: [172.16.50.10], public: [198.51.100.10]}");
+    TempDir dir;
+    dir.write("d.yaml", roles);
+    auto audit = [&](const std::string& nat, const std::string& security) {
+        dir.write("fw.txt", set_firewall(nat, security));
+        auto r = run_flowgap("audit '" + dir.path("d.yaml") + "'");
+        INFO(r.out << r.err);
+        return r.out;
+    };
+    SECTION("published by a destination NAT: as without `public:`") {
+        auto out = audit(
+            "set rulebase nat rules pub from untrust\n"
+            "set rulebase nat rules pub to untrust\n"
+            "set rulebase nat rules pub destination 198.51.100.10\n"
+            "set rulebase nat rules pub destination-translation translated-address 172.16.50.10\n",
+            "set rulebase security rules to-pub from untrust\n"
+            "set rulebase security rules to-pub to dmz\n"
+            "set rulebase security rules to-pub destination 198.51.100.10\n"
+            "set rulebase security rules to-pub application any\n"
+            "set rulebase security rules to-pub service tanium\n"
+            "set rulebase security rules to-pub action allow\n");
+        INFO(out);
+        CHECK(has(out, "allowed        client-to-zone"));
+        CHECK_FALSE(has(out, "no NAT rule of edge"));
+    }
+    SECTION("no NAT rule: the rule on the real address allows it only conditionally") {
+        auto out = audit("", kAllowReal);
+        INFO(out);
+        CHECK(has(out, "conditional    client-to-zone"));
+        CHECK(has(out,
+                  "note: no NAT rule of edge publishes 198.51.100.10 (the public address of zone_server)"));
+    }
+}

@@ -29,6 +29,8 @@ void flow_view(const Report& r, const GateItem& item, ItemView& v) {
         v.text = mask_secrets(d->rule->text);
     }
     std::string how = res.blocked.empty() ? "depends on a condition" : "is blocked";
+    // No rule's condition explains it: a note of the audit does (a public address no NAT rule publishes).
+    if (!d && !res.notes.empty()) how += fmt::format(" ({})", fmt::join(res.notes, "; "));
     std::string by = d ? fmt::format(" by {}", mask_secrets(d->rule->name)) : std::string();
     v.message = fmt::format("{} ({}) is {} at {}: e.g. {} {}{}", v.subject, flow.service,
                             to_string(res.verdict), v.firewall, example.empty() ? "-" : example, how, by);
