@@ -252,7 +252,10 @@ class Oracle:
                     if cases.usable(p[1]) and cases.usable(p[2])]
         if case.placement is None:
             case.placement = self.place(case, examples, addrs + [x for p in examples for x in p[1:3]], rng)
-        case.placement = {a: i for a, i in case.placement.items() if i}
+        # A DNAT's public address is the firewall's to answer: placed in a peer namespace, the
+        # client's own stack (or the peer holding it) would take the packet before the firewall.
+        published = {d[1] for d in case.dnat}
+        case.placement = {a: i for a, i in case.placement.items() if i and a not in published}
         crosses = self.crosses(case)
         kept = [p for p in examples if crosses(p[1], p[2])]
         pool = sorted(set(case.placement) | set(case.hosts))
