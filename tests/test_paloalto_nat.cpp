@@ -260,6 +260,30 @@ TEST_CASE("e2e: an exposure through a Palo Alto destination NAT names the public
     CHECK(seen == 1);
 }
 
+TEST_CASE("e2e: a source is zoned before NAT, even the public address itself", "[paloalto][e2e][nat]") {
+    // PAN-OS zones a packet's source by where it arrives; only the destination takes its post-NAT
+    // zone. A packet from the public address (untrust) to itself is untrust -> trust after the
+    // translation: interzone-default blocks it, intrazone-default (trust -> trust) cannot allow it.
+    TempDir dir;
+    dir.write("d.yaml", kRoles);
+    dir.write("fw.txt",
+              set_firewall("set rulebase nat rules publish-server from untrust\n"
+                           "set rulebase nat rules publish-server to untrust\n"
+                           "set rulebase nat rules publish-server destination 198.51.100.20\n"
+                           "set rulebase nat rules publish-server destination-translation translated-address "
+                           "10.10.1.10\n",
+                           ""));
+    auto x = run_flowgap("explain '" + dir.path("d.yaml") +
+                         "' --firewall edge --from 198.51.100.20 --to 10.10.1.10 --port tcp/443");
+    INFO(x.out << x.err);
+    CHECK(has(x.out, "interzone-default via NAT publish-server"));
+    CHECK(has(x.out, "verdict: blocked"));
+    auto r = run_flowgap("audit '" + dir.path("d.yaml") + "' --format json");
+    auto report = nlohmann::json::parse(r.out);
+    for (const auto& f : report["findings"])
+        CHECK(f["rule"] != "intrazone-default via NAT publish-server");
+}
+
 TEST_CASE("e2e: a zone server's public address needs a NAT rule that publishes it", "[paloalto][e2e][nat]") {
     std::string roles = kRoles;
     const std::string plain = "zone_server: [172.16.50.10]";

@@ -260,7 +260,7 @@ class Loader {
             p.rules.push_back(std::move(r));
         ZoneMap post_nat = nat.exact.empty() ? ZoneMap{} : post_nat_zones(zones, nat.exact);
         std::vector<Diagnostic> repeated;  // the second translation warns of the same things
-        RuleTranslator seen(tree_, resolver, post_nat, repeated);
+        RuleTranslator seen(tree_, resolver, post_nat, repeated, &zones);
         for (pugi::xml_node rb : c.rulebases) {
             std::string container = set_path(rb);
             uint32_t position = 0;

@@ -176,7 +176,9 @@ const ZonePairs& RuleTranslator::pairs(const Fields& f) {
     key_.append(type);
     auto it = pairs_.find(key_);
     if (it == pairs_.end())
-        it = pairs_.emplace(key_, zone_pairs(zones_, names(f[Fields::from]), names(f[Fields::to]), type))
+        it = pairs_
+                 .emplace(key_, zone_pairs(source_zones_, zones_, names(f[Fields::from]),
+                                           names(f[Fields::to]), type))
                  .first;
     return it->second;
 }
@@ -284,8 +286,11 @@ std::vector<Rule> RuleTranslator::default_rules(pugi::xml_node intrazone, pugi::
         r->location = node ? tree_.location(node) : analysis::SourceLocation{tree_.path()};
         if (node) r->text = tree_.text(node);
     }
-    for (const auto& [name, area] : zones_.zones)
-        intra.match |= FlowSpace::of(area, area, ProtocolSet::all());
+    for (const auto& [name, area] : zones_.zones) {
+        auto from = source_zones_.zones.find(name);
+        if (from != source_zones_.zones.end())
+            intra.match |= FlowSpace::of(from->second, area, ProtocolSet::all());
+    }
     const AddressSet& u = zones_.unknown;
     if (!u.empty()) {
         AddressSet all = AddressSet::all();

@@ -50,9 +50,14 @@ class Fields {
 
 class RuleTranslator {
   public:
+    // `source_zones` zones the sources when they differ from `zones` (after a destination NAT).
     RuleTranslator(const Tree& tree, Resolver& resolver, const ZoneMap& zones,
-                   std::vector<analysis::Diagnostic>& warnings)
-        : tree_(tree), resolver_(resolver), zones_(zones), warnings_(warnings) {}
+                   std::vector<analysis::Diagnostic>& warnings, const ZoneMap* source_zones = nullptr)
+        : tree_(tree),
+          resolver_(resolver),
+          zones_(zones),
+          source_zones_(source_zones ? *source_zones : zones),
+          warnings_(warnings) {}
 
     // A security rule entry, with its fields.
     analysis::Rule rule(pugi::xml_node entry, const Fields& f);
@@ -69,6 +74,7 @@ class RuleTranslator {
     const Tree& tree_;
     Resolver& resolver_;
     const ZoneMap& zones_;
+    const ZoneMap& source_zones_;
     std::vector<analysis::Diagnostic>& warnings_;
     std::unordered_map<std::string, ZonePairs> pairs_;  // by from/to/rule-type, shared by rules
     std::string key_;                                   // pairs_'s key for the rule at hand

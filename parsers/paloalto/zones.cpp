@@ -147,26 +147,30 @@ Side side(const ZoneMap& map, const std::vector<std::string>& names, std::vector
 
 }  // namespace
 
-ZonePairs zone_pairs(const ZoneMap& map, const std::vector<std::string>& from,
+ZonePairs zone_pairs(const ZoneMap& source_zones, const ZoneMap& map, const std::vector<std::string>& from,
                      const std::vector<std::string>& to, std::string_view rule_type) {
     ZonePairs out;
-    Side f = side(map, from, out.conditions), t = side(map, to, out.conditions);
+    Side f = side(source_zones, from, out.conditions), t = side(map, to, out.conditions);
     const AddressSet& u = map.unknown;
     AddressSet all = AddressSet::all();
     if (rule_type == "intrazone" || rule_type == "interzone") {
         bool intra = rule_type == "intrazone";
         AddressSet fa = f.area, ta = t.area;
         if (intra) {
-            fa = AddressSet();
-            for (size_t i = 0; i < f.zones.size(); ++i)
-                if (std::find(t.names.begin(), t.names.end(), f.names[i]) != t.names.end()) {
-                    out.certain.emplace_back(*f.zones[i], *f.zones[i]);
-                    fa |= *f.zones[i];
-                }
-            ta = fa;
+            fa = AddressSet(), ta = AddressSet();
+            for (size_t i = 0; i < f.zones.size(); ++i) {
+                auto j = std::find(t.names.begin(), t.names.end(), f.names[i]);
+                if (j == t.names.end()) continue;
+                const AddressSet& same = *t.zones[j - t.names.begin()];
+                out.certain.emplace_back(*f.zones[i], same);
+                fa |= *f.zones[i];
+                ta |= same;
+            }
         } else {
-            for (const AddressSet* z : f.zones)
-                out.certain.emplace_back(*z, t.area - *z);
+            for (size_t i = 0; i < f.zones.size(); ++i) {
+                auto z = map.zones.find(f.names[i]);
+                out.certain.emplace_back(*f.zones[i], z == map.zones.end() ? t.area : t.area - z->second);
+            }
         }
         // Where one side's zone is unknown, it may be the same zone or another.
         out.possible.emplace_back(u, ta | u);

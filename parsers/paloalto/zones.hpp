@@ -39,8 +39,10 @@ struct ZonePairs {
 };
 
 // `from`/`to` are zone names (empty or "any": any zone); `rule_type` universal, intrazone or
-// interzone.
-ZonePairs zone_pairs(const ZoneMap& zones, const std::vector<std::string>& from,
+// interzone. Sources are zoned by `source_zones`, destinations by `zones`: they differ after a
+// destination NAT, whose public address is in its post-NAT zone only as a destination (both maps
+// have the same zone names and unknown addresses).
+ZonePairs zone_pairs(const ZoneMap& source_zones, const ZoneMap& zones, const std::vector<std::string>& from,
                      const std::vector<std::string>& to, std::string_view rule_type);
 
 }  // namespace flowgap::parsers::paloalto
