@@ -224,7 +224,7 @@ TEST_CASE("nftables: input that is no ruleset, or filters nothing, is exit 2 loc
 TEST_CASE("nftables: `nft -j list ruleset` gives the verdicts, rules and fixes of the text",
           "[nftables][e2e]") {
     for (const char* name : {"forward-inet", "two-tables", "prerouting-raw-drop", "named-sets", "vmap-jump",
-                             "unknown-expression", "dnat"}) {
+                             "unknown-expression", "dnat", "dnat-raw-drop"}) {
         INFO(name);
         Fixture text(std::string(name) + ".nft");
         Fixture js(std::string("json/") + name + ".json");
@@ -292,8 +292,20 @@ TEST_CASE("nftables: a chain before a dnat saw the public address: its drop is n
     Fixture fx("dnat-raw-drop.nft");
     json f = flow(fx.report(), "client-to-server");
     INFO(f.dump(1));
-    // The endpoints may send to 198.51.100.10, which the raw-priority chain drops: not allowed
-    // (before the guard of nftables.cpp this said `allowed`, from the forward accept on the real
-    // address), and not blocked either, since flowgap does not follow nft's dnat exactly yet.
-    CHECK(f["verdict"] == "conditional");
+    // The endpoints send to 198.51.100.10, which the raw-priority chain drops (before the guard of
+    // nftables.cpp this said `allowed`, from the forward accept on the real address). The one-to-
+    // one dnat is followed exactly: the raw chain's rule decides the packets as sent.
+    CHECK(f["verdict"] == "blocked");
+    json d = decision(f, "block");
+    CHECK(d["rule"] == "ip raw pre#1 (the public address is closed) via NAT ip nat prerouting#1");
+    CHECK(d["location"] == fx.at("ip daddr 198.51.100.10 tcp dport 17472 drop"));
+    // The fix goes into the raw chain, on the address it sees.
+    CHECK(commands(f).find("nft 'insert rule ip raw pre index 0 ip saddr 10.20.0.0/16 ip daddr "
+                           "198.51.100.10 tcp dport 17472 accept") == 0);
+    // The consoles send to the real address, which no dnat translates: raw does not drop them.
+    CHECK(flow(fx.report(), "console-to-server")["verdict"] == "blocked");  // forward: no rule for 443
+    REQUIRE(f["nat"].size() == 1);
+    CHECK(f["nat"][0]["rule"] == "ip nat prerouting#1");
+    CHECK(f["nat"][0]["original"] == "198.51.100.10");
+    CHECK(f["nat"][0]["translated"] == "10.10.1.10");
 }

@@ -1,6 +1,7 @@
 #include "parsers/nftables/fix.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -50,14 +51,22 @@ bool plain(std::string_view s) {
 
 Remedy fix(const Fix& fix, const Flow& flow) {
     const Rule& at = *fix.blocking;
+    std::string_view chain_name = at.container.substr(0, at.container.find("|dnat="));
     std::string summary =
         fix.blocking_is_default || at.position == 0
-            ? fmt::format("append to {} an accept rule for what its policy drops", at.container)
+            ? fmt::format("append to {} an accept rule for what its policy drops", chain_name)
             : fmt::format("insert before {} ({}) an accept rule for what it blocks", at.name,
                           at.location.str());
     // The container is "FAMILY TABLE CHAIN" (nftables.cpp); nft names are identifiers, and the
     // flow id goes into a quoted comment: anything else is refused rather than quoted twice over.
     std::string_view c = at.container;
+    // A rule's copy for packets a dnat translates after it (iptables/dnat.cpp, "|dnat=PUBLIC"):
+    // its chain sees them addressed to the public address, so the accept rule matches that one.
+    std::optional<AddressSet> addressed;
+    if (size_t mark = c.find("|dnat="); mark != std::string_view::npos) {
+        addressed = AddressSet::parse(c.substr(mark + 6));
+        c = c.substr(0, mark);
+    }
     size_t a = c.find(' '), b = a == std::string_view::npos ? a : c.find(' ', a + 1);
     std::string_view family = c.substr(0, a);
     std::string_view table = a == std::string_view::npos ? "" : c.substr(a + 1, b - a - 1);
@@ -72,7 +81,8 @@ Remedy fix(const Fix& fix, const Flow& flow) {
         fix.blocking_is_default || at.position == 0
             ? fmt::format("add rule {} {} {}", family, table, chain)
             : fmt::format("insert rule {} {} {} index {}", family, table, chain, at.position - 1);
-    for (const auto& box : fix.packets.boxes()) {
+    for (Box box : fix.packets.boxes()) {
+        if (addressed) box.dst = *addressed;
         std::vector<uint32_t> protos = protocols_of(box);
         if (protos.empty()) protos.push_back(256);
         for (uint32_t p : protos) {

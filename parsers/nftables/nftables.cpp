@@ -1,12 +1,15 @@
 #include "parsers/nftables/nftables.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "parsers/iptables/chains.hpp"
+#include "parsers/iptables/dnat.hpp"
 #include "parsers/nftables/json.hpp"
 #include "parsers/nftables/rules.hpp"
 
@@ -65,7 +68,10 @@ struct Built {
     size_t order = 0;  // the chain's place in the file: ties of priority keep it
     Policy v4, v6;
     bool has_v4 = false, has_v6 = false;
+    // One Rewrites for both families' builds: its `certain` entries from `v6_from` on index the
+    // IPv6 policy (merge() moves every index to the merged policy).
     iptables::Rewrites rewrites;
+    size_t v6_from = SIZE_MAX;
 };
 
 std::string container_of(const TableDecl& t, const ChainDecl& c) {
@@ -85,7 +91,9 @@ class Composer {
     Policy merge(Built& b) const;
     void device_scoped(Policy& p, const ChainDecl& c) const;
     void add_directions(std::vector<Built>& built);
-    void guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end);
+    FlowSpace follow(Policy& p, const Built& b, size_t first);
+    void guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end,
+                       const FlowSpace& followed);
     Policy hidden_policy(Direction d) const;
 
     const Input& in_;
@@ -157,10 +165,11 @@ void Composer::read_table(const TableDecl& t, Family f, size_t& order) {
         auto found =
             std::find_if(built_.begin(), built_.end(), [&](const Built& b) { return b.chain == &c; });
         if (found == built_.end()) {
-            built_.push_back({&t, &c, order++, {}, {}, false, false, {}});
+            built_.push_back({&t, &c, order++, {}, {}, false, false, {}, SIZE_MAX});
             found = built_.end() - 1;
         }
         iptables::Hook hook{c.type == "nat" ? "nat" : "filter", h->iptables_chain, container_of(t, c)};
+        if (f == Family::v6) found->v6_from = found->rewrites.certain.size();
         Policy p = iptables::build_policy(ctx, chains, &chains[i], hook, budget_, found->rewrites);
         (f == Family::v4 ? found->v4 : found->v6) = std::move(p);
         (f == Family::v4 ? found->has_v4 : found->has_v6) = true;
@@ -176,6 +185,10 @@ Policy Composer::merge(Built& b) const {
     Policy out;
     out.name = container_of(*b.table, *b.chain);
     out.combine = analysis::Combine::first_match;
+    // A family without rules is one passing rule; the IPv4 policy ends in one rule too.
+    const size_t v6_offset = b.has_v4 ? b.v4.rules.size() + 1 : 1;
+    for (size_t k = 0; k < b.rewrites.certain.size(); ++k)
+        b.rewrites.certain[k].index += k >= b.v6_from ? v6_offset : (b.has_v4 ? 0 : 1);
     auto pass = [&](Family f) {
         Rule r;
         r.name = fmt::format("{} ({} table: no {} packet meets it)", out.name, b.table->family,
@@ -288,11 +301,54 @@ std::string nft_target(const Rule& rewrite) {
     return std::string(to.substr(0, to.find(' ')));
 }
 
+// The one destination of `dnat [ip|ip6] to X` with nothing else (a comment aside); flags
+// (`persistent`, `random`), maps and ranges are not followed exactly.
+std::optional<std::string_view> nft_destination(std::string_view target) {
+    if (size_t c = target.find(" comment "); c != std::string_view::npos) target = target.substr(0, c);
+    std::vector<std::string_view> words;
+    for (size_t at = 0; at < target.size() && words.size() <= 4;) {
+        size_t start = target.find_first_not_of(" \t", at);
+        if (start == std::string_view::npos) break;
+        size_t end = std::min(target.find_first_of(" \t", start), target.size());
+        words.push_back(target.substr(start, end - start));
+        at = end;
+    }
+    if (words.size() == 4 && (words[1] == "ip" || words[1] == "ip6")) words.erase(words.begin() + 1);
+    if (words.size() != 3 || words[0] != "dnat" || words[1] != "to") return std::nullopt;
+    return words[2];
+}
+
+// A nat chain's simple DNATs (iptables/dnat.hpp), followed exactly: `p` (the chain's policy in
+// direction d, before anything is put ahead of its rules) takes the translated packets, and the
+// chains that ran before it, fw_.policies[first, end), get copies of their rules for the packets
+// as sent. Returns the packets followed.
+FlowSpace Composer::follow(Policy& p, const Built& b, size_t first) {
+    const ChainDecl& c = *b.chain;
+    if (c.type != "nat" || (c.hook != "prerouting" && c.hook != "output") || b.rewrites.certain.empty() ||
+        !rs_.hidden.empty())
+        return {};
+    std::vector<Policy*> before;
+    for (size_t k = first; k < fw_.policies.size(); ++k)
+        before.push_back(&fw_.policies[k]);
+    // A notrack anywhere may leave the packet untracked, and the kernel skips nat for those.
+    FlowSpace untracked = rs_.notrack ? FlowSpace::all() : FlowSpace();
+    FlowSpace followed;
+    for (auto& t : iptables::follow_dnat(p, b.rewrites, before, untracked, nft_destination)) {
+        followed |= t.packets;
+        bool known = std::any_of(fw_.translations.begin(), fw_.translations.end(), [&](const auto& x) {
+            return x.location.line == t.location.line && x.location.column == t.location.column;
+        });
+        if (!known) fw_.translations.push_back(std::move(t));
+    }
+    return followed;
+}
+
 // A dnat (or redirect) sent its packets from another destination: the chains of its direction
 // that ran before it, fw_.policies[first, end), saw that one (a drop on the public address must
-// never read as allowed).
-void Composer::guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end) {
-    std::vector<Rule> guards = iptables::guards_before(rewrites, FlowSpace(), nft_target);
+// never read as allowed), except for the packets of `followed` (exact translations: copies).
+void Composer::guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end,
+                             const FlowSpace& followed) {
+    std::vector<Rule> guards = iptables::guards_before(rewrites, followed, nft_target);
     for (size_t i = first; i < end; ++i) {
         Policy& p = fw_.policies[i];
         if (!iptables::stops_packets(p)) continue;
@@ -325,6 +381,7 @@ void Composer::add_directions(std::vector<Built>& built) {
             Policy p = merged[i];
             p.direction = d;
             p.admits = c.type == "filter" && (c.hook == "input" || c.hook == "forward" || c.hook == "output");
+            FlowSpace followed = follow(p, built[i], first);
             // An earlier DNAT sent these packets elsewhere: see iptables' Rewrites.
             for (auto it = rewrites.rbegin(); it != rewrites.rend(); ++it)
                 for (auto r = (*it)->rules.rbegin(); r != (*it)->rules.rend(); ++r)
@@ -335,7 +392,7 @@ void Composer::add_directions(std::vector<Built>& built) {
             fw_.policies.push_back(std::move(p));
             if (!built[i].rewrites.rules.empty()) {
                 rewrites.push_back(&built[i].rewrites);
-                guard_earlier(built[i].rewrites, first, fw_.policies.size() - 1);
+                guard_earlier(built[i].rewrites, first, fw_.policies.size() - 1, followed);
             }
         }
     }
