@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "parsers/iptables/fix.hpp"
+#include "parsers/nftables/legacy.hpp"
+
 namespace flowgap::parsers::nftables {
 
 using namespace flowgap::analysis;
@@ -47,11 +50,29 @@ bool plain(std::string_view s) {
     });
 }
 
+// A rule of the iptables-legacy tables read beside the ruleset (legacy.hpp): the fix is an
+// iptables-legacy command, in iptables' own syntax.
+Remedy legacy_fix(const Fix& fix, const Flow& flow) {
+    Rule at = *fix.blocking;
+    at.container.erase(0, kLegacyContainer.size());
+    Fix f = fix;
+    f.blocking = &at;
+    Remedy r = iptables::fix(f, flow);
+    for (auto& c : r.commands) {
+        if (c.starts_with("iptables "))
+            c.replace(0, 8, "iptables-legacy");
+        else if (c.starts_with("ip6tables "))
+            c.replace(0, 9, "ip6tables-legacy");
+    }
+    return r;
+}
+
 }  // namespace
 
 Remedy fix(const Fix& fix, const Flow& flow) {
+    if (fix.blocking->container.starts_with(kLegacyContainer)) return legacy_fix(fix, flow);
     const Rule& at = *fix.blocking;
-    std::string_view chain_name = at.container.substr(0, at.container.find("|dnat="));
+    std::string_view chain_name = std::string_view(at.container).substr(0, at.container.find("|dnat="));
     std::string summary =
         fix.blocking_is_default || at.position == 0
             ? fmt::format("append to {} an accept rule for what its policy drops", chain_name)

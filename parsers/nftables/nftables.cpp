@@ -10,7 +10,9 @@
 
 #include "parsers/iptables/chains.hpp"
 #include "parsers/iptables/dnat.hpp"
+#include "parsers/iptables/iptables.hpp"
 #include "parsers/nftables/json.hpp"
+#include "parsers/nftables/legacy.hpp"
 #include "parsers/nftables/rules.hpp"
 
 namespace flowgap::parsers::nftables {
@@ -84,6 +86,8 @@ class Composer {
         : in_(in), options_(options), fw_(fw) {}
 
     void run();
+    // What a merge with iptables-legacy tables needs (legacy.hpp), once run() is done.
+    const NftSide& side() const { return side_; }
 
   private:
     iptables::Context context(Family f);
@@ -92,6 +96,7 @@ class Composer {
     void device_scoped(Policy& p, const ChainDecl& c) const;
     void add_directions(std::vector<Built>& built);
     FlowSpace follow(Policy& p, const Built& b, size_t first);
+    void note_rewritten(Direction d, const iptables::Rewrites& rewrites, const FlowSpace& followed);
     void guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end,
                        const FlowSpace& followed);
     Policy hidden_policy(Direction d) const;
@@ -102,6 +107,7 @@ class Composer {
     Ruleset rs_;
     std::vector<Built> built_;
     size_t budget_ = 0;
+    NftSide side_;
 };
 
 iptables::Context Composer::context(Family f) {
@@ -343,6 +349,22 @@ FlowSpace Composer::follow(Policy& p, const Built& b, size_t first) {
     return followed;
 }
 
+// For iptables-legacy tables beside this ruleset (legacy.hpp): a rewrite's sources to any
+// destination, or a followed translation's packets as sent and as translated.
+void Composer::note_rewritten(Direction d, const iptables::Rewrites& rewrites, const FlowSpace& followed) {
+    auto it = std::find_if(side_.rewritten.begin(), side_.rewritten.end(),
+                           [&](const Rewritten& x) { return x.direction == d; });
+    Rewritten& r = it != side_.rewritten.end() ? *it : side_.rewritten.emplace_back(Rewritten{d, {}, {}});
+    r.exact |= followed;
+    for (const auto& t : fw_.translations)
+        if (followed.intersects(t.packets)) r.exact |= t.as_sent();
+    for (const Rule& rule : rewrites.rules) {
+        FlowSpace produced = FlowSpace::of((rule.match | rule.may_match).sources(), AddressSet::all(),
+                                           analysis::ProtocolSet::all());
+        r.unknown |= followed.empty() ? produced : produced - followed;
+    }
+}
+
 // A dnat (or redirect) sent its packets from another destination: the chains of its direction
 // that ran before it, fw_.policies[first, end), saw that one (a drop on the public address must
 // never read as allowed), except for the packets of `followed` (exact translations: copies).
@@ -390,7 +412,10 @@ void Composer::add_directions(std::vector<Built>& built) {
                 unsettle(p,
                          fmt::format("no included file changes it ({}:{})", *in_.path, rs_.hidden[0].line));
             fw_.policies.push_back(std::move(p));
+            if (c.hook == "ingress" || ((c.hook == "prerouting" || c.hook == "output") && c.priority <= -100))
+                side_.before_dstnat.push_back(fw_.policies.size() - 1);
             if (!built[i].rewrites.rules.empty()) {
+                note_rewritten(d, built[i].rewrites, followed);
                 rewrites.push_back(&built[i].rewrites);
                 guard_earlier(built[i].rewrites, first, fw_.policies.size() - 1, followed);
             }
@@ -436,6 +461,8 @@ void Composer::run() {
             "nothing in this file filters packets, which is a truncated or wrong export");
     }
     add_directions(built_);
+    for (const auto& t : rs_.tables)
+        side_.tables.emplace_back(std::string(t.family), std::string(t.name));
     // Each family's pass reads an inet table again: one warning per place is enough.
     std::vector<analysis::Diagnostic> kept;
     std::set<std::tuple<uint32_t, uint32_t, std::string_view>> seen;
@@ -464,18 +491,48 @@ bool looks_like(std::string_view content) {
     return false;
 }
 
+namespace {
+
+analysis::Firewall parse_ruleset(const Input& in, const ParseOptions& options, NftSide& side);
+
+}  // namespace
+
 analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options) {
-    if (inputs.size() != 1) {
-        throw InputError(SourceLocation{inputs.back().path},
-                         "one nft ruleset per firewall: `nft list ruleset` holds every table of the host");
+    // The nft ruleset, and the iptables-save dumps of the same host's legacy tables beside it.
+    const Input* ruleset = nullptr;
+    std::vector<Input> dumps;
+    for (const Input& in : inputs) {
+        if (iptables::looks_like(*in.content) && !looks_like(*in.content)) {
+            dumps.push_back(in);
+        } else if (ruleset) {
+            throw InputError(
+                SourceLocation{in.path},
+                "one nft ruleset per firewall: `nft list ruleset` holds every table of the host");
+        } else {
+            ruleset = &in;
+        }
     }
-    const Input& in = inputs[0];
+    if (!ruleset) {
+        throw InputError(SourceLocation{inputs.front().path},
+                         "no nft ruleset among this firewall's configs (iptables-save dumps go with one)");
+    }
+    NftSide side;
+    analysis::Firewall fw = parse_ruleset(*ruleset, options, side);
+    if (!dumps.empty()) merge_legacy(fw, side, dumps, options);
+    return fw;
+}
+
+namespace {
+
+analysis::Firewall parse_ruleset(const Input& in, const ParseOptions& options, NftSide& side) {
     analysis::Firewall fw;
     fw.format = "nftables";
     fw.path = in.path;
     fw.sources.push_back(in.content);
     if (!looks_like_json(*in.content)) {
-        Composer(in, options, fw).run();
+        Composer c(in, options, fw);
+        c.run();
+        side = c.side();
         return fw;
     }
     // `nft -j list ruleset`: read as the text it renders to, every location moved back to the
@@ -488,7 +545,9 @@ analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& o
             at = r.lines[at.line - 1];
     };
     try {
-        Composer(Input{in.path, text}, options, fw).run();
+        Composer c(Input{in.path, text}, options, fw);
+        c.run();
+        side = c.side();
     } catch (const InputError& e) {
         SourceLocation at = e.location();
         back(at);
@@ -503,5 +562,7 @@ analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& o
         back(w.location);
     return fw;
 }
+
+}  // namespace
 
 }  // namespace flowgap::parsers::nftables
