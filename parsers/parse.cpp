@@ -35,8 +35,15 @@ const Vendor* detect(std::string_view content) {
     return nullptr;
 }
 
+// iptables-save dumps beside an nft ruleset are that host's iptables-legacy tables: the kernel
+// runs both, and the nftables row reads them together (parsers/nftables/legacy.hpp).
+bool linux_pair(const Vendor* a, const Vendor* b) {
+    auto either = [&](std::string_view id) { return a->id == id || b->id == id; };
+    return either("iptables") && either("nftables");
+}
+
 // The vendor of the inputs: `format` when given, else each input's own, which must be the same
-// for all (one firewall's files come from one vendor).
+// for all (one firewall's files come from one vendor; iptables with nftables reads as nftables).
 const Vendor& vendor_of(const std::vector<Input>& inputs, const std::string& format) {
     if (!format.empty()) {
         const Vendor* v = vendor_named(format);
@@ -52,6 +59,10 @@ const Vendor& vendor_of(const std::vector<Input>& inputs, const std::string& for
             throw InputError(
                 SourceLocation{in.path, 1, 1},
                 "unrecognized format: not " + described_vendors() + " (set `format:` to say what it is)");
+        }
+        if (first && v != first && linux_pair(v, first)) {
+            first = vendor_named("nftables");
+            continue;
         }
         if (first && v != first) {
             throw InputError(SourceLocation{in.path, 1, 1},

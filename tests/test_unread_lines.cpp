@@ -125,6 +125,8 @@ const std::map<std::string, std::string> kPins = {
     {"fixtures/netsh/tanium-server.txt", "0"},
     {"fixtures/nftables/firewalld-public.nft", "0"},
     {"fixtures/nftables/host.nft", "0"},
+    {"fixtures/nftables/legacy/host.nft", "0"},
+    {"fixtures/nftables/legacy/legacy.rules", "0"},
     {"fixtures/paloalto/brace-uuid/fw.txt", "0"},
     {"fixtures/paloalto/dc-fw.xml", "0"},
     {"fixtures/paloalto/default-rule-pushed/fw.xml", "0"},

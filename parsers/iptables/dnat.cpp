@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "parsers/iptables/grammar.hpp"
-
 namespace flowgap::parsers::iptables {
 
 using analysis::Address;
@@ -59,15 +57,6 @@ std::optional<Destination> single_destination(std::string_view v) {
     return out;
 }
 
-// The target as written, if it is `DNAT --to-destination ONE` and nothing else.
-std::optional<Destination> dnat_target(std::string_view target) {
-    std::vector<Token> tokens;
-    std::string scratch;
-    if (tokenize(target, tokens, scratch) || tokens.size() != 3) return std::nullopt;
-    if (tokens[0].text != "DNAT" || tokens[1].text != "--to-destination") return std::nullopt;
-    return single_destination(tokens[2].text);
-}
-
 bool one_address(const AddressSet& a) {
     return a.size() == 1;
 }
@@ -75,8 +64,11 @@ bool one_address(const AddressSet& a) {
 // The translation a certain rewrite makes, if flowgap follows it exactly: one public address, one
 // real one of the same family, the port kept (a port in the target only where the rule matches
 // that port alone, over tcp or udp), and no earlier rule of the chain that may take its packets.
-std::optional<Translation> exact(const Policy& nat, const Rewrites::Certain& c) {
-    auto to = dnat_target(c.target);
+std::optional<Translation> exact(const Policy& nat, const Rewrites::Certain& c,
+                                 DestinationOf destination_of) {
+    auto written = destination_of(c.target);
+    if (!written) return std::nullopt;
+    auto to = single_destination(*written);
     if (!to) return std::nullopt;
     AddressSet original = c.packets.destinations();
     if (!one_address(original) || original == to->address) return std::nullopt;
@@ -159,13 +151,31 @@ void take(Policy& nat, size_t index, const Translation& t) {
 
 }  // namespace
 
+std::optional<std::string_view> iptables_destination(std::string_view target) {
+    // The target is the rule's text from `-j`: tokens are plain words here (no quotes), and the
+    // views point into `target`, which outlives the call.
+    std::string_view rest = target;
+    std::string_view words[3];
+    for (auto& w : words) {
+        size_t start = rest.find_first_not_of(' ');
+        if (start == std::string_view::npos) return std::nullopt;
+        rest.remove_prefix(start);
+        w = rest.substr(0, rest.find(' '));
+        rest.remove_prefix(w.size());
+    }
+    if (rest.find_first_not_of(' ') != std::string_view::npos) return std::nullopt;
+    if (words[0] != "DNAT" || words[1] != "--to-destination") return std::nullopt;
+    return words[2];
+}
+
 std::vector<Translation> follow_dnat(Policy& nat, const Rewrites& rewrites,
-                                     const std::vector<Policy*>& before, const FlowSpace& untracked) {
+                                     const std::vector<Policy*>& before, const FlowSpace& untracked,
+                                     DestinationOf destination_of) {
     std::vector<Translation> found;
     std::vector<size_t> at;
     for (const auto& c : rewrites.certain) {
         if (c.packets.intersects(untracked)) continue;
-        if (auto t = exact(nat, c)) {
+        if (auto t = exact(nat, c, destination_of)) {
             found.push_back(std::move(*t));
             at.push_back(c.index);
         }

@@ -10,6 +10,8 @@
 // Everything else a destination rewrite does stays conditional (chains.cpp, Rewrites).
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "parsers/iptables/chains.hpp"
@@ -22,9 +24,17 @@ namespace flowgap::parsers::iptables {
 // disjoint: two DNATs that could each have sent a packet are both left conditional. A DNAT whose
 // packets `untracked` (what raw's CT --notrack may match) touches is not followed: the kernel
 // skips the nat table for untracked packets.
+// `destination_of` reads a rewrite's target as written (Rewrites::Certain::target) and gives its one
+// destination ("10.0.0.5", "10.0.0.5:80", "[2001:db8::5]:80") when the target is a plain
+// destination NAT and nothing else; nullopt otherwise (the rewrite stays conditional).
+using DestinationOf = std::optional<std::string_view> (*)(std::string_view target);
 std::vector<analysis::Translation> follow_dnat(analysis::Policy& nat, const Rewrites& rewrites,
                                                const std::vector<analysis::Policy*>& before,
-                                               const analysis::FlowSpace& untracked);
+                                               const analysis::FlowSpace& untracked,
+                                               DestinationOf destination_of);
+
+// iptables' reading: `DNAT --to-destination ONE`.
+std::optional<std::string_view> iptables_destination(std::string_view target);
 
 // Resolves the `--ctstate DNAT` tests of `policy` (a table after the nat hook of `translations`,
 // built with `rewrites`) for the packets those translations certainly translated. Call it before

@@ -242,7 +242,7 @@ std::vector<analysis::Translation> follow(std::vector<Built>& built, std::string
     for (std::string_view table : {"raw", "mangle"}) {
         if (Built* b = find_built(built, table, chain)) before.push_back(&b->policy);
     }
-    return follow_dnat(nat->policy, nat->rewrites, before, untracked);
+    return follow_dnat(nat->policy, nat->rewrites, before, untracked, iptables_destination);
 }
 
 // Where a destination rewrite sends its packets, as its target says: `--to-destination

@@ -1,8 +1,12 @@
 #include "parsers/nftables/fix.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
+
+#include "parsers/iptables/fix.hpp"
+#include "parsers/nftables/legacy.hpp"
 
 namespace flowgap::parsers::nftables {
 
@@ -46,18 +50,44 @@ bool plain(std::string_view s) {
     });
 }
 
+// A rule of the iptables-legacy tables read beside the ruleset (legacy.hpp): the fix is an
+// iptables-legacy command, in iptables' own syntax.
+Remedy legacy_fix(const Fix& fix, const Flow& flow) {
+    Rule at = *fix.blocking;
+    at.container.erase(0, kLegacyContainer.size());
+    Fix f = fix;
+    f.blocking = &at;
+    Remedy r = iptables::fix(f, flow);
+    for (auto& c : r.commands) {
+        if (c.starts_with("iptables "))
+            c.replace(0, 8, "iptables-legacy");
+        else if (c.starts_with("ip6tables "))
+            c.replace(0, 9, "ip6tables-legacy");
+    }
+    return r;
+}
+
 }  // namespace
 
 Remedy fix(const Fix& fix, const Flow& flow) {
+    if (fix.blocking->container.starts_with(kLegacyContainer)) return legacy_fix(fix, flow);
     const Rule& at = *fix.blocking;
+    std::string_view chain_name = std::string_view(at.container).substr(0, at.container.find("|dnat="));
     std::string summary =
         fix.blocking_is_default || at.position == 0
-            ? fmt::format("append to {} an accept rule for what its policy drops", at.container)
+            ? fmt::format("append to {} an accept rule for what its policy drops", chain_name)
             : fmt::format("insert before {} ({}) an accept rule for what it blocks", at.name,
                           at.location.str());
     // The container is "FAMILY TABLE CHAIN" (nftables.cpp); nft names are identifiers, and the
     // flow id goes into a quoted comment: anything else is refused rather than quoted twice over.
     std::string_view c = at.container;
+    // A rule's copy for packets a dnat translates after it (iptables/dnat.cpp, "|dnat=PUBLIC"):
+    // its chain sees them addressed to the public address, so the accept rule matches that one.
+    std::optional<AddressSet> addressed;
+    if (size_t mark = c.find("|dnat="); mark != std::string_view::npos) {
+        addressed = AddressSet::parse(c.substr(mark + 6));
+        c = c.substr(0, mark);
+    }
     size_t a = c.find(' '), b = a == std::string_view::npos ? a : c.find(' ', a + 1);
     std::string_view family = c.substr(0, a);
     std::string_view table = a == std::string_view::npos ? "" : c.substr(a + 1, b - a - 1);
@@ -72,7 +102,8 @@ Remedy fix(const Fix& fix, const Flow& flow) {
         fix.blocking_is_default || at.position == 0
             ? fmt::format("add rule {} {} {}", family, table, chain)
             : fmt::format("insert rule {} {} {} index {}", family, table, chain, at.position - 1);
-    for (const auto& box : fix.packets.boxes()) {
+    for (Box box : fix.packets.boxes()) {
+        if (addressed) box.dst = *addressed;
         std::vector<uint32_t> protos = protocols_of(box);
         if (protos.empty()) protos.push_back(256);
         for (uint32_t p : protos) {

@@ -1,13 +1,18 @@
 #include "parsers/nftables/nftables.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "parsers/iptables/chains.hpp"
+#include "parsers/iptables/dnat.hpp"
+#include "parsers/iptables/iptables.hpp"
 #include "parsers/nftables/json.hpp"
+#include "parsers/nftables/legacy.hpp"
 #include "parsers/nftables/rules.hpp"
 
 namespace flowgap::parsers::nftables {
@@ -65,7 +70,10 @@ struct Built {
     size_t order = 0;  // the chain's place in the file: ties of priority keep it
     Policy v4, v6;
     bool has_v4 = false, has_v6 = false;
+    // One Rewrites for both families' builds: its `certain` entries from `v6_from` on index the
+    // IPv6 policy (merge() moves every index to the merged policy).
     iptables::Rewrites rewrites;
+    size_t v6_from = SIZE_MAX;
 };
 
 std::string container_of(const TableDecl& t, const ChainDecl& c) {
@@ -78,6 +86,8 @@ class Composer {
         : in_(in), options_(options), fw_(fw) {}
 
     void run();
+    // What a merge with iptables-legacy tables needs (legacy.hpp), once run() is done.
+    const NftSide& side() const { return side_; }
 
   private:
     iptables::Context context(Family f);
@@ -85,7 +95,10 @@ class Composer {
     Policy merge(Built& b) const;
     void device_scoped(Policy& p, const ChainDecl& c) const;
     void add_directions(std::vector<Built>& built);
-    void guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end);
+    FlowSpace follow(Policy& p, const Built& b, size_t first);
+    void note_rewritten(Direction d, const iptables::Rewrites& rewrites, const FlowSpace& followed);
+    void guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end,
+                       const FlowSpace& followed);
     Policy hidden_policy(Direction d) const;
 
     const Input& in_;
@@ -94,6 +107,7 @@ class Composer {
     Ruleset rs_;
     std::vector<Built> built_;
     size_t budget_ = 0;
+    NftSide side_;
 };
 
 iptables::Context Composer::context(Family f) {
@@ -157,10 +171,11 @@ void Composer::read_table(const TableDecl& t, Family f, size_t& order) {
         auto found =
             std::find_if(built_.begin(), built_.end(), [&](const Built& b) { return b.chain == &c; });
         if (found == built_.end()) {
-            built_.push_back({&t, &c, order++, {}, {}, false, false, {}});
+            built_.push_back({&t, &c, order++, {}, {}, false, false, {}, SIZE_MAX});
             found = built_.end() - 1;
         }
         iptables::Hook hook{c.type == "nat" ? "nat" : "filter", h->iptables_chain, container_of(t, c)};
+        if (f == Family::v6) found->v6_from = found->rewrites.certain.size();
         Policy p = iptables::build_policy(ctx, chains, &chains[i], hook, budget_, found->rewrites);
         (f == Family::v4 ? found->v4 : found->v6) = std::move(p);
         (f == Family::v4 ? found->has_v4 : found->has_v6) = true;
@@ -176,6 +191,10 @@ Policy Composer::merge(Built& b) const {
     Policy out;
     out.name = container_of(*b.table, *b.chain);
     out.combine = analysis::Combine::first_match;
+    // A family without rules is one passing rule; the IPv4 policy ends in one rule too.
+    const size_t v6_offset = b.has_v4 ? b.v4.rules.size() + 1 : 1;
+    for (size_t k = 0; k < b.rewrites.certain.size(); ++k)
+        b.rewrites.certain[k].index += k >= b.v6_from ? v6_offset : (b.has_v4 ? 0 : 1);
     auto pass = [&](Family f) {
         Rule r;
         r.name = fmt::format("{} ({} table: no {} packet meets it)", out.name, b.table->family,
@@ -288,11 +307,70 @@ std::string nft_target(const Rule& rewrite) {
     return std::string(to.substr(0, to.find(' ')));
 }
 
+// The one destination of `dnat [ip|ip6] to X` with nothing else (a comment aside); flags
+// (`persistent`, `random`), maps and ranges are not followed exactly.
+std::optional<std::string_view> nft_destination(std::string_view target) {
+    if (size_t c = target.find(" comment "); c != std::string_view::npos) target = target.substr(0, c);
+    std::vector<std::string_view> words;
+    for (size_t at = 0; at < target.size() && words.size() <= 4;) {
+        size_t start = target.find_first_not_of(" \t", at);
+        if (start == std::string_view::npos) break;
+        size_t end = std::min(target.find_first_of(" \t", start), target.size());
+        words.push_back(target.substr(start, end - start));
+        at = end;
+    }
+    if (words.size() == 4 && (words[1] == "ip" || words[1] == "ip6")) words.erase(words.begin() + 1);
+    if (words.size() != 3 || words[0] != "dnat" || words[1] != "to") return std::nullopt;
+    return words[2];
+}
+
+// A nat chain's simple DNATs (iptables/dnat.hpp), followed exactly: `p` (the chain's policy in
+// direction d, before anything is put ahead of its rules) takes the translated packets, and the
+// chains that ran before it, fw_.policies[first, end), get copies of their rules for the packets
+// as sent. Returns the packets followed.
+FlowSpace Composer::follow(Policy& p, const Built& b, size_t first) {
+    const ChainDecl& c = *b.chain;
+    if (c.type != "nat" || (c.hook != "prerouting" && c.hook != "output") || b.rewrites.certain.empty() ||
+        !rs_.hidden.empty())
+        return {};
+    std::vector<Policy*> before;
+    for (size_t k = first; k < fw_.policies.size(); ++k)
+        before.push_back(&fw_.policies[k]);
+    // A notrack anywhere may leave the packet untracked, and the kernel skips nat for those.
+    FlowSpace untracked = rs_.notrack ? FlowSpace::all() : FlowSpace();
+    FlowSpace followed;
+    for (auto& t : iptables::follow_dnat(p, b.rewrites, before, untracked, nft_destination)) {
+        followed |= t.packets;
+        bool known = std::any_of(fw_.translations.begin(), fw_.translations.end(), [&](const auto& x) {
+            return x.location.line == t.location.line && x.location.column == t.location.column;
+        });
+        if (!known) fw_.translations.push_back(std::move(t));
+    }
+    return followed;
+}
+
+// For iptables-legacy tables beside this ruleset (legacy.hpp): a rewrite's sources to any
+// destination, or a followed translation's packets as sent and as translated.
+void Composer::note_rewritten(Direction d, const iptables::Rewrites& rewrites, const FlowSpace& followed) {
+    auto it = std::find_if(side_.rewritten.begin(), side_.rewritten.end(),
+                           [&](const Rewritten& x) { return x.direction == d; });
+    Rewritten& r = it != side_.rewritten.end() ? *it : side_.rewritten.emplace_back(Rewritten{d, {}, {}});
+    r.exact |= followed;
+    for (const auto& t : fw_.translations)
+        if (followed.intersects(t.packets)) r.exact |= t.as_sent();
+    for (const Rule& rule : rewrites.rules) {
+        FlowSpace produced = FlowSpace::of((rule.match | rule.may_match).sources(), AddressSet::all(),
+                                           analysis::ProtocolSet::all());
+        r.unknown |= followed.empty() ? produced : produced - followed;
+    }
+}
+
 // A dnat (or redirect) sent its packets from another destination: the chains of its direction
 // that ran before it, fw_.policies[first, end), saw that one (a drop on the public address must
-// never read as allowed).
-void Composer::guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end) {
-    std::vector<Rule> guards = iptables::guards_before(rewrites, FlowSpace(), nft_target);
+// never read as allowed), except for the packets of `followed` (exact translations: copies).
+void Composer::guard_earlier(const iptables::Rewrites& rewrites, size_t first, size_t end,
+                             const FlowSpace& followed) {
+    std::vector<Rule> guards = iptables::guards_before(rewrites, followed, nft_target);
     for (size_t i = first; i < end; ++i) {
         Policy& p = fw_.policies[i];
         if (!iptables::stops_packets(p)) continue;
@@ -325,6 +403,7 @@ void Composer::add_directions(std::vector<Built>& built) {
             Policy p = merged[i];
             p.direction = d;
             p.admits = c.type == "filter" && (c.hook == "input" || c.hook == "forward" || c.hook == "output");
+            FlowSpace followed = follow(p, built[i], first);
             // An earlier DNAT sent these packets elsewhere: see iptables' Rewrites.
             for (auto it = rewrites.rbegin(); it != rewrites.rend(); ++it)
                 for (auto r = (*it)->rules.rbegin(); r != (*it)->rules.rend(); ++r)
@@ -333,9 +412,12 @@ void Composer::add_directions(std::vector<Built>& built) {
                 unsettle(p,
                          fmt::format("no included file changes it ({}:{})", *in_.path, rs_.hidden[0].line));
             fw_.policies.push_back(std::move(p));
+            if (c.hook == "ingress" || ((c.hook == "prerouting" || c.hook == "output") && c.priority <= -100))
+                side_.before_dstnat.push_back(fw_.policies.size() - 1);
             if (!built[i].rewrites.rules.empty()) {
+                note_rewritten(d, built[i].rewrites, followed);
                 rewrites.push_back(&built[i].rewrites);
-                guard_earlier(built[i].rewrites, first, fw_.policies.size() - 1);
+                guard_earlier(built[i].rewrites, first, fw_.policies.size() - 1, followed);
             }
         }
     }
@@ -379,6 +461,8 @@ void Composer::run() {
             "nothing in this file filters packets, which is a truncated or wrong export");
     }
     add_directions(built_);
+    for (const auto& t : rs_.tables)
+        side_.tables.emplace_back(std::string(t.family), std::string(t.name));
     // Each family's pass reads an inet table again: one warning per place is enough.
     std::vector<analysis::Diagnostic> kept;
     std::set<std::tuple<uint32_t, uint32_t, std::string_view>> seen;
@@ -407,18 +491,48 @@ bool looks_like(std::string_view content) {
     return false;
 }
 
+namespace {
+
+analysis::Firewall parse_ruleset(const Input& in, const ParseOptions& options, NftSide& side);
+
+}  // namespace
+
 analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& options) {
-    if (inputs.size() != 1) {
-        throw InputError(SourceLocation{inputs.back().path},
-                         "one nft ruleset per firewall: `nft list ruleset` holds every table of the host");
+    // The nft ruleset, and the iptables-save dumps of the same host's legacy tables beside it.
+    const Input* ruleset = nullptr;
+    std::vector<Input> dumps;
+    for (const Input& in : inputs) {
+        if (iptables::looks_like(*in.content) && !looks_like(*in.content)) {
+            dumps.push_back(in);
+        } else if (ruleset) {
+            throw InputError(
+                SourceLocation{in.path},
+                "one nft ruleset per firewall: `nft list ruleset` holds every table of the host");
+        } else {
+            ruleset = &in;
+        }
     }
-    const Input& in = inputs[0];
+    if (!ruleset) {
+        throw InputError(SourceLocation{inputs.front().path},
+                         "no nft ruleset among this firewall's configs (iptables-save dumps go with one)");
+    }
+    NftSide side;
+    analysis::Firewall fw = parse_ruleset(*ruleset, options, side);
+    if (!dumps.empty()) merge_legacy(fw, side, dumps, options);
+    return fw;
+}
+
+namespace {
+
+analysis::Firewall parse_ruleset(const Input& in, const ParseOptions& options, NftSide& side) {
     analysis::Firewall fw;
     fw.format = "nftables";
     fw.path = in.path;
     fw.sources.push_back(in.content);
     if (!looks_like_json(*in.content)) {
-        Composer(in, options, fw).run();
+        Composer c(in, options, fw);
+        c.run();
+        side = c.side();
         return fw;
     }
     // `nft -j list ruleset`: read as the text it renders to, every location moved back to the
@@ -431,7 +545,9 @@ analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& o
             at = r.lines[at.line - 1];
     };
     try {
-        Composer(Input{in.path, text}, options, fw).run();
+        Composer c(Input{in.path, text}, options, fw);
+        c.run();
+        side = c.side();
     } catch (const InputError& e) {
         SourceLocation at = e.location();
         back(at);
@@ -446,5 +562,7 @@ analysis::Firewall parse(const std::vector<Input>& inputs, const ParseOptions& o
         back(w.location);
     return fw;
 }
+
+}  // namespace
 
 }  // namespace flowgap::parsers::nftables
