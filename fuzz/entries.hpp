@@ -4,7 +4,9 @@
 // else escapes: to libFuzzer as a finding, to Catch2 as a failure.
 #pragma once
 
+#include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -52,14 +54,32 @@ inline void read_report(std::string_view bytes) {
     }
 }
 
-// An upload's body as `flowgap serve` reads it (boundary "XyZ", as the seeds have it), and the
-// same bytes as a Content-Type and as a Content-Disposition. Malformed bodies throw
-// std::invalid_argument, which serve answers 400.
-inline void read_form(std::string_view bytes) {
+// An upload's body read by serve's FormReader (boundary "XyZ", as the seeds have it), whole or in
+// pieces: the parts, or the error (std::invalid_argument, which serve answers 400), as one string.
+// A piece starting at byte i is 1 + bytes[i] % 64 long when `pieces`, so the input picks the cuts.
+inline std::string form_outcome(std::string_view bytes, bool pieces) {
+    serve::FormReader reader("XyZ");
+    std::string out;
     try {
-        (void)serve::parse_form(bytes, "XyZ");
-    } catch (const std::invalid_argument&) {
+        for (std::string_view rest = bytes; !rest.empty();) {
+            size_t n = pieces ? 1 + static_cast<unsigned char>(rest[0]) % 64 : rest.size();
+            reader.feed(rest.substr(0, n));
+            rest.remove_prefix(std::min(n, rest.size()));
+        }
+        for (const auto& p : reader.finish())
+            out += p.name + '\0' + p.filename + '\0' + p.content + '\0';
+    } catch (const std::invalid_argument& e) {
+        out = std::string("error: ") + e.what();
     }
+    return out;
+}
+
+// An upload's body as `flowgap serve` reads it, whole and in the pieces the input picks, which
+// must read the same (else std::logic_error: a finding); and the same bytes as a Content-Type and
+// as a Content-Disposition.
+inline void read_form(std::string_view bytes) {
+    if (form_outcome(bytes, false) != form_outcome(bytes, true))
+        throw std::logic_error("the body read in pieces differs from the body read whole");
     std::string_view head = bytes.substr(0, 8192);
     (void)serve::form_boundary(head);
     try {

@@ -3,6 +3,7 @@
 // asserts the answer, that the server's peak memory stayed bounded (VmHWM of the child), and that
 // it still answers afterwards. Every wait is bounded; none asserts a time.
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -45,13 +46,16 @@ std::string host(const ServeProcess& s) {
 
 // Sends `head`, then `piece` over and over (up to `total` bytes) until the server answers or stops
 // reading; then the answer. The server must answer long before `total`.
+// `sent`, when given, says how many bytes of the pieces the server took before it answered.
 std::vector<HttpResponse> flood(const ServeProcess& server, const std::string& head, const std::string& piece,
-                                size_t total) {
+                                size_t total, size_t* sent = nullptr) {
     Socket s(server.port());
     s.send(head);
-    for (size_t sent = 0; sent < total; sent += piece.size()) {
+    size_t taken = 0;
+    for (; taken < total; taken += piece.size()) {
         if (s.readable() || !s.send(piece)) break;  // an answer already: stop sending
     }
+    if (sent) *sent = taken;
     return parse_responses(s.receive(5s));
 }
 
@@ -62,14 +66,22 @@ std::vector<HttpResponse> talk(const ServeProcess& server, const std::string& by
     return parse_responses(s.receive(10s));
 }
 
+std::string fmt_hex(size_t n) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%zx", n);
+    return text;
+}
+
 const std::string multipart = "Content-Type: multipart/form-data; boundary=b0undary\r\n";
 
 }  // namespace
 
 TEST_CASE("serve hostile: a chunked body is counted against --max-upload as it arrives", "[serve][hostile]") {
     ServeProcess server({"--max-upload", "1000000"});
-    std::string head =
-        "POST /api/audit HTTP/1.1\r\n" + host(server) + multipart + "Transfer-Encoding: chunked\r\n\r\n";
+    // A part begins well (the form is read as it arrives: anything else would be 400 at once).
+    std::string start = "--b0undary\r\nContent-Disposition: form-data; name=\"fw\"\r\n\r\n";
+    std::string head = "POST /api/audit HTTP/1.1\r\n" + host(server) + multipart +
+                       "Transfer-Encoding: chunked\r\n\r\n" + fmt_hex(start.size()) + "\r\n" + start + "\r\n";
     // 64 KiB chunks, up to 256 MB of them: 413 once past 1 MB.
     std::string chunk = "10000\r\n" + std::string(65536, 'x') + "\r\n";
     auto answers = flood(server, head, chunk, 256u << 20);
@@ -120,10 +132,12 @@ TEST_CASE("serve hostile: a huge header line is cut off at the header limit", "[
 
 TEST_CASE("serve hostile: slow connections neither hold the service nor stay forever", "[serve][hostile]") {
     ServeProcess server({"--header-timeout", "2"});
-    // More than cpp-httplib's 32 worker threads, each sending a byte of its headers every 200 ms.
+    // More than cpp-httplib's 32 worker threads, each sending a byte of its headers every 200 ms,
+    // from three addresses (each within --max-connections-per-address), none of them the normal one.
     std::vector<Socket> slow;
     for (int i = 0; i < 48; ++i) {
-        slow.emplace_back(server.port());
+        std::string from = "127.0.0." + std::to_string(2 + i % 3);
+        slow.emplace_back(server.port(), from.c_str());
         slow.back().send("GET /api/info HTTP/1.1\r\n" + host(server) + "X-Slow: ");
     }
     std::atomic<bool> stop = false;
@@ -138,13 +152,16 @@ TEST_CASE("serve hostile: slow connections neither hold the service nor stay for
     Socket normal(server.port());
     normal.send("GET /api/info HTTP/1.1\r\n" + host(server) + "Connection: close\r\n\r\n");
     auto answers = parse_responses(normal.receive(10s));
-    // The slow ones are closed once the header deadline passes (the client waits at most 10 s).
-    std::string first = slow.front().receive(10s);
+    // The slow ones are answered 408 and closed once the header deadline passes (the client waits
+    // at most 10 s).
+    auto late = parse_responses(slow.front().receive(10s));
     stop = true;
     drip.join();
     REQUIRE(answers.size() == 1);
     CHECK(answers[0].status == 200);
-    CHECK(first.empty());
+    REQUIRE(late.size() == 1);
+    CHECK(late[0].status == 408);
+    CHECK(late[0].get_header_value("Connection") == "close");
     CHECK(slow.front().closed());
     still_fine(server);
 }
@@ -160,6 +177,103 @@ TEST_CASE("serve hostile: a 508 KB Content-Disposition is refused at once", "[se
     REQUIRE(answers.size() == 1);
     CHECK(answers[0].status == 400);
     CHECK(answers[0].body.find("headers are longer than 8192 bytes") != std::string::npos);
+    still_fine(server);
+}
+
+TEST_CASE("serve hostile: a multi-MB part header is refused after its first 8 KiB", "[serve][hostile]") {
+    ServeProcess server({"--deployment", "fixtures/demo/deployment.yaml"});
+    const std::string start =
+        "--b0undary\r\nContent-Disposition: form-data; name=\"core-router\"; filename=\"";
+    const std::string end = "\"\r\n\r\nx\r\n--b0undary--\r\n";
+    const size_t name = 64u << 20;
+    std::string head = "POST /api/audit HTTP/1.1\r\n" + host(server) + multipart +
+                       "Content-Length: " + std::to_string(start.size() + name + end.size()) + "\r\n\r\n" +
+                       start;
+    size_t sent = 0;
+    auto answers = flood(server, head, std::string(65536, 'a'), name, &sent);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].status == 400);
+    CHECK(answers[0].body.find("headers are longer than 8192 bytes") != std::string::npos);
+    CHECK(answers[0].get_header_value("Connection") == "close");
+    // The server stopped reading at the limit: what it took is what the sockets buffer, not 64 MB
+    // (the server that buffered the body first read all of it, and held it).
+    INFO("sent " << sent << " bytes");
+    CHECK(sent < name / 2);
+    long peak = peak_mb(server);
+    INFO("VmHWM " << peak << " MB");
+    CHECK(peak < 40);
+    still_fine(server);
+}
+
+TEST_CASE("serve hostile: an upload is held in memory once, not twice", "[serve][hostile]") {
+    // No deployment: the audit stops at once (400) after the upload was read, so the peak is the
+    // reading. Buffered whole and then copied part by part, the server's peak was twice the part.
+    ServeProcess server({});
+    const size_t size = 64u << 20;
+    std::string body =
+        "--b0undary\r\nContent-Disposition: form-data; name=\"fw\"; filename=\"fw.rules\"\r\n\r\n" +
+        std::string(size, '#') + "\r\n--b0undary--\r\n";
+    auto answers = talk(server, "POST /api/audit HTTP/1.1\r\n" + host(server) + multipart +
+                                    "Content-Length: " + std::to_string(body.size()) +
+                                    "\r\nConnection: close\r\n\r\n" + body);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].status == 400);
+    CHECK(answers[0].body.find("no deployment") != std::string::npos);
+    long peak = peak_mb(server);
+    INFO("VmHWM " << peak << " MB for a " << (size >> 20) << " MB part");
+    CHECK(peak > 64);
+    CHECK(peak < 64 + 32);
+}
+
+TEST_CASE("serve hostile: a body that stops coming is answered 408", "[serve][hostile]") {
+    ServeProcess server({"--timeout", "1"});
+    Socket s(server.port());
+    s.send("POST /api/audit HTTP/1.1\r\n" + host(server) + multipart +
+           "Content-Length: 1000\r\n\r\n--b0undary\r\n");
+    auto answers = parse_responses(s.receive(10s));  // the client waits at most 10 s
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].status == 408);
+    CHECK(answers[0].get_header_value("Connection") == "close");
+    CHECK(s.closed());
+    still_fine(server);
+}
+
+TEST_CASE("serve hostile: one address cannot take every connection", "[serve][hostile]") {
+    ServeProcess server(
+        {"--max-connections", "8", "--max-connections-per-address", "3", "--header-timeout", "60"});
+    const std::string get = "GET /api/info HTTP/1.1\r\n" + host(server) + "Connection: close\r\n\r\n";
+    // 127.0.0.1 holds three connections in the middle of their headers: its limit.
+    std::vector<Socket> held;
+    for (int i = 0; i < 3; ++i) {
+        held.emplace_back(server.port(), "127.0.0.1");
+        REQUIRE(held.back().ok());
+        held.back().send("GET /api/info HTTP/1.1\r\n" + host(server) + "X-Slow: ");
+    }
+    Socket fourth(server.port(), "127.0.0.1");
+    fourth.send(get);
+    auto refused = parse_responses(fourth.receive(10s));
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].status == 503);
+    CHECK(refused[0].body.find("too many connections from this client address") != std::string::npos);
+    CHECK(refused[0].get_header_value("Retry-After") == "10");
+    // Another address is served meanwhile.
+    Socket other(server.port(), "127.0.0.2");
+    REQUIRE(other.ok());
+    other.send(get);
+    auto served = parse_responses(other.receive(10s));
+    REQUIRE(served.size() == 1);
+    CHECK(served[0].status == 200);
+    // Once 127.0.0.1's connections end, it is served again (as soon as the server saw them end).
+    held.clear();
+    int status = 0;
+    for (int attempt = 0; attempt < 50 && status != 200; ++attempt) {
+        if (attempt > 0) std::this_thread::sleep_for(100ms);
+        Socket again(server.port(), "127.0.0.1");
+        again.send(get);
+        auto answer = parse_responses(again.receive(10s));
+        status = answer.empty() ? 0 : answer[0].status;
+    }
+    CHECK(status == 200);
     still_fine(server);
 }
 

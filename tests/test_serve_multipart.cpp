@@ -97,3 +97,105 @@ TEST_CASE("multipart: ten thousand parts and a 50 MB part in one pass", "[serve]
     CHECK(parts[9999].name == "f9999");
     CHECK(parts.back().content.size() == big.size());
 }
+
+namespace {
+
+// The parts (or the error) of `body` fed to a FormReader in the pieces `cuts` marks.
+std::string read_in_pieces(const std::string& body, const std::vector<size_t>& cuts) {
+    FormReader reader("XyZ");
+    std::string out;
+    try {
+        size_t from = 0;
+        for (size_t cut : cuts) {
+            reader.feed(std::string_view(body).substr(from, cut - from));
+            from = cut;
+        }
+        reader.feed(std::string_view(body).substr(from));
+        for (const auto& p : reader.finish())
+            out += "[" + p.name + "|" + p.filename + "|" + p.content + "]";
+    } catch (const std::invalid_argument& e) {
+        out = std::string("error: ") + e.what();
+    }
+    return out;
+}
+
+// A delimiter followed by neither "--" nor CRLF (b's content begins with one), after a part full of
+// delimiter look-alikes.
+const std::string tricky_body =
+    part("form-data; name=\"a\"; filename=\"a.txt\"", "x\r\r\n--Xy\r\n-XyQ\r\n--X") +
+    part("form-data; name=b", "\r\n--XyZ-not-this\r") + "--XyZ--\r\n";
+
+}  // namespace
+
+TEST_CASE("multipart: a body split at any byte reads as the whole body does", "[serve][multipart]") {
+    // Delimiter look-alikes across every cut: a CR before the delimiter (its match starts over one
+    // byte later), the boundary's prefixes, a delimiter without its last letter.
+    std::string good = part("form-data; name=\"a\"; filename=\"a.txt\"", "x\r\r\n--Xy\r\n-XyQ\r\n--X\r") +
+                       part("form-data; name=b", "") + "--XyZ--\r\n";
+    std::string whole = read_in_pieces(good, {});
+    CHECK(whole == "[a|a.txt|x\r\r\n--Xy\r\n-XyQ\r\n--X\r][b||]");
+    for (size_t cut = 0; cut <= good.size(); ++cut) {
+        INFO("cut at " << cut);
+        CHECK(read_in_pieces(good, {cut}) == whole);
+    }
+    for (size_t a = 0; a <= good.size(); a += 3)
+        for (size_t b = a; b <= good.size(); ++b)
+            REQUIRE(read_in_pieces(good, {a, b}) == whole);
+    std::vector<size_t> every_byte;
+    for (size_t i = 1; i < good.size(); ++i)
+        every_byte.push_back(i);
+    CHECK(read_in_pieces(good, every_byte) == whole);
+}
+
+TEST_CASE("multipart: a malformed body gives the same error wherever it is split", "[serve][multipart]") {
+    std::string long_header = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"; filename=\"" +
+                              std::string(9000, 'a') + "\"\r\n\r\nx\r\n--XyZ--";
+    for (const std::string& body :
+         {tricky_body, std::string("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--XyZ"),
+          std::string("--XyQ"), std::string("--XyZ\r\nX: 1\r\n\r\n"), long_header,
+          long_header.substr(0, 8200)}) {
+        INFO(body.substr(0, 80));
+        std::string whole = read_in_pieces(body, {});
+        CHECK(whole.starts_with("error: "));
+        for (size_t cut = 0; cut <= body.size(); ++cut)
+            REQUIRE(read_in_pieces(body, {cut}) == whole);
+        std::vector<size_t> every_byte;
+        for (size_t i = 1; i < body.size(); ++i)
+            every_byte.push_back(i);
+        CHECK(read_in_pieces(body, every_byte) == whole);
+    }
+}
+
+TEST_CASE("multipart: a part's headers past the limit are refused before the body's end",
+          "[serve][multipart]") {
+    FormReader reader("XyZ");
+    reader.feed("--XyZ\r\nContent-Disposition: form-data; name=\"a\"; filename=\"");
+    std::string a(1024, 'a');
+    size_t fed = 0;
+    bool refused = false;
+    try {
+        for (; fed < (64u << 20); fed += a.size())
+            reader.feed(a);
+    } catch (const std::invalid_argument& e) {
+        refused = true;
+        CHECK(std::string(e.what()) == "a part's headers are longer than 8192 bytes");
+    }
+    CHECK(refused);
+    CHECK(fed < max_part_header);
+}
+
+TEST_CASE("multipart: a 50 MB part fed in pieces is stored once, whole", "[serve][multipart]") {
+    FormReader reader("XyZ");
+    reader.feed("--XyZ\r\nContent-Disposition: form-data; name=big\r\n\r\n");
+    std::string piece(65521, '-');  // a prime length: the pieces end at every offset of the delimiter
+    piece[100] = '\r';
+    size_t total = 0;
+    for (; total < (50u << 20); total += piece.size())
+        reader.feed(piece);
+    reader.feed("\r\n--XyZ--\r\n");
+    auto parts = reader.finish();
+    REQUIRE(parts.size() == 1);
+    CHECK(parts[0].content.size() == total);
+    CHECK(parts[0].content.capacity() == total);  // joined once at its exact size
+    CHECK(parts[0].content.substr(0, 102) == std::string(100, '-') + "\r-");
+}

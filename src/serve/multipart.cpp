@@ -1,7 +1,7 @@
 #include "src/serve/multipart.hpp"
 
 #include <algorithm>
-#include <functional>
+#include <cstring>
 #include <stdexcept>
 
 namespace flowgap::serve {
@@ -114,35 +114,131 @@ std::optional<std::string> form_boundary(std::string_view content_type) {
     return std::nullopt;
 }
 
-std::vector<FormPart> parse_form(std::string_view body, std::string_view boundary) {
-    // Every delimiter but the first follows a CRLF, which belongs to it, not to the content.
-    const std::string delimiter = "\r\n--" + std::string(boundary);
-    const std::boyer_moore_horspool_searcher find_delimiter(delimiter.begin(), delimiter.end());
-    std::vector<FormPart> parts;
-    std::string_view first = std::string_view(delimiter).substr(2);
-    if (!body.starts_with(first)) throw std::invalid_argument("the body does not begin with its boundary");
-    size_t at = first.size();
-    for (;;) {
-        std::string_view rest = body.substr(at);
-        if (rest.starts_with("--")) return parts;  // the close delimiter; an epilogue is ignored
-        if (!rest.starts_with("\r\n")) throw std::invalid_argument("a boundary not followed by a line end");
-        at += 2;
-        std::string_view window = body.substr(at, max_part_header + 4);
-        size_t blank = window.starts_with("\r\n") ? 0 : window.find("\r\n\r\n");
-        if (blank == std::string_view::npos)
-            throw std::invalid_argument(window.size() > max_part_header
+FormReader::FormReader(std::string_view boundary)
+    : delimiter_("\r\n--" + std::string(boundary)), border_(delimiter_.size(), 0) {
+    for (size_t i = 1, k = 0; i < delimiter_.size(); ++i) {
+        while (k > 0 && delimiter_[i] != delimiter_[k])
+            k = border_[k - 1];
+        if (delimiter_[i] == delimiter_[k]) ++k;
+        border_[i] = k;
+    }
+}
+
+void FormReader::feed(std::string_view in) {
+    while (!in.empty()) {
+        size_t used = in.size();  // the epilogue is ignored
+        switch (state_) {
+            case State::first: used = first(in); break;
+            case State::after_delimiter: used = after_delimiter(in); break;
+            case State::headers: used = headers(in); break;
+            case State::content: used = content(in); break;
+            case State::epilogue: break;
+        }
+        in.remove_prefix(used);
+    }
+}
+
+std::vector<FormPart> FormReader::finish() {
+    switch (state_) {
+        case State::first: throw std::invalid_argument("the body does not begin with its boundary");
+        case State::after_delimiter: throw std::invalid_argument("a boundary not followed by a line end");
+        case State::headers:
+            throw std::invalid_argument(pending_.size() > max_part_header
                                             ? "a part's headers are longer than " +
                                                   std::to_string(max_part_header) + " bytes"
                                             : "a part's headers do not end");
-        Disposition d = part_headers(window.substr(0, blank));
-        at += blank + (blank == 0 ? 2 : 4);
-        auto hit = std::search(body.begin() + static_cast<std::ptrdiff_t>(at), body.end(), find_delimiter);
-        if (hit == body.end())
-            throw std::invalid_argument("the body ends inside a part (no closing boundary)");
-        size_t end = static_cast<size_t>(hit - body.begin());
-        parts.push_back({std::move(d.name), std::move(d.filename), body.substr(at, end - at)});
-        at = end + delimiter.size();
+        case State::content: throw std::invalid_argument("the body ends inside a part (no closing boundary)");
+        case State::epilogue: break;
     }
+    return std::move(parts_);
+}
+
+// The body's first bytes must be its first delimiter, without the CRLF.
+size_t FormReader::first(std::string_view in) {
+    size_t i = 0;
+    for (; i < in.size() && matched_ < delimiter_.size(); ++i, ++matched_)
+        if (in[i] != delimiter_[matched_])
+            throw std::invalid_argument("the body does not begin with its boundary");
+    if (matched_ == delimiter_.size()) state_ = State::after_delimiter;
+    return i;
+}
+
+// "--" closes the body (an epilogue is ignored); CRLF begins a part's headers.
+size_t FormReader::after_delimiter(std::string_view in) {
+    size_t take = std::min(in.size(), 2 - pending_.size());
+    pending_.append(in.substr(0, take));
+    if (pending_.size() < 2) return take;
+    if (pending_ == "--")
+        state_ = State::epilogue;
+    else if (pending_ == "\r\n")
+        state_ = State::headers;
+    else
+        throw std::invalid_argument("a boundary not followed by a line end");
+    pending_.clear();
+    return take;
+}
+
+// A part's header lines up to the blank line, kept (at most max_part_header + 4 bytes) until it
+// comes; each byte is searched at most four times.
+size_t FormReader::headers(std::string_view in) {
+    size_t had = pending_.size();
+    pending_.append(in.substr(0, max_part_header + 4 - had));
+    if (pending_.size() < 2) return pending_.size() - had;
+    size_t blank = 0, end = 2;  // no header lines at all
+    if (!pending_.starts_with("\r\n")) {
+        blank = pending_.find("\r\n\r\n", had >= 3 ? had - 3 : 0);
+        if (blank == std::string::npos) {
+            if (pending_.size() >= max_part_header + 4)
+                throw std::invalid_argument("a part's headers are longer than " +
+                                            std::to_string(max_part_header) + " bytes");
+            return pending_.size() - had;
+        }
+        end = blank + 4;
+    }
+    Disposition d = part_headers(std::string_view(pending_).substr(0, blank));
+    part_ = FormPart{std::move(d.name), std::move(d.filename), {}};
+    pending_.clear();
+    state_ = State::content;
+    matched_ = 0;
+    return end - had;
+}
+
+// The content up to the next delimiter. Where nothing of one is matched, memchr skips to the
+// next byte that could begin one; a byte that breaks a match falls back along the borders, and
+// what the match gives up is content.
+size_t FormReader::content(std::string_view in) {
+    for (size_t i = 0; i < in.size();) {
+        if (matched_ == 0) {
+            const void* hit = std::memchr(in.data() + i, delimiter_[0], in.size() - i);
+            size_t next = hit ? static_cast<size_t>(static_cast<const char*>(hit) - in.data()) : in.size();
+            spool_.append(in.substr(i, next - i));
+            i = next;
+            if (i == in.size()) break;
+        }
+        char c = in[i++];
+        while (matched_ > 0 && delimiter_[matched_] != c) {
+            size_t shorter = border_[matched_ - 1];
+            spool_.append(std::string_view(delimiter_).substr(0, matched_ - shorter));
+            matched_ = shorter;
+        }
+        if (delimiter_[matched_] == c)
+            ++matched_;
+        else
+            spool_.append(std::string_view(&c, 1));
+        if (matched_ == delimiter_.size()) {
+            part_.content = spool_.take();
+            parts_.push_back(std::move(part_));
+            state_ = State::after_delimiter;
+            return i;
+        }
+    }
+    return in.size();
+}
+
+std::vector<FormPart> parse_form(std::string_view body, std::string_view boundary) {
+    FormReader reader(boundary);
+    reader.feed(body);
+    return reader.finish();
 }
 
 }  // namespace flowgap::serve

@@ -174,20 +174,13 @@ Response report_response(const Outcome& o, const ReportFormat& f, Job kind) {
     return res;
 }
 
-// A request's files, each a copy of its part of the body. Nullopt with `error` set when the body
-// is not a well-formed multipart upload.
-std::optional<std::vector<Upload>> read_uploads(const Request& req, std::optional<Response>& error) {
-    auto boundary = form_boundary(header_of(req, http::field::content_type));
+// A request's files: its form's parts, their contents moved, not copied.
+std::vector<Upload> uploads_of(std::vector<FormPart>& parts) {
     std::vector<Upload> uploads;
-    try {
-        for (const auto& part : parse_form(req.body(), boundary.value_or("")))
-            uploads.push_back(
-                Upload{part.name, part.filename, std::make_shared<const std::string>(part.content)});
-    } catch (const std::invalid_argument& e) {
-        error = error_response(400,
-                               std::string("the upload is not well-formed multipart/form-data: ") + e.what());
-        return std::nullopt;
-    }
+    for (auto& part : parts)
+        uploads.push_back(Upload{std::move(part.name), std::move(part.filename),
+                                 std::make_shared<const std::string>(std::move(part.content))});
+    parts.clear();
     // A form's empty file input arrives as a part without a name or content.
     std::erase_if(uploads, [](const Upload& u) { return u.filename.empty() && u.content->empty(); });
     return uploads;
@@ -216,14 +209,9 @@ Result execute(State& s, Job kind, const std::vector<Upload>& uploads, const Pro
     }
 }
 
-Response handle_now(State& s, Job kind, Request& req, const Target& t) {
+Response handle_now(State& s, Job kind, std::vector<FormPart>& parts, const Target& t) {
     const ReportFormat* f = report_format(t.param("format", "json"));
-    std::optional<Response> bad;
-    auto uploads = read_uploads(req, bad);
-    if (!uploads) return std::move(*bad);
-    req.body().clear();  // the uploads hold their copies
-    req.body().shrink_to_fit();
-    Result r = execute(s, kind, *uploads, [](const std::string&, size_t, size_t) {});
+    Result r = execute(s, kind, uploads_of(parts), [](const std::string&, size_t, size_t) {});
     if (r.status != 200) {
         Response res = json_response(static_cast<unsigned>(r.status), r.error);
         if (r.status == 503) res.set(http::field::retry_after, "10");
@@ -267,12 +255,7 @@ void run_job(std::shared_ptr<State> s, std::shared_ptr<JobEntry> job, std::vecto
     job->s.error = std::move(r.error);
 }
 
-Response start_job(const std::shared_ptr<State>& s, Request& req, const Target& t) {
-    std::optional<Response> bad;
-    auto uploads = read_uploads(req, bad);
-    if (!uploads) return std::move(*bad);
-    req.body().clear();
-    req.body().shrink_to_fit();
+Response start_job(const std::shared_ptr<State>& s, std::vector<FormPart>& parts, const Target& t) {
     std::string id;
     auto job = s->jobs.create(t.param("kind", "audit") == "diff" ? Job::diff : Job::audit, id);
     if (!job) {
@@ -280,7 +263,7 @@ Response start_job(const std::shared_ptr<State>& s, Request& req, const Target& 
         res.set(http::field::retry_after, "10");
         return res;
     }
-    std::thread(run_job, s, job, std::move(*uploads)).detach();
+    std::thread(run_job, s, job, uploads_of(parts)).detach();
     return json_response(202, job_json(id, *job));
 }
 
@@ -345,6 +328,10 @@ struct Routed {
     std::string id, extension;  // /api/jobs/ID[/report.EXTENSION]
 };
 
+bool upload_route(Route r) {
+    return r == Route::audit || r == Route::diff || r == Route::jobs;
+}
+
 bool hex_id(std::string_view s) {
     return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -370,7 +357,7 @@ Routed route_of(http::verb method, const std::string& path) {
             r.extension = std::string(rest.substr(8));
         }
     }
-    bool posts = r.route == Route::audit || r.route == Route::diff || r.route == Route::jobs;
+    bool posts = upload_route(r.route);
     bool expected =
         posts ? method == http::verb::post : method == http::verb::get || method == http::verb::head;
     if (r.route != Route::none && !expected) r.route = Route::wrong_method;
@@ -404,8 +391,7 @@ std::optional<Response> check(const State& s, const Request& head) {
     if (auto refused = Guard::origin(head)) return error_response(refused->status, refused->message);
     if (r.route == Route::none) return error_response(404, "HTTP 404: no such page");
     if (r.route == Route::wrong_method) return error_response(405, "HTTP 405: not with this method");
-    bool uploads = r.route == Route::audit || r.route == Route::diff || r.route == Route::jobs;
-    if (!uploads) return std::nullopt;
+    if (!upload_route(r.route)) return std::nullopt;
     // Without a length the body would run to the end of the connection, past any check.
     if (!head.has_content_length() && !head.chunked())
         return error_response(411, "an upload needs a Content-Length (or chunked Transfer-Encoding)");
@@ -421,16 +407,16 @@ std::optional<Response> check(const State& s, const Request& head) {
     return std::nullopt;
 }
 
-Response handle(const std::shared_ptr<State>& s, Request& req) {
+Response handle(const std::shared_ptr<State>& s, Request& req, std::vector<FormPart>& parts) {
     Target t = target_of(req);
     Routed r = route_of(req.method(), t.path);
     switch (r.route) {
         case Route::page: return page(*s, req, t);
         case Route::icon: return respond(200, std::string(serve_icon()), "image/svg+xml");
         case Route::info: return json_response(200, info_json(*s));
-        case Route::audit: return handle_now(*s, Job::audit, req, t);
-        case Route::diff: return handle_now(*s, Job::diff, req, t);
-        case Route::jobs: return start_job(s, req, t);
+        case Route::audit: return handle_now(*s, Job::audit, parts, t);
+        case Route::diff: return handle_now(*s, Job::diff, parts, t);
+        case Route::jobs: return start_job(s, parts, t);
         case Route::job: {
             auto job = s->jobs.find(r.id);
             if (!job) return error_response(404, "no such job (jobs are kept for an hour)");
@@ -448,8 +434,13 @@ HttpHandler handler_of(const std::shared_ptr<State>& s) {
         if (res) finish(*res);
         return res;
     };
-    h.handle = [s](Request& req) {
-        Response res = handle(s, req);
+    // Uploads are read as they arrive, each part stored once (check made sure of the boundary).
+    h.form = [](const Request& head) -> std::optional<std::string> {
+        if (!upload_route(route_of(head.method(), target_of(head).path).route)) return std::nullopt;
+        return form_boundary(header_of(head, http::field::content_type));
+    };
+    h.handle = [s](Request& req, std::vector<FormPart>& parts) {
+        Response res = handle(s, req, parts);
         finish(res);
         if (req.method() == http::verb::head) res.body().clear();
         return res;
@@ -461,6 +452,7 @@ HttpHandler handler_of(const std::shared_ptr<State>& s) {
                                                   s->max_upload)
                                             : why;
         Response res = error_response(status, message);
+        if (status == 503) res.set(http::field::retry_after, "10");
         finish(res);
         return res;
     };
@@ -498,6 +490,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
     cmd->add_option("--max-audits", o.max_audits, "Audits at once (default: the number of cores)");
     cmd->add_option("--max-connections", o.max_connections,
                     "Connections served at once; more wait until one ends (default 64)");
+    cmd->add_option("--max-connections-per-address", o.max_connections_per_address,
+                    "Connections served at once from one client address (IPv6: one /64); more are "
+                    "answered 503 at once (default 32; 0: no limit, e.g. behind a reverse proxy)");
     cmd->add_option("--queue-timeout", o.queue_timeout,
                     "Seconds an audit waits for a free slot before the server answers 503 (default 120)");
     cmd->add_option("--header-timeout", o.header_timeout,
@@ -549,6 +544,7 @@ int run_serve(const ServeOptions& o) {
     HttpLimits limits;
     limits.max_body = o.max_upload;
     limits.max_connections = std::max<size_t>(1, o.max_connections);
+    limits.max_per_address = o.max_connections_per_address;
     limits.header = std::chrono::seconds(std::max(1u, o.header_timeout));
     limits.body = std::chrono::seconds(std::max(1u, o.timeout));
     HttpHandler handler = handler_of(s);

@@ -21,8 +21,17 @@ namespace flowgap::testing {
 // A loopback TCP connection; closed with the object.
 class Socket {
   public:
-    explicit Socket(int port) {
+    // `from`: the loopback address to connect from (127.0.0.2 is another client than 127.0.0.1).
+    explicit Socket(int port, const char* from = nullptr) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in source{};
+        source.sin_family = AF_INET;
+        if (fd_ >= 0 && from &&
+            (::inet_pton(AF_INET, from, &source.sin_addr) != 1 ||
+             ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0)) {
+            ::close(fd_);
+            fd_ = -1;
+        }
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(static_cast<uint16_t>(port));
