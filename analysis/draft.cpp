@@ -90,7 +90,8 @@ void read_ports(const Scan& s, const Policy& p, const Rule& r, const FlowSpace& 
     FlowSpace server = space & tcp_to(PortSet::single(17472));
     if (!server.empty()) {
         AddressSet dst = server.destinations();
-        bool peers = mentions(name, {"peer", "client", "endpoint"});
+        // "Tanium Server - Clients" is the server's own rule; peering rules say so.
+        bool peers = mentions(name, {"peer"});
         if (narrow(dst)) {
             s.roles.add(peers && host_side ? "endpoints" : "server", dst, r, kPortWeight,
                         "destination of an allowed tcp/17472");
