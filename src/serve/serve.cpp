@@ -15,6 +15,7 @@
 #include "analysis/gate.hpp"
 #include "flowgap/version.hpp"
 #include "parsers/parse.hpp"
+#include "src/init/init.hpp"
 #include "src/report/formats.hpp"
 #include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
@@ -232,6 +233,35 @@ Response handle_now(State& s, Job kind, Request& req, const Target& t) {
     return report_response(r.outcome, *f, kind);
 }
 
+// POST /api/init: a deployment drafted from the uploaded exports (`flowgap init`), as
+// {"deployment": YAML text}. An uploaded deployment or waiver file is not an export: left out.
+Response handle_init(State& s, Request& req) {
+    std::optional<Response> bad;
+    auto uploads = read_uploads(req, bad);
+    if (!uploads) return std::move(*bad);
+    req.body().clear();
+    req.body().shrink_to_fit();
+    std::vector<parsers::Input> exports;
+    for (const auto& u : *uploads) {
+        if (u.field == "deployment" || u.field == "waivers") continue;
+        exports.push_back({std::make_shared<const std::string>(display_name(u)), u.content});
+    }
+    if (exports.empty()) return error_response(400, "upload the firewall exports to draft a deployment from");
+    auto lease = s.slots.acquire();
+    if (!lease) {
+        Response res = error_response(503, "every audit slot stayed busy: try again later");
+        res.set(http::field::retry_after, "10");
+        return res;
+    }
+    try {
+        return json_response(200, json{{"deployment", init::draft_uploads(exports)}});
+    } catch (const InputError& e) {
+        return json_response(400, error_body(e));
+    } catch (const std::bad_alloc&) {
+        return error_response(503, "not enough memory for this upload now: try again later");
+    }
+}
+
 json job_json(const std::string& id, const JobEntry& job) {
     std::lock_guard lock(job.mutex);
     json j = {{"id", id},
@@ -338,7 +368,7 @@ Response page(const State& s, const Request& req, const Target& t) {
 }
 
 // What a request asks for, from its method and path alone (so that it is known before the body).
-enum class Route { page, icon, info, audit, diff, jobs, job, job_report, wrong_method, none };
+enum class Route { page, icon, info, audit, diff, init, jobs, job, job_report, wrong_method, none };
 
 struct Routed {
     Route route = Route::none;
@@ -359,6 +389,7 @@ Routed route_of(http::verb method, const std::string& path) {
     if (p == "/api/info") r.route = Route::info;
     if (p == "/api/audit") r.route = Route::audit;
     if (p == "/api/diff") r.route = Route::diff;
+    if (p == "/api/init") r.route = Route::init;
     if (p == "/api/jobs") r.route = Route::jobs;
     if (p.starts_with("/api/jobs/") && hex_id(p.substr(10, 32))) {
         std::string_view rest = p.substr(42);
@@ -370,7 +401,8 @@ Routed route_of(http::verb method, const std::string& path) {
             r.extension = std::string(rest.substr(8));
         }
     }
-    bool posts = r.route == Route::audit || r.route == Route::diff || r.route == Route::jobs;
+    bool posts =
+        r.route == Route::audit || r.route == Route::diff || r.route == Route::init || r.route == Route::jobs;
     bool expected =
         posts ? method == http::verb::post : method == http::verb::get || method == http::verb::head;
     if (r.route != Route::none && !expected) r.route = Route::wrong_method;
@@ -404,7 +436,8 @@ std::optional<Response> check(const State& s, const Request& head) {
     if (auto refused = Guard::origin(head)) return error_response(refused->status, refused->message);
     if (r.route == Route::none) return error_response(404, "HTTP 404: no such page");
     if (r.route == Route::wrong_method) return error_response(405, "HTTP 405: not with this method");
-    bool uploads = r.route == Route::audit || r.route == Route::diff || r.route == Route::jobs;
+    bool uploads =
+        r.route == Route::audit || r.route == Route::diff || r.route == Route::init || r.route == Route::jobs;
     if (!uploads) return std::nullopt;
     // Without a length the body would run to the end of the connection, past any check.
     if (!head.has_content_length() && !head.chunked())
@@ -430,6 +463,7 @@ Response handle(const std::shared_ptr<State>& s, Request& req) {
         case Route::info: return json_response(200, info_json(*s));
         case Route::audit: return handle_now(*s, Job::audit, req, t);
         case Route::diff: return handle_now(*s, Job::diff, req, t);
+        case Route::init: return handle_init(*s, req);
         case Route::jobs: return start_job(s, req, t);
         case Route::job: {
             auto job = s->jobs.find(r.id);
