@@ -62,6 +62,18 @@ void addresses(YAML::Emitter& out, const AddressSet& a) {
     out << YAML::EndSeq;
 }
 
+// `key: [addresses]` or `key: TODO`, then its comment.
+void entry(YAML::Emitter& out, const std::string& key, const Candidate* chosen,
+           const std::vector<std::string>& lines) {
+    out << YAML::Key << key << YAML::Value;
+    if (chosen) {
+        addresses(out, chosen->addresses);
+    } else {
+        out << "TODO";
+    }
+    comment(out, lines);
+}
+
 // The best candidate with an address (a host whose address is unknown cannot be written).
 const Candidate* best(const std::vector<Candidate>& cands) {
     for (const auto& c : cands) {
@@ -92,13 +104,7 @@ void write_role(YAML::Emitter& out, const std::string& role, const std::vector<C
         for (auto& l : evidence_lines(c))
             lines.push_back(std::move(l));
     }
-    out << YAML::Key << role << YAML::Value;
-    if (chosen) {
-        addresses(out, chosen->addresses);
-    } else {
-        out << "TODO";
-    }
-    comment(out, lines);
+    entry(out, role, chosen, lines);
 }
 
 void write_roles(YAML::Emitter& out, const Draft& d) {
@@ -128,13 +134,7 @@ void write_host(YAML::Emitter& out, const FirewallDraft& fw) {
     } else {
         lines.push_back("TODO: the export does not show the host's address; fill it in");
     }
-    out << YAML::Key << "host" << YAML::Value;
-    if (chosen) {
-        addresses(out, chosen->addresses);
-    } else {
-        out << "TODO";
-    }
-    comment(out, lines);
+    entry(out, "host", chosen, lines);
 }
 
 void write_interfaces(YAML::Emitter& out, const FirewallDraft& fw) {
