@@ -146,7 +146,7 @@ void read_name(const Scan& s, const Rule& r, const FlowSpace& space) {
 
 // Second pass, once the server is known: console ports to it, database ports from it.
 void read_server_flows(const Rule& r, const FlowSpace& space, const AddressSet& server, Tally& roles,
-                       Draft& draft) {
+                       Draft& draft, bool& windows) {
     const PortSet console_ports = *PortSet::parse("443,8443");
     FlowSpace console =
         space & FlowSpace::of(AddressSet::all(), server, ProtocolSet::single(6), console_ports);
@@ -155,6 +155,10 @@ void read_server_flows(const Rule& r, const FlowSpace& space, const AddressSet& 
         AddressSet src = console.sources() - server;
         roles.add("console", src, r, kPortWeight, "source of an allowed tcp/443 to the server");
     }
+    FlowSpace appliance = console & tcp_to(PortSet::single(8443));
+    if (!appliance.empty() && narrow((space & tcp_to(PortSet::single(8443))).destinations()))
+        draft.platform_evidence.push_back(
+            Evidence{r.location, r.name, "tcp/8443 (the appliance console) to the server"});
     for (uint32_t port : {1433u, 5432u}) {
         FlowSpace db =
             space & FlowSpace::of(server, AddressSet::all(), ProtocolSet::single(6), PortSet::single(port));
@@ -162,6 +166,7 @@ void read_server_flows(const Rule& r, const FlowSpace& space, const AddressSet& 
         AddressSet dst = db.destinations() - server;
         roles.add("database", dst, r, kPortWeight,
                   fmt::format("destination of an allowed tcp/{} from the server", port));
+        if (port == 1433 && narrow(dst)) windows = true;
         if (port == 5432 && narrow(dst)) {
             draft.database_engine = "postgresql";
             draft.database_engine_evidence.push_back(
@@ -285,11 +290,14 @@ Draft draft_deployment(const std::vector<DraftInput>& inputs) {
     std::vector<Candidate> servers = roles.ranked("server");
     if (!servers.empty() && servers.front().host_of.empty()) {
         const AddressSet& server = servers.front().addresses;
+        bool windows = false;  // a SQL Server port from the server: Windows
         for (const auto& in : inputs) {
             each_allow(*in.firewall, [&](const Policy&, const Rule& r, const FlowSpace& space) {
-                read_server_flows(r, space, server, roles, draft);
+                read_server_flows(r, space, server, roles, draft, windows);
             });
         }
+        if (windows) draft.platform_evidence.clear();
+        if (!draft.platform_evidence.empty()) draft.platform = "appliance";
     }
     for (const auto& role : roles.roles())
         draft.roles[role] = roles.ranked(role);

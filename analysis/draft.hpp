@@ -52,6 +52,10 @@ struct Draft {
     std::map<std::string, std::vector<Candidate>> roles;
     std::string database_engine;  // "postgresql" when the evidence points there; empty: unknown
     std::vector<Evidence> database_engine_evidence;
+    // "appliance" when rules open tcp/8443 to the server (the appliance console) and none sends
+    // tcp/1433 (SQL Server, Windows only) from it; empty: no evidence either way (windows).
+    std::string platform;
+    std::vector<Evidence> platform_evidence;
     std::vector<FirewallDraft> firewalls;
 };
 

@@ -390,3 +390,30 @@ TEST_CASE("init --example names every key of docs/deployment.md and loads once f
     CHECK(d.roles.size() == known_roles().size());
     CHECK(d.lans.size() == 1);
 }
+
+TEST_CASE("tcp/8443 to the server drafts an appliance, unless a SQL Server port leaves the server",
+          "[init]") {
+    TempDir tmp;
+    const std::string head =
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        "-A FORWARD -s 10.20.0.0/16 -d 10.10.1.10/32 -p tcp --dport 17472 -j ACCEPT\n"
+        "-A FORWARD -s 10.99.0.0/24 -d 10.10.1.10/32 -p tcp -m multiport --dports 443,8443 "
+        "-m comment --comment consoles -j ACCEPT\n";
+    tmp.write("appliance.rules", head + "COMMIT\n");
+    auto r = run_flowgap("init '" + tmp.path("appliance.rules") + "' -o '" + tmp.path("a.yaml") + "'");
+    REQUIRE(r.exit_code == 0);
+    YAML::Node a = YAML::LoadFile(tmp.path("a.yaml"));
+    CHECK(a["platform"].Scalar() == "appliance");
+    CHECK(!a["roles"]["database"]);  // an appliance's database is local
+    CHECK(a["roles"]["console"][0].Scalar() == "10.99.0.0/24");
+    CHECK(read_file(tmp.path("a.yaml")).find("appliance.rules:6:1, rule FORWARD#2 (consoles): tcp/8443") !=
+          std::string::npos);
+
+    tmp.write("windows.rules",
+              head + "-A FORWARD -s 10.10.1.10/32 -d 10.10.1.30/32 -p tcp --dport 1433 -j ACCEPT\nCOMMIT\n");
+    r = run_flowgap("init '" + tmp.path("windows.rules") + "' -o '" + tmp.path("w.yaml") + "'");
+    REQUIRE(r.exit_code == 0);
+    YAML::Node w = YAML::LoadFile(tmp.path("w.yaml"));
+    CHECK(w["platform"].Scalar() == "windows");
+    CHECK(w["roles"]["database"][0].Scalar() == "10.10.1.30");
+}

@@ -115,6 +115,8 @@ void write_roles(YAML::Emitter& out, const Draft& d) {
     }
     for (const auto& role : order) {
         auto it = d.roles.find(role);
+        // An appliance's database is local: no role to fill in.
+        if (role == "database" && d.platform == "appliance" && it == d.roles.end()) continue;
         write_role(out, role, it == d.roles.end() ? std::vector<Candidate>{} : it->second);
     }
     out << YAML::EndMap;
@@ -218,8 +220,16 @@ std::string write_draft(const Draft& d) {
         "(flowgap audit refuses the file while one is left), then run `flowgap audit` on it.\n"
         "Keys and defaults: docs/deployment.md; `flowgap init --example` shows them all.");
     out << YAML::BeginMap;
-    out << YAML::Key << "platform" << YAML::Value << "windows"
-        << YAML::Comment("or appliance: the exports do not say which");
+    if (d.platform.empty()) {
+        out << YAML::Key << "platform" << YAML::Value << "windows"
+            << YAML::Comment("or appliance: the exports do not say which");
+    } else {
+        std::vector<std::string> lines = {"the rules point to Tanium Appliances:"};
+        for (const auto& e : d.platform_evidence)
+            lines.push_back("  from " + evidence_line(e));
+        out << YAML::Key << "platform" << YAML::Value << d.platform;
+        comment(out, lines);
+    }
     if (!d.database_engine.empty()) {
         std::vector<std::string> lines = {"the database engine the server's rules point to:"};
         for (const auto& e : d.database_engine_evidence)
