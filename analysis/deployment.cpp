@@ -318,12 +318,59 @@ uint32_t Deployment::database_port() const {
 
 namespace {
 
+// What a TODO left at `path` ("roles.server", "firewalls[2].host") asks for.
+std::string todo_meaning(const std::string& path) {
+    static const std::vector<std::pair<std::string, std::string>> meanings = {
+        {"roles.server", "the Tanium Server's address(es)"},
+        {"roles.module_server", "the Module Server's address"},
+        {"roles.database", "the database server's address"},
+        {"roles.console", "where console users connect from"},
+        {"roles.endpoints", "the Tanium Clients' subnets"},
+        {".host", "the address of the host this firewall protects"},
+        {".config", "the path of the firewall's export"},
+        {".interfaces.", "the addresses behind this interface"},
+        {".zones.", "the addresses in this zone"},
+    };
+    for (const auto& [key, meaning] : meanings) {
+        if (path == key || (key.front() == '.' && path.find(key) != std::string::npos)) return meaning;
+    }
+    return "a value (or delete the key if it does not apply)";
+}
+
+// A draft from `flowgap init` marks what it could not find as TODO: refuse the file, located at
+// the first one, until someone fills it in. Iterative: nesting is bounded by the reader anyway.
+void reject_todos(const Reader& r, const YAML::Node& root) {
+    std::vector<std::pair<YAML::Node, std::string>> todo = {{root, ""}};
+    while (!todo.empty()) {
+        auto [n, path] = todo.back();
+        todo.pop_back();
+        if (n.IsScalar() && n.Scalar() == "TODO") {
+            r.fail(n, fmt::format("{} is still TODO: fill in {}", path.empty() ? "the file" : path,
+                                  todo_meaning(path)));
+        }
+        std::vector<std::pair<YAML::Node, std::string>> children;
+        if (n.IsMap()) {
+            for (const auto& kv : n) {
+                std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+                children.emplace_back(kv.second, path.empty() ? key : path + "." + key);
+            }
+        } else if (n.IsSequence()) {
+            size_t i = 0;
+            for (const auto& item : n)
+                children.emplace_back(item, fmt::format("{}[{}]", path, ++i));
+        }
+        // Reversed onto the stack: the first TODO in file order is the one reported.
+        todo.insert(todo.end(), children.rbegin(), children.rend());
+    }
+}
+
 // `d.directory` empty: the deployment was uploaded, and its `config` names are not looked up.
 Deployment read_deployment(const Reader& r, Deployment d) {
     YAML::Node root = r.load("deployment file");
     d.location = SourceLocation{r.file(), 1, 1};
     if (!root.IsMap())
         r.fail(root, "the deployment file must be a YAML mapping (platform:, roles:, firewalls:)");
+    reject_todos(r, root);
     read_top(r, root, d);
     if (const auto& list = root["firewalls"]) {
         if (!list.IsSequence()) r.fail(list, "firewalls must be a list");

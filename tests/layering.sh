@@ -6,7 +6,7 @@
 #   parsers/                  includes nothing from src/; one vendor folder never includes another,
 #                             but parsers/nftables may include parsers/iptables (both are netfilter:
 #                             the same chains, hooks and verdicts, inlined by one piece of code)
-#   src/report < src/diff < src/serve < src/cli   (a room includes only the rooms before it)
+#   src/report < src/init < src/diff < src/serve < src/cli   (a room includes only the rooms before it)
 #   src/                      includes no vendor folder (parsers/<vendor>/): only the vendor table
 # and vendor knowledge stays in its folder:
 #   analysis/                 names no vendor outside comments
@@ -28,7 +28,7 @@ includes() {
 }
 
 rank() {  # the rooms of src/, lowest first
-    case "$1" in report) echo 1 ;; diff) echo 2 ;; serve) echo 3 ;; cli) echo 4 ;; *) echo 0 ;; esac
+    case "$1" in report) echo 1 ;; init) echo 2 ;; diff) echo 3 ;; serve) echo 4 ;; cli) echo 5 ;; *) echo 0 ;; esac
 }
 
 files=$(git ls-files -- 'analysis/*.[ch]pp' 'parsers/*.[ch]pp' 'src/*.[ch]pp' 2>/dev/null)
@@ -59,7 +59,7 @@ for f in $files; do
             src/*)
                 target=$(echo "$inc" | cut -d/ -f2)
                 if [ "$(rank "$target")" -gt "$(rank "$room")" ]; then
-                    fail "$at" "src/$room includes $inc: a room includes only the rooms below it (report < diff < serve < cli)"
+                    fail "$at" "src/$room includes $inc: a room includes only the rooms below it (report < init < diff < serve < cli)"
                 fi
                 ;;
             esac

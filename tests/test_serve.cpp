@@ -11,6 +11,7 @@
 
 using flowgap::testing::FormFile;
 using flowgap::testing::FormFiles;
+using flowgap::testing::run_command;
 using flowgap::testing::run_flowgap;
 using flowgap::testing::ServeProcess;
 using flowgap::testing::source_path;
@@ -343,4 +344,34 @@ TEST_CASE("serve: FLOWGAP_TODAY decides which waivers have expired, as for flowg
     REQUIRE(res);
     CHECK(res->status == 400);
     CHECK(json::parse(res->body).at("error").at("location") == "FLOWGAP_TODAY");
+}
+
+TEST_CASE("serve: POST /api/init drafts the deployment `flowgap init` drafts from the same exports",
+          "[serve][init]") {
+    ServeProcess server({});
+    FormFiles exports = {
+        part("config", "core-router.rules", slurp("fixtures/demo/core-router.rules")),
+        part("config", "branch-linux-37.rules", slurp("fixtures/demo/branch-linux-37.rules"))};
+    auto res = server.client().Post("/api/init", exports);
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    std::string draft = json::parse(res->body).at("deployment");
+    // The command line names the files by the paths it was given; the upload by its file names.
+    auto cli = run_command("cd '" FLOWGAP_SOURCE_DIR "/fixtures/demo' && '" FLOWGAP_BINARY
+                           "' init core-router.rules branch-linux-37.rules");
+    REQUIRE(cli.exit_code == 0);
+    CHECK(draft == cli.out);
+    CHECK(draft.find("server: [10.10.1.10]") != std::string::npos);
+
+    // Only exports: a deployment uploaded beside them is left out, and nothing else is an error.
+    auto none = server.client().Post("/api/init", {part("deployment", "deployment.yaml", "roles: {}\n")});
+    REQUIRE(none);
+    CHECK(none->status == 400);
+    auto junk = server.client().Post("/api/init", {part("config", "x.txt", "not a firewall\n")});
+    REQUIRE(junk);
+    CHECK(junk->status == 400);
+    CHECK(json::parse(junk->body)["error"]["file"] == "x.txt");
+    auto get = server.client().Get("/api/init");
+    REQUIRE(get);
+    CHECK(get->status == 405);
 }

@@ -11,6 +11,7 @@
 #include "src/cli/commands.hpp"
 #include "src/cli/diff_command.hpp"
 #include "src/cli/explain.hpp"
+#include "src/cli/init_command.hpp"
 #include "src/serve/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "flowgap " FLOWGAP_VERSION);
     app.require_subcommand(1);
 
+    flowgap::cli::InitOptions init_options;
+    auto* init = flowgap::cli::add_init_command(app, init_options);
     flowgap::cli::FlowsOptions flows_options;
     auto* flows = flowgap::cli::add_flows_command(app, flows_options);
     flowgap::cli::AuditOptions audit_options;
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     try {
+        if (init->parsed()) return flowgap::cli::run_init(init_options);
         if (flows->parsed()) return flowgap::cli::run_flows(flows_options);
         if (explain->parsed()) return flowgap::cli::run_explain(explain_options);
         if (diff->parsed()) return flowgap::cli::run_diff(diff_options);

@@ -38,6 +38,7 @@ progress{width:100%;height:14px}
 .error code{font-weight:600}
 fieldset p{margin:0 0 4px}#server-deployment{margin-bottom:10px}fieldset p.hint{margin-bottom:10px}fieldset p.hint:last-child{margin-bottom:0}
 .links a{margin-right:14px}
+textarea{width:100%;box-sizing:border-box;font:12px ui-monospace,monospace;margin-top:10px}
 iframe{width:100%;height:80vh;border:1px solid var(--line);border-radius:8px;margin-top:10px}
 [hidden]{display:none!important}
 </style>
@@ -62,6 +63,13 @@ waivers; the server's deployment keeps its own.</p>
 <input type="file" id="configs" multiple>
 <p class="hint">Name the firewall each file is, or leave it empty to match by file name and format.</p>
 <table id="configs-table" hidden><thead><tr><th>file</th><th>size</th><th>firewall</th></tr></thead><tbody></tbody></table>
+</fieldset>
+<fieldset id="draft-box">
+<legend>No deployment file yet?</legend>
+<button type="button" id="draft">Draft a deployment</button>
+<p class="hint">flowgap drafts one from the exports above, each guess with the rules it comes from. Review it
+here, fill in every TODO, then Audit: the text below is the deployment audited.</p>
+<textarea id="draft-text" rows="24" spellcheck="false" aria-label="drafted deployment" hidden></textarea>
 </fieldset>
 <fieldset>
 <legend>Candidate exports (optional: a change-window diff)</legend>
@@ -212,6 +220,7 @@ function submit(event) {
   event.preventDefault();
   const data = new FormData();
   if ($("deployment").files.length) data.append("deployment", $("deployment").files[0]);
+  else if (!$("draft-text").hidden) data.append("deployment", new Blob([$("draft-text").value]), "deployment.yaml");
   if ($("waivers").files.length) data.append("waivers", $("waivers").files[0]);
   addFiles(data, $("configs"), $("configs-table"), "config:", "config");
   addFiles(data, $("candidates"), $("candidates-table"), "candidate:", "candidate");
@@ -238,6 +247,27 @@ function submit(event) {
   xhr.send(data);
 }
 
+// POST /api/init with the exports chosen: the drafted deployment goes into the text area, which
+// the Audit button then uploads as the deployment (unless a deployment file is chosen).
+async function draft() {
+  $("failure").hidden = true;
+  if (!$("configs").files.length) return showError("Nothing to draft from.", {message: "choose the config exports first"});
+  const data = new FormData();
+  for (const f of $("configs").files) data.append("config", f, f.name);
+  $("draft").disabled = true;
+  try {
+    const response = await fetch("/api/init", {method: "POST", body: data});
+    const body = await response.json();
+    if (!response.ok) return showError("The draft failed.", body.error || {});
+    $("draft-text").value = body.deployment;
+    $("draft-text").hidden = false;
+  } catch (e) {
+    showError("The draft failed.", {message: "the upload failed (connection lost)"});
+  } finally {
+    $("draft").disabled = false;
+  }
+}
+
 // The firewall boxes suggest the firewalls of the chosen deployment file (a rough read of its
 // `firewalls:` list: only suggestions, the server checks the names), else the server's.
 async function suggestFirewalls() {
@@ -261,6 +291,8 @@ async function start() {
   $("configs").addEventListener("change", () => listFiles($("configs"), $("configs-table")));
   $("candidates").addEventListener("change", () => listFiles($("candidates"), $("candidates-table")));
   $("form").addEventListener("submit", submit);
+  $("draft").addEventListener("click", draft);
+  $("deployment").addEventListener("change", () => { $("draft-box").hidden = $("deployment").files.length > 0; });
   const info = await (await fetch("/api/info")).json();
   if (!info.deployment) return;
   serverFirewalls = info.firewalls.map((f) => f.name);

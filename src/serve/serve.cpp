@@ -15,6 +15,7 @@
 #include "analysis/gate.hpp"
 #include "flowgap/version.hpp"
 #include "parsers/parse.hpp"
+#include "src/init/init.hpp"
 #include "src/report/formats.hpp"
 #include "src/report/pipeline.hpp"
 #include "src/report/redact.hpp"
@@ -220,6 +221,31 @@ Response handle_now(State& s, Job kind, std::vector<FormPart>& parts, const Targ
     return report_response(r.outcome, *f, kind);
 }
 
+// POST /api/init: a deployment drafted from the uploaded exports (`flowgap init`), as
+// {"deployment": YAML text}. An uploaded deployment or waiver file is not an export: left out.
+Response handle_init(State& s, std::vector<FormPart>& parts) {
+    std::vector<Upload> uploads = uploads_of(parts);
+    std::vector<parsers::Input> exports;
+    for (const auto& u : uploads) {
+        if (u.field == "deployment" || u.field == "waivers") continue;
+        exports.push_back({std::make_shared<const std::string>(display_name(u)), u.content});
+    }
+    if (exports.empty()) return error_response(400, "upload the firewall exports to draft a deployment from");
+    auto lease = s.slots.acquire();
+    if (!lease) {
+        Response res = error_response(503, "every audit slot stayed busy: try again later");
+        res.set(http::field::retry_after, "10");
+        return res;
+    }
+    try {
+        return json_response(200, json{{"deployment", init::draft_uploads(exports)}});
+    } catch (const InputError& e) {
+        return json_response(400, error_body(e));
+    } catch (const std::bad_alloc&) {
+        return error_response(503, "not enough memory for this upload now: try again later");
+    }
+}
+
 json job_json(const std::string& id, const JobEntry& job) {
     std::lock_guard lock(job.mutex);
     json j = {{"id", id},
@@ -321,7 +347,7 @@ Response page(const State& s, const Request& req, const Target& t) {
 }
 
 // What a request asks for, from its method and path alone (so that it is known before the body).
-enum class Route { page, icon, info, audit, diff, jobs, job, job_report, wrong_method, none };
+enum class Route { page, icon, info, audit, diff, init, jobs, job, job_report, wrong_method, none };
 
 struct Routed {
     Route route = Route::none;
@@ -329,7 +355,7 @@ struct Routed {
 };
 
 bool upload_route(Route r) {
-    return r == Route::audit || r == Route::diff || r == Route::jobs;
+    return r == Route::audit || r == Route::diff || r == Route::init || r == Route::jobs;
 }
 
 bool hex_id(std::string_view s) {
@@ -346,6 +372,7 @@ Routed route_of(http::verb method, const std::string& path) {
     if (p == "/api/info") r.route = Route::info;
     if (p == "/api/audit") r.route = Route::audit;
     if (p == "/api/diff") r.route = Route::diff;
+    if (p == "/api/init") r.route = Route::init;
     if (p == "/api/jobs") r.route = Route::jobs;
     if (p.starts_with("/api/jobs/") && hex_id(p.substr(10, 32))) {
         std::string_view rest = p.substr(42);
@@ -416,6 +443,7 @@ Response handle(const std::shared_ptr<State>& s, Request& req, std::vector<FormP
         case Route::info: return json_response(200, info_json(*s));
         case Route::audit: return handle_now(*s, Job::audit, parts, t);
         case Route::diff: return handle_now(*s, Job::diff, parts, t);
+        case Route::init: return handle_init(*s, parts);
         case Route::jobs: return start_job(s, parts, t);
         case Route::job: {
             auto job = s->jobs.find(r.id);

@@ -16,9 +16,9 @@
 // Exit 0: pass; 1: a check failed; 77: Chromium or playwright-core is missing (ctest: skipped,
 // except under CI=true where run-reports.sh turns it into a failure).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { check, finish, launchChromium } from './harness.mjs';
 
@@ -343,6 +343,48 @@ async function diffRun(browser, base, scratch) {
   await context.close();
 }
 
+// No deployment file: the exports drafted into one (POST /api/init), a TODO left in it refused
+// at its line, then every TODO filled and one role edited, and the edited text audited as the
+// CLI audits the same text beside the same exports.
+async function draftRun(page, base, scratch) {
+  const clean = watch(page, base);
+  await page.goto(base, { waitUntil: 'load' });
+  check(await page.locator('#draft').isVisible(), 'without a deployment file the page offers a draft');
+  await page.locator('#configs').setInputFiles(configs);
+  await page.locator('#draft').click();
+  const area = page.locator('#draft-text');
+  await area.waitFor({ state: 'visible', timeout: WAIT });
+  const draft = await area.inputValue();
+  check(draft.includes('server: [10.10.1.10]') && draft.includes('rule BRANCH_IN#2 (Tanium clients)'),
+    'the draft names the Tanium Server with its evidence');
+
+  check(await submit(page) === 'failure', 'a draft with TODOs left is refused');
+  const todo = await page.locator('#failure').textContent();
+  const line = draft.split('\n').findIndex((l) => l.startsWith('  database: TODO')) + 1;
+  check(line > 0 && todo.includes(`deployment.yaml:${line}:13`) && todo.includes('roles.database is still TODO'),
+    `the page shows where the TODO is and what to fill in (${todo})`);
+  clean('draft with TODOs', [/^HTTP 400: /, /^console: .* 400 /]);
+
+  const edited = draft
+    .replace('database: TODO', 'database: [10.10.1.30]')
+    .replace('console: TODO', 'console: [10.99.0.0/24]')
+    .replace(/endpoints: \[[^\]]*\]/, 'endpoints: [10.20.0.0/16]')
+    .replace('"eth3": TODO', '"eth3": [any]')
+    .replace('host: TODO', 'host: [10.20.5.37]');
+  check(!edited.includes(': TODO') && edited.includes('endpoints: [10.20.0.0/16]'), 'every TODO filled, one role edited');
+  await area.fill(edited);
+  check(await submit(page) === 'result', `the edited draft is audited (${await page.locator('#failure').textContent()})`);
+  const dir = join(scratch, 'draft');
+  mkdirSync(dir);
+  for (const f of configs) copyFileSync(f, join(dir, basename(f)));
+  writeFileSync(join(dir, 'deployment.yaml'), edited);
+  const want = auditVerdicts(cliJson(['audit', join(dir, 'deployment.yaml')]));
+  const shown = await iframeVerdicts(page);
+  check(same(shown.flows, want.flows), `the edited draft's verdicts are the CLI's (${shown.flows.join('; ')})`);
+  check(shown.flows.some((f) => f.startsWith('client-to-server at core-router')), 'with the edited endpoints');
+  clean('draft');
+}
+
 // ---- main -------------------------------------------------------------------------------------
 
 const browser = await launchChromium();
@@ -352,6 +394,7 @@ try {
   const open = await current.ready;
   const page = await auditRun(browser, open);
   await malformedRun(page, open, scratch);
+  await draftRun(page, open, scratch);
   await page.close();
   stopServer(current);
 
