@@ -330,7 +330,7 @@ TEST_CASE("colors only when asked or on a terminal, never with NO_COLOR", "[repo
     CHECK(plain == run_flowgap(args).out);
 }
 
-TEST_CASE("--color auto colors the text report on a terminal, not in a file or a pipe", "[reports]") {
+TEST_CASE("color auto colors the text report on a terminal, not in a file or a pipe", "[reports]") {
     // script(1) (util-linux) runs flowgap on a pseudo-terminal; its output is the terminal's.
     TempDir dir;
     auto on_terminal = [&](const std::string& command) {
