@@ -3,6 +3,10 @@
 # definitions as --help, so they are generated here and never committed), the JSON Schemas of
 # the reports and the docs. The Debian package (CPack, `make deb`) installs the same under /usr.
 include(GNUInstallDirs)
+# `make install` in the build tree and cpack install what is built, without first walking every
+# target (the test binary's hundreds of objects): the top-level `make install` and `make deb`
+# build first, and the package test packages the tree ctest is testing.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 set(FLOWGAP_DOCS_DIR ${PROJECT_BINARY_DIR}/generated-docs)
 add_custom_command(
