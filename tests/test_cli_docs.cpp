@@ -280,13 +280,21 @@ TEST_CASE("flowgap --version names the version and the commit it was built from"
     size_t commit = r.out.find(" (commit ");
     REQUIRE(commit != std::string::npos);
     std::string id = r.out.substr(commit + 9, r.out.find(')') - commit - 9);
-    // A checkout's `git describe`, or "unknown" when the tree is not a git checkout.
-    std::string head =
-        flowgap::testing::run_command("git -C '" FLOWGAP_SOURCE_DIR "' rev-parse --short=12 HEAD").out;
-    if (!head.empty() && head.back() == '\n') head.pop_back();
-    if (head.empty()) {
+    // A checkout's `git describe` (a commit of this repository, "-dirty" when built with changes),
+    // or "unknown" when the tree is not a git checkout.
+    bool checkout =
+        flowgap::testing::run_command("cd '" FLOWGAP_SOURCE_DIR
+                                      "' && test \"$(git rev-parse --show-toplevel)\" = \"$(pwd -P)\"")
+            .exit_code == 0;
+    if (!checkout) {
         CHECK(id == "unknown");
-    } else {
-        CHECK(id.find(head) != std::string::npos);
+        return;
     }
+    std::string described =
+        id.size() > 6 && id.compare(id.size() - 6, 6, "-dirty") == 0 ? id.substr(0, id.size() - 6) : id;
+    REQUIRE(described.find_first_not_of(
+                "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-") == std::string::npos);
+    CHECK(flowgap::testing::run_command("git -C '" FLOWGAP_SOURCE_DIR "' rev-parse --verify --quiet '" +
+                                        described + "^{commit}'")
+              .exit_code == 0);
 }
