@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build deps demo test test-sanitize fuzz fuzz-build fuzz-long screenshot bench-iptables bench-netsh bench-paloalto bench-shapes clean
+.PHONY: all build deps install deb demo test test-sanitize fuzz fuzz-build fuzz-long screenshot bench-iptables bench-netsh bench-paloalto bench-shapes clean
 
 all: build
 
@@ -13,6 +13,17 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The binary, man pages, shell completions, report schemas and docs under PREFIX (DESTDIR, when
+# given, is prepended to every path, for staging).
+PREFIX ?= /usr/local
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# The Debian package of the same files under /usr: $(BUILD)/flowgap_VERSION_ARCH.deb, its
+# dependencies computed by dpkg-shlibdeps. Install it with `apt-get install ./$(BUILD)/flowgap_*.deb`.
+deb: build
+	@cd $(BUILD) && cpack -G DEB
 
 # The demo deployment blocks some flows on purpose, so flowgap's exit code 1 is expected here.
 # The terminal gets the text report; the HTML gap report goes to $(BUILD)/demo-report.html.
@@ -29,10 +40,11 @@ test: build
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, without the Node report
 # tests (schemas, browser): they check the same report files as the first pass; nor the kernel
-# oracle: the kernel and Python do not change under the sanitizers.
+# oracle: the kernel and Python do not change under the sanitizers; nor the Debian package test:
+# users install the release build, which the first pass packages.
 test-sanitize:
 	@$(MAKE) --no-print-directory test BUILD=build-sanitize \
-	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DFLOWGAP_SANITIZE=ON -DFLOWGAP_NODE_TESTS=OFF -DFLOWGAP_KERNEL_ORACLE=OFF $(CMAKE_FLAGS)"
+	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DFLOWGAP_SANITIZE=ON -DFLOWGAP_NODE_TESTS=OFF -DFLOWGAP_KERNEL_ORACLE=OFF -DFLOWGAP_DEB_TEST=OFF $(CMAKE_FLAGS)"
 
 # libFuzzer targets (fuzz/, docs/testing.md) in a clang++ configuration of their own: each runs
 # FUZZ_SECONDS and any finding fails the run. Only the libraries the targets need are built.

@@ -330,6 +330,25 @@ TEST_CASE("colors only when asked or on a terminal, never with NO_COLOR", "[repo
     CHECK(plain == run_flowgap(args).out);
 }
 
+TEST_CASE("color auto colors the text report on a terminal, not in a file or a pipe", "[reports]") {
+    // script(1) (util-linux) runs flowgap on a pseudo-terminal; its output is the terminal's.
+    TempDir dir;
+    auto on_terminal = [&](const std::string& command) {
+        return flowgap::testing::run_command("cd '" FLOWGAP_SOURCE_DIR "' && script -qec \"" + command +
+                                             "\" /dev/null")
+            .out;
+    };
+    std::string flowgap = "'" FLOWGAP_BINARY "' audit " + kDemo + kToday;
+    CHECK(on_terminal("env -u NO_COLOR " + flowgap).find("\x1b[33mpartial\x1b[0m") != std::string::npos);
+    CHECK(on_terminal("NO_COLOR=1 " + flowgap).find("\x1b[") == std::string::npos);
+    CHECK(on_terminal("env -u NO_COLOR " + flowgap + " | cat").find("\x1b[") == std::string::npos);
+    std::string file = dir.path("report.txt");
+    on_terminal("env -u NO_COLOR " + flowgap + " --output " + file);
+    std::string written = read_file(file);
+    CHECK(written.find("partial") != std::string::npos);
+    CHECK(written.find("\x1b[") == std::string::npos);
+}
+
 TEST_CASE("the timestamp option stamps every format, and without it there is no date", "[reports]") {
     TempDir dir;
     const std::vector<std::string> formats = {"text", "json", "html", "sarif", "junit", "markdown"};

@@ -40,7 +40,7 @@ void render(ReportTarget& t, const Report& base, const AuditOptions& o) {
 CLI::App* add_audit_command(CLI::App& app, AuditOptions& o) {
     auto* audit =
         app.add_subcommand("audit", "Evaluate every Tanium flow against the deployment's firewalls");
-    audit->add_option("deployment", o.deployment, "Deployment file (YAML)")->required();
+    audit->add_option("deployment", o.deployment, "Deployment file (YAML)")->required()->type_name("FILE");
     add_audit_options(audit, o);
     return audit;
 }
@@ -51,8 +51,10 @@ void add_audit_options(CLI::App* audit, AuditOptions& o) {
         ->add_option("--fail-on", o.fail_on,
                      "Exit 1 when anything at or above this severity remains (default high)")
         ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
-    audit->add_option("--waivers", o.waivers,
-                      "Waiver file (default: flowgap-waivers.yaml beside the deployment)");
+    audit
+        ->add_option("--waivers", o.waivers,
+                     "Waiver file (default: flowgap-waivers.yaml beside the deployment)")
+        ->type_name("FILE");
     audit->add_flag("-q,--quiet", o.quiet, "Text: print only what fails the gate");
     audit->add_option("--color", o.color, "auto (a terminal without NO_COLOR), always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -18,9 +18,10 @@ using namespace flowgap::report;
 
 CLI::App* add_flows_command(CLI::App& app, FlowsOptions& o) {
     auto* flows = app.add_subcommand("flows", "Print the Tanium flows that apply to a deployment");
-    flows->add_option("deployment", o.deployment, "Deployment file (YAML)")->required();
+    flows->add_option("deployment", o.deployment, "Deployment file (YAML)")->required()->type_name("FILE");
     flows->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-    flows->add_option("-o,--output", o.output, "Write the report to this file instead of standard output");
+    flows->add_option("-o,--output", o.output, "Write the report to this file instead of standard output")
+        ->type_name("FILE");
     return flows;
 }
 
@@ -40,6 +41,12 @@ int run_flows(const FlowsOptions& o) {
     targets.front().rendered = valid_utf8(s.str());
     write_report_targets(targets);
     return 0;
+}
+
+std::string one_line(std::string message) {
+    for (char& c : message)
+        if (c == '\n' || c == '\r') c = ' ';
+    return message;
 }
 
 }  // namespace flowgap::cli

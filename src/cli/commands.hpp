@@ -25,4 +25,8 @@ CLI::App* add_flows_command(CLI::App& app, FlowsOptions& options);
 
 int run_flows(const FlowsOptions& options);
 
+// An error message as main prints it: one line, its line breaks turned into spaces, so that
+// "file:line:col: error: message" stays what compilers print and editors jump to.
+std::string one_line(std::string message);
+
 }  // namespace flowgap::cli

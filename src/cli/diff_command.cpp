@@ -93,7 +93,10 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
         "diff",
         "What a candidate configuration changes for Tanium: DEPLOYMENT --candidate FIREWALL=FILE, "
         "or BEFORE.json AFTER.json (two saved audit reports)");
-    cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")->required()->expected(1, 2);
+    cmd->add_option("inputs", o.inputs, "DEPLOYMENT, or BEFORE.json AFTER.json")
+        ->required()
+        ->expected(1, 2)
+        ->type_name("FILE");
     cmd->add_option("--candidate", o.candidates,
                     "FIREWALL=FILE: audit with this firewall's config replaced (repeat it for a firewall "
                     "read from several files)");
@@ -103,7 +106,8 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
         "Exit 1 when a finding at or above this severity appears (info|low|medium|high|critical|none; "
         "default high)");
     cmd->add_option("--waivers", o.waivers,
-                    "Waiver file for both sides (default: flowgap-waivers.yaml beside the deployment)");
+                    "Waiver file for both sides (default: flowgap-waivers.yaml beside the deployment)")
+        ->type_name("FILE");
     cmd->add_flag("--timestamp", o.timestamp, "Stamp the reports with the time they were made (UTC)");
     return cmd;
 }

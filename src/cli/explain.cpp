@@ -120,7 +120,7 @@ Packet packet_of(const ExplainOptions& o) {
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
     auto* cmd = app.add_subcommand("explain", "Trace one packet through one firewall, rule by rule");
-    cmd->add_option("deployment", o.deployment, "Deployment file (YAML)")->required();
+    cmd->add_option("deployment", o.deployment, "Deployment file (YAML)")->required()->type_name("FILE");
     cmd->add_option("--firewall", o.firewall, "The firewall's name in the deployment")->required();
     auto* from = cmd->add_option("--from", o.from, "Source address (required without --packets)");
     auto* to = cmd->add_option("--to", o.to, "Destination address (required without --packets)");
@@ -130,13 +130,15 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& o) {
     cmd->add_option("--packets", o.packets,
                     "A file of packets to trace, one a line as reports print them: "
                     "tcp 10.20.5.5:49152 -> 10.10.1.10:17472")
+        ->type_name("FILE")
         ->excludes(from)
         ->excludes(to)
         ->excludes(port)
         ->excludes(sport);
     cmd->add_option("--program", o.program, "Local program on a host firewall, e.g. taniumclient.exe");
     cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-    cmd->add_option("-o,--output", o.output, "Write the trace to this file instead of standard output");
+    cmd->add_option("-o,--output", o.output, "Write the trace to this file instead of standard output")
+        ->type_name("FILE");
     return cmd;
 }
 

@@ -6,8 +6,10 @@
 #include <CLI/CLI.hpp>
 
 #include "analysis/rule.hpp"
+#include "flowgap/build_commit.hpp"
 #include "flowgap/version.hpp"
 #include "src/cli/audit_outputs.hpp"
+#include "src/cli/cli_docs.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/diff_command.hpp"
 #include "src/cli/explain.hpp"
@@ -19,8 +21,8 @@ int main(int argc, char** argv) {
     // the write then fails with EPIPE, and the report writers say so and exit 2 like any failed
     // write. Set before anything writes, and inherited by nothing: flowgap starts no programs.
     std::signal(SIGPIPE, SIG_IGN);
-    CLI::App app{"flowgap: checks firewall configurations against the Tanium port matrix"};
-    app.set_version_flag("--version", "flowgap " FLOWGAP_VERSION);
+    CLI::App app{"Checks firewall configurations against the Tanium port matrix", "flowgap"};
+    app.set_version_flag("--version", "flowgap " FLOWGAP_VERSION " (commit " FLOWGAP_COMMIT ")");
     app.require_subcommand(1);
 
     flowgap::cli::InitOptions init_options;
@@ -37,14 +39,16 @@ int main(int argc, char** argv) {
     auto* diff = flowgap::cli::add_diff_command(app, diff_options);
     flowgap::serve::ServeOptions serve_options;
     auto* serve = flowgap::serve::add_serve_command(app, serve_options);
+    // Hidden: the build writes the man pages and shell completions from the definitions above.
+    flowgap::cli::add_write_docs_option(app, FLOWGAP_VERSION);
 
     try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int code = app.exit(e);
-        return code == 0 ? 0 : 2;
-    }
-    try {
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::ParseError& e) {
+            int code = app.exit(e);
+            return code == 0 ? 0 : 2;
+        }
         if (init->parsed()) return flowgap::cli::run_init(init_options);
         if (flows->parsed()) return flowgap::cli::run_flows(flows_options);
         if (explain->parsed()) return flowgap::cli::run_explain(explain_options);
@@ -52,10 +56,11 @@ int main(int argc, char** argv) {
         if (serve->parsed()) return flowgap::serve::run_serve(serve_options);
         return flowgap::cli::run_audit(audit_options);
     } catch (const flowgap::analysis::InputError& e) {
-        std::cerr << "flowgap: " << e.what() << "\n";
+        // "file:line:col: error: message" on one line, as compilers print it, so editors jump to it.
+        std::cerr << flowgap::cli::one_line(e.what()) << "\n";
         return 2;
     } catch (const std::exception& e) {
-        std::cerr << "flowgap: internal error: " << e.what() << "\n";
+        std::cerr << "flowgap: internal error: " << flowgap::cli::one_line(e.what()) << "\n";
         return 3;
     }
 }

@@ -123,6 +123,7 @@ void add_format_options(CLI::App* cmd, std::vector<std::string>& formats, std::v
         ->take_all()
         ->allow_extra_args(false);
     cmd->add_option("-o,--output", outputs, "Write the report of the matching --format to this file")
+        ->type_name("FILE")
         ->take_all()
         ->allow_extra_args(false);
 }

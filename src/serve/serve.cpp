@@ -507,7 +507,8 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& o) {
                     "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free one)");
     cmd->add_option("--deployment", o.deployment,
                     "Deployment file used when a request uploads none (its configs are read from disk "
-                    "for firewalls the request does not upload)");
+                    "for firewalls the request does not upload)")
+        ->type_name("FILE");
     cmd->add_option("--token", o.token,
                     "Require `Authorization: Bearer TOKEN` on every request (default: $FLOWGAP_TOKEN); "
                     "needed to listen beyond loopback");
