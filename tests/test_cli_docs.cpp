@@ -214,7 +214,7 @@ Help fish_of(const std::string& script, const std::string& command) {
 TEST_CASE("every command's --help options are in its man page and in the bash, zsh and fish completions",
           "[cli][docs]") {
     std::vector<std::string> names = commands();
-    REQUIRE(names == std::vector<std::string>{"flows", "audit", "explain", "diff", "serve"});
+    REQUIRE(names == std::vector<std::string>{"init", "flows", "audit", "explain", "diff", "serve"});
     names.insert(names.begin(), "");
     std::string bash = docs("completions/flowgap");
     std::string zsh = docs("completions/_flowgap");

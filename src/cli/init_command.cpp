@@ -17,8 +17,10 @@ CLI::App* add_init_command(CLI::App& app, InitOptions& o) {
     auto* cmd =
         app.add_subcommand("init", "Draft a deployment file from firewall exports, with the evidence");
     cmd->add_option("configs", o.configs,
-                    "Exports (any format flowgap reads); several exports of one firewall as a.txt+b.txt");
-    cmd->add_option("-o,--output", o.output, "Write the deployment file here instead of standard output");
+                    "Exports (any format flowgap reads); several exports of one firewall as a.txt+b.txt")
+        ->type_name("FILE");
+    cmd->add_option("-o,--output", o.output, "Write the deployment file here instead of standard output")
+        ->type_name("FILE");
     cmd->add_flag("--example", o.example, "Write a commented template of every key instead");
     return cmd;
 }
