@@ -20,6 +20,12 @@ struct Walk {
     FlowSpace remaining;
     const Context* context;
     std::vector<Decision> decisions;
+    Box bounds;  // remaining.bounds(), kept up to date
+
+    Walk(FlowSpace packets, const Context* c) : remaining(std::move(packets)), context(c) {
+        bounds = remaining.bounds();
+    }
+    bool meets(const FlowSpace& s) const { return remaining.intersects(s, bounds); }
 };
 
 // One rule applied to one walk. A certain match decides and removes packets; a possible match
@@ -27,17 +33,17 @@ struct Walk {
 void step(const Rule* rule, Walk& w) {
     ProgramMatch pm = program_match(*rule, *w.context);
     if (pm == ProgramMatch::differs) return;  // a rule for another program never carries these packets
-    if (w.remaining.intersects(rule->may_match)) {
+    if (w.meets(rule->may_match)) {
         w.decisions.push_back({rule, false, true, w.remaining & rule->may_match});
     }
     if (pm == ProgramMatch::unknown) {  // the rule's program might be the sender: possible only
-        if (w.remaining.intersects(rule->match))
-            w.decisions.push_back({rule, false, true, w.remaining & rule->match});
+        if (w.meets(rule->match)) w.decisions.push_back({rule, false, true, w.remaining & rule->match});
         return;
     }
-    if (w.remaining.intersects(rule->match)) {
+    if (w.meets(rule->match)) {
         w.decisions.push_back({rule, false, false, w.remaining & rule->match});
         w.remaining -= rule->match;
+        w.bounds = w.remaining.bounds();
     }
 }
 
@@ -144,7 +150,7 @@ std::vector<Evaluation> evaluate_many(const Policy& policy, const std::vector<Qu
     std::vector<Walk> walks;
     walks.reserve(queries.size());
     for (const auto& q : queries)
-        walks.push_back({q.packets, &q.context, {}});
+        walks.emplace_back(q.packets, &q.context);
     walk_all(consulting_order(policy), policy.default_rule, walks);
     std::vector<Evaluation> out;
     out.reserve(queries.size());

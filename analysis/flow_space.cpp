@@ -149,6 +149,31 @@ bool FlowSpace::intersects(const FlowSpace& o) const {
     return false;
 }
 
+Box FlowSpace::bounds() const {
+    if (boxes_.empty()) return {};
+    auto hull = [&](auto member) {
+        auto lo = ((boxes_.front().*member).intervals()).min(), hi = lo;
+        for (const auto& b : boxes_) {
+            lo = std::min(lo, (b.*member).intervals().min());
+            hi = std::max(hi, (b.*member).intervals().max());
+        }
+        using Set = std::decay_t<decltype(boxes_.front().*member)>;
+        return Set(typename Set::Set(lo, hi));
+    };
+    return Box{hull(&Box::src), hull(&Box::dst), hull(&Box::proto), hull(&Box::dport), hull(&Box::sport)};
+}
+
+bool FlowSpace::intersects(const FlowSpace& o, const Box& own_bounds) const {
+    if (boxes_.size() <= 2) return intersects(o);  // the bounds would be checked as often as the boxes
+    for (const auto& b : o.boxes_) {
+        if (!b.intersects(own_bounds)) continue;
+        for (const auto& a : boxes_) {
+            if (a.intersects(b)) return true;
+        }
+    }
+    return false;
+}
+
 bool FlowSpace::same_as(const FlowSpace& o) const {
     return (*this - o).empty() && (o - *this).empty();
 }

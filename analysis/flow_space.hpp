@@ -60,6 +60,13 @@ class FlowSpace {
     const std::vector<Box>& boxes() const { return boxes_; }
     bool contains(const Packet& p) const;
     bool intersects(const FlowSpace& o) const;
+    // The smallest box holding every packet of the set: in each dimension one interval, from
+    // the lowest value of any box to the highest (an empty box for an empty set).
+    Box bounds() const;
+    // intersects(o), given `own_bounds` == bounds(): a box of `o` outside them meets none of
+    // this set's boxes, so a set of many boxes (a flow split per subnet) is walked only for the
+    // boxes of `o` that may meet it. For evaluation, which asks this of every rule.
+    bool intersects(const FlowSpace& o, const Box& own_bounds) const;
     // Semantic equality: the same packets, whatever the boxes.
     bool same_as(const FlowSpace& o) const;
     // A deterministic packet of the set (the lowest of the first box, preferring a source port

@@ -78,6 +78,15 @@ TEST_CASE("flow space operations match brute force on a small universe", "[model
         check(x, am & ~bm, rng, false);
         REQUIRE(a.intersects(b) == (am & bm).any());
         REQUIRE(b.intersects(a) == (am & bm).any());
+        // The bounds hold every packet, and the bounded test answers as the plain one, also for
+        // sets of several boxes (a union, a difference), where it skips boxes.
+        auto [c2, cm] = random_space(rng);
+        for (const auto& [s, sm] :
+             {std::pair{a, am}, {a | c2, am | cm}, {a - c2, am & ~cm}, {(a - b) | c2, (am & ~bm) | cm}}) {
+            REQUIRE((s - FlowSpace::of(s.bounds())).empty());
+            REQUIRE(s.bounds().empty() == s.empty());
+            REQUIRE(s.intersects(b, s.bounds()) == (sm & bm).any());
+        }
         REQUIRE(a.same_as(b) == (am == bm));
         REQUIRE(a.same_as(a));
         // The same set built in different ways is the same set.

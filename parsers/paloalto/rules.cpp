@@ -233,10 +233,13 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     });
     if (!any_service || app_default) r.applications.push_back("service application-default");
 
+    // Each zone pair's addresses are narrowed once, not once per service.
     if (global.empty()) {
-        for (const auto& [zs, zd] : zp.certain)
+        for (const auto& [zs, zd] : zp.certain) {
+            AddressSet s = zs & src.certain(), d = zd & dst.certain();
             for (const auto& l4 : svc.certain)
-                add(r.match, zs & src.certain(), zd & dst.certain(), l4);
+                add(r.match, s, d, l4);
+        }
     }
     bool uncertain = !global.empty() || src_m.uncertain || dst_m.uncertain || !svc.possible.empty() ||
                      !zp.possible.empty();
@@ -245,10 +248,12 @@ Rule RuleTranslator::rule(pugi::xml_node entry, const Fields& f) {
     if (global.empty() && !src_m.uncertain && !dst_m.uncertain && !widens(zp, src, dst, svc)) return r;
     FlowSpace full;
     for (const auto* list : {&zp.certain, &zp.possible})
-        for (const auto& [zs, zd] : *list)
+        for (const auto& [zs, zd] : *list) {
+            AddressSet s = zs & src.possible(), d = zd & dst.possible();
             for (const auto* l4s : {&svc.certain, &svc.possible})
                 for (const auto& l4 : *l4s)
-                    add(full, zs & src.possible(), zd & dst.possible(), l4);
+                    add(full, s, d, l4);
+        }
     r.may_match = full - r.match;
     if (r.may_match.empty()) return r;
     using List = const std::vector<std::string>*;

@@ -1,5 +1,7 @@
 #include "parsers/paloalto/zones.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "analysis/zones.hpp"
@@ -124,24 +126,44 @@ namespace {
 
 struct Side {
     bool any = true;
-    std::vector<const AddressSet*> zones;  // the listed zones that have addresses
-    std::vector<std::string> names;
-    AddressSet area;  // the union of `zones`
+    std::vector<const AddressSet*> zones;  // the listed zones that have addresses, in the map's order
+    std::vector<std::string_view> names;   // their names (keys of the map)
+    AddressSet area;                       // the union of `zones`
 };
 
+// Asked for both sides of every rule whose zone lists were not seen before: one map lookup per
+// listed name (not a scan of the names per zone), and the area built once from its intervals.
 Side side(const ZoneMap& map, const std::vector<std::string>& names, std::vector<std::string>& conditions) {
     Side s;
     for (const auto& n : names)
         if (n != "any") s.any = false;
-    for (const auto& [name, area] : map.zones) {
-        bool listed = s.any || std::find(names.begin(), names.end(), name) != names.end();
-        if (listed && !area.empty()) s.zones.push_back(&area), s.names.push_back(name), s.area |= area;
-    }
-    if (!s.any) {
-        for (const auto& n : names)
-            if (!map.zones.count(n) || map.zones.at(n).empty())
+    std::vector<AddressSet::Set::Interval> items;
+    auto take = [&](std::string_view name, const AddressSet& area) {
+        s.zones.push_back(&area);
+        s.names.push_back(name);
+        for (const auto& iv : area.intervals().intervals())
+            items.push_back(iv);
+    };
+    if (s.any) {
+        for (const auto& [name, area] : map.zones)
+            if (!area.empty()) take(name, area);
+    } else {
+        std::vector<std::map<std::string, AddressSet>::const_iterator> listed;
+        for (const auto& n : names) {
+            auto it = map.zones.find(n);
+            if (it == map.zones.end() || it->second.empty()) {
                 conditions.push_back(fmt::format("zone '{}' has no known addresses", n));
+            } else {
+                listed.push_back(it);
+            }
+        }
+        // The map's order, each zone once, whatever the order and repetitions of the list.
+        std::sort(listed.begin(), listed.end(), [](auto a, auto b) { return a->first < b->first; });
+        listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+        for (auto it : listed)
+            take(it->first, it->second);
     }
+    s.area = from_intervals(items);  // zones are pairwise disjoint
     return s;
 }
 
@@ -168,7 +190,7 @@ ZonePairs zone_pairs(const ZoneMap& source_zones, const ZoneMap& map, const std:
             }
         } else {
             for (size_t i = 0; i < f.zones.size(); ++i) {
-                auto z = map.zones.find(f.names[i]);
+                auto z = map.zones.find(std::string(f.names[i]));
                 out.certain.emplace_back(*f.zones[i], z == map.zones.end() ? t.area : t.area - z->second);
             }
         }
