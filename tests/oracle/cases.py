@@ -27,6 +27,7 @@ class Case:
         self.loader = "iptables"          # or "nft": the dump is an nftables ruleset
         self.packets = []
         self.dnat = []                    # one-to-one DNATs whose packets are sent as translated
+        self.beside = None                # (dump, its nft listing): loaded with iptables-nft beside a legacy dump
 
 
 def usable(addr):
@@ -189,3 +190,21 @@ def as_sent(case, packet):
         if (proto, dst, dport) == (p, real, port) and case.placement.get(src) == iface:
             return (proto, src, public, sport, dport)
     return packet
+
+
+def nft_listing(dump, namespace):
+    """`nft list ruleset` of DUMP as iptables-restore (iptables-nft) loads it, in a scratch
+    namespace made and removed here (its name starts with the run's prefix, so an interrupted run
+    still removes it); None where either tool fails."""
+    import subprocess
+    subprocess.run(["ip", "netns", "add", namespace], check=True, capture_output=True, timeout=30)
+    try:
+        load = subprocess.run(["ip", "netns", "exec", namespace, "iptables-restore"], input=dump,
+                              capture_output=True, text=True, timeout=60)
+        if load.returncode != 0:
+            return None
+        listing = subprocess.run(["ip", "netns", "exec", namespace, "nft", "list", "ruleset"],
+                                 capture_output=True, text=True, timeout=60)
+        return listing.stdout if listing.returncode == 0 and "table" in listing.stdout else None
+    finally:
+        subprocess.run(["ip", "netns", "delete", namespace], capture_output=True, timeout=30)

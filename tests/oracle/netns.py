@@ -92,9 +92,9 @@ class Topology:
         must(["ip", "-n", peer, "-batch", "-"], "\n".join(cmds) + "\n")
 
     def load(self, dump_text, loader="iptables"):
-        """iptables-restore (or, for an nftables ruleset, `nft -f -`) in the firewall namespace;
-        returns (ok, error)."""
-        tool = ["nft", "-f", "-"] if loader == "nft" else ["iptables-restore"]
+        """iptables-restore (or, for an nftables ruleset, `nft -f -`; for legacy tables,
+        iptables-legacy-restore) in the firewall namespace; returns (ok, error)."""
+        tool = {"nft": ["nft", "-f", "-"], "iptables-legacy": ["iptables-legacy-restore"]}.get(loader, ["iptables-restore"])
         return run(["ip", "netns", "exec", self.fw] + tool, dump_text)
 
     def listing(self, as_json=False):

@@ -179,6 +179,38 @@ class Oracle:
                 name = f"corpus:{file}:host"
                 yield cases.host_case(name, self.rng(name), dump, list(names))
 
+    def legacy_cases(self):
+        """iptables-legacy tables beside an nft ruleset (issue #16): one generated dump loaded with
+        iptables-legacy-restore, another with iptables-restore (iptables-nft), so the kernel runs
+        both on the same hooks; flowgap reads the first dump with the second's `nft list ruleset`
+        (config: [legacy.rules, ruleset.nft])."""
+        if not shutil.which("iptables-legacy-restore"):
+            print("SKIP legacy: iptables-legacy-restore is not installed")
+            return
+        for i in range(max(2, self.rulesets // 4)):
+            kind = ("router", "host")[i % 2]
+            name = f"legacy:{kind}-{i:03d}"
+            rng = self.rng(name)
+            legacy = generate.dump(rng, kind, self.mode == "all")
+            beside = generate.dump(rng, kind, False)  # its filter table: both sides then let some through
+            listing = cases.nft_listing(beside, f"{self.prefix}-l{i}")
+            if listing is None:
+                self.skip_case(name, "iptables-restore or nft fails in a scratch namespace")
+                continue
+            addrs = set(cases.dump_addresses(legacy + beside, rng, limit=30)) | set(generate.HOSTS)
+            addrs |= {f"10.{s}.{rng.randrange(256)}.{rng.randrange(1, 255)}" for s in (10, 20) for _ in range(3)}
+            addrs = sorted(a for a in addrs if cases.usable(a))
+            if kind == "router":
+                case = Case(name, kind, legacy, interfaces=generate.ROUTER_IFS)
+                case.placement = {a: cases.resolve(a, case.interfaces) for a in addrs}
+            else:
+                case = Case(name, kind, legacy, hosts=generate.HOSTS)
+                case.placement = {a: "eth0" for a in addrs if a not in case.hosts}
+            case.roles = cases.written_roles(rng, case, [a for a in addrs if a not in case.hosts])
+            case.loader = "iptables-legacy"
+            case.beside = (beside, listing)
+            yield case, addrs
+
     def generated_cases(self):
         for i in range(self.rulesets):
             kind = ("router", "host")[i % 2]
@@ -209,12 +241,17 @@ class Oracle:
         case.dump_path, case.deployment_path = stem + ".rules", stem + ".yaml"
         with open(case.dump_path, "w") as f:
             f.write(case.dump)
+        config = case.dump_path
+        if case.beside:
+            with open(stem + ".nft", "w") as f:
+                f.write(case.beside[1])
+            config = [case.dump_path, stem + ".nft"]
         if case.deployment is not None:
             doc = dict(case.deployment)
             doc["firewalls"] = [dict(f, config=case.dump_path) if f["name"] == case.firewall else f
                                 for f in doc["firewalls"]]
         else:
-            fw = {"name": case.firewall, "config": case.dump_path}
+            fw = {"name": case.firewall, "config": config}
             if case.kind == "host":
                 fw["host"] = case.hosts
             else:
@@ -295,7 +332,9 @@ class Oracle:
                 missing = set(packets) - prober.run(packets, self.seed, quiet=10.0, limit=10.0)
                 self.lost = self.baseline_losses(case, prober, packets, missing)
                 ok, err = topo.load(case.dump, case.loader)
-                if not ok and case.name.startswith("generated:"):  # the generator's bug: never a skip
+                if ok and case.beside:
+                    ok, err = topo.load(case.beside[0], "iptables")
+                if not ok and case.name.startswith(("generated:", "legacy:")):  # the generator's bug: never a skip
                     raise RuntimeError(f"{case.name}: iptables-restore refuses {case.dump_path}: {err}")
                 if not ok:
                     verdicts.result()  # nothing runs on behind the next case
@@ -323,6 +362,8 @@ class Oracle:
         finally:
             topo.remove()
         self.compare(case, packets, traces, arrived, dropped)
+        if case.beside:
+            return  # the kernel's listing shows the nft side only: no twin
         for form, listing in listings.items():
             self.compare_listing(case, packets, arrived, dropped, listing, form)
 
@@ -407,7 +448,8 @@ class Oracle:
         print(f"kernel oracle: tables={self.mode} seed={self.seed} packets/case={self.per_case} "
               f"rulesets={self.rulesets} (FLOWGAP_ORACLE_TABLES, _SEED, _PACKETS, _RULESETS)")
         known.announce(self.mode)
-        for source in (self.fixture_cases, self.nat_cases, self.nft_cases, self.corpus_cases, self.generated_cases):
+        for source in (self.fixture_cases, self.nat_cases, self.nft_cases, self.corpus_cases, self.generated_cases,
+                       self.legacy_cases):
             for case, addrs in source():
                 self.run_case(case, addrs)
         t = self.totals
