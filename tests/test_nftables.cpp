@@ -2,6 +2,8 @@
 // of the router of fixtures/nftables/router.yaml.in (or, host.nft, of the Tanium Server itself).
 // Every fixture loads with the real `nft -c -f` (ctest nft-fixtures-load) and the kernel oracle
 // sends packets through the router ones (docs/testing.md).
+#include <map>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -409,4 +411,39 @@ TEST_CASE("nftables: a legacy DNAT changes what the ruleset's earlier chains saw
     CHECK(f.dump().find("no destination NAT of the iptables-legacy tables") != std::string::npos);
     // The consoles' packets are no NAT's: decided as before.
     CHECK(flow(report, "console-to-server")["verdict"] == "allowed");
+}
+
+TEST_CASE("nftables: real ufw and Docker hosts give the verdicts of their iptables-save dumps",
+          "[nftables][e2e]") {
+    // The kernel's own listing of each dump (fixtures/nftables/listings/README.md): the same rules,
+    // so every flow's verdict and deciding action must match, and only the xt expressions nft
+    // cannot print may warn.
+    for (std::string name : {"ufw-server", "docker-host"}) {
+        INFO(name);
+        std::map<std::string, json> reports;
+        for (std::string ext : {".rules", ".nft"}) {
+            TempDir dir;
+            dir.write("host" + ext, read_file(source_path("fixtures/nftables/listings/" + name + ext)));
+            std::string yaml = read_file(source_path("fixtures/nftables/listings/host.yaml.in"));
+            yaml.replace(yaml.find("config: host.nft") + 8, 8, "host" + ext);
+            dir.write("d.yaml", yaml);
+            RunResult r = run_flowgap("audit '" + dir.path("d.yaml") + "' --format json");
+            INFO(r.err);
+            REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+            reports[ext] = json::parse(r.out);
+        }
+        const json& a = reports[".rules"];
+        const json& b = reports[".nft"];
+        REQUIRE(a["flows"].size() == b["flows"].size());
+        size_t blocked = 0;
+        for (size_t i = 0; i < a["flows"].size(); ++i) {
+            INFO(a["flows"][i]["flow"]);
+            CHECK(a["flows"][i]["verdict"] == b["flows"][i]["verdict"]);
+            blocked += a["flows"][i]["verdict"] == "blocked";
+        }
+        for (const auto& w : b["firewalls"][0]["warnings"])
+            CHECK(w["message"].get<std::string>().find("an iptables-nft extension") != std::string::npos);
+        // ufw's default-deny input blocks the Tanium Server's inbound flows; Docker's host accepts.
+        CHECK(blocked == (name == "ufw-server" ? 3u : 0u));
+    }
 }
