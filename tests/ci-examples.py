@@ -5,6 +5,13 @@
   `language: script`, a path in the hook repository, here the source tree), then its `args`, then
   the staged file names unless `pass_filenames: false`, from the root of a firewall repository
   holding the demo deployment.
+- The GitHub Actions job's `run:` steps run one by one with bash (`shell: bash`) or sh, in order,
+  in a workspace laid out as its `actions/checkout` steps lay it out (the pull request at the
+  root, the base branch in `.flowgap-base`, flowgap's source in `.flowgap-src`, whose
+  `build/flowgap` is the binary under test), with the job's `env` and GitHub's
+  `GITHUB_STEP_SUMMARY`. The steps that install packages and build flowgap are the environment's
+  (tests/deb-package.sh and the build itself cover them); every other `run:` step runs, and each
+  `uses:` step's inputs that name files (upload-sarif's, upload-artifact's) must exist.
 - The GitLab CI job's `script` lines run one by one with `sh -c`, in a clone checked out as GitLab
   checks out a merge request, with the job's `variables` and GitLab's own. `before_script`
   installs the Debian package and is left to tests/deb-package.sh; here FLOWGAP_GATE names the
@@ -124,7 +131,55 @@ def gitlab(tmp):
     check(not missing, "the GitLab job's artifacts exist for a passing merge request too")
 
 
+def github_job(tmp, candidate):
+    with open(os.path.join(src, "docs/examples/flowgap-gate.yml")) as f:
+        job = yaml.safe_load(f)["jobs"]["tanium-flows"]
+    origin = os.path.join(tmp, "gh-origin-" + candidate)
+    firewall_repo(origin)
+    work = os.path.join(tmp, "gh-pr-" + candidate)
+    git(tmp, "clone", "-q", origin, work)
+    change(work, candidate)
+    git(work, "commit", "-qam", "the pull request")
+    git(tmp, "clone", "-q", origin, os.path.join(work, ".flowgap-base"))  # ref: the base branch
+    tool = os.path.join(work, ".flowgap-src")  # repository: flowgap's source, built
+    os.makedirs(os.path.join(tool, "build"))
+    os.symlink(os.path.join(src, "docs"), os.path.join(tool, "docs"))
+    os.symlink(os.path.abspath(flowgap), os.path.join(tool, "build", "flowgap"))
+    summary = os.path.join(tmp, "summary-" + candidate)
+    variables = {k: str(v) for k, v in job["env"].items()}
+    variables.update(GITHUB_STEP_SUMMARY=summary, GITHUB_WORKSPACE=work)
+    rc, out, uploads = 0, "", []
+    for step in job["steps"]:
+        if "uses" in step:
+            if "checkout" not in step["uses"]:
+                uploads += [v for k, v in step.get("with", {}).items() if k in ("sarif_file", "path")]
+            continue
+        if "apt-get" in step["run"] or "make -C .flowgap-src build" in step["run"]:
+            continue  # the environment's: packages and the build (see the docstring)
+        if rc != 0 and "always()" not in str(step.get("if", "")):
+            continue
+        shell = ["bash", "-e", "-c"] if step.get("shell") == "bash" else ["sh", "-e", "-c"]
+        r = run(shell + [step["run"]], work, variables)
+        out += r.stdout + r.stderr
+        rc = rc or r.returncode
+    missing = [p for p in uploads if not os.path.exists(os.path.join(work, p))]
+    with open(summary) if os.path.exists(summary) else open(os.devnull) as f:
+        return rc, out, missing, f.read()
+
+
+def github(tmp):
+    rc, out, missing, summary = github_job(tmp, "core-router.no-clients.rules")
+    check(rc == 1, "the GitHub job fails a pull request that breaks the clients' flow (exit %d)" % rc)
+    check("broken   client-to-server" in out, "the GitHub job's log names the broken flow")
+    check(not missing, "the GitHub job uploads files that exist (missing: %s)" % missing)
+    check("client-to-server" in summary, "the GitHub job's summary holds the Markdown diff")
+    rc, out, missing, _ = github_job(tmp, "core-router.reordered.rules")
+    check(rc == 0, "the GitHub job passes a harmless reordering (exit %d: %s)" % (rc, out[-500:]))
+    check(not missing, "the GitHub job's uploads exist for a passing pull request too")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     pre_commit_hooks(tmp)
     gitlab(tmp)
+    github(tmp)
 sys.exit(1 if failures else 0)
