@@ -358,3 +358,21 @@ TEST_CASE("explain --packets: a line that is no packet is an error at its line",
     CHECK(r.exit_code == 2);
     CHECK(has(r.err, "--from excludes --packets"));
 }
+
+TEST_CASE("a rule reached through a conditional jump names the jump's condition", "[explain][iptables]") {
+    // INPUT jumps to TAN only for sources on the `recent` list, which no export shows: TAN's accept
+    // is possible, and the report must say why (before, "may allow TAN#1" named no condition).
+    TempDir dir;
+    dir.write("r.rules",
+              "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:TAN - [0:0]\n"
+              "-A INPUT -m recent --rcheck --name knock -j TAN\n"
+              "-A TAN -s 10.20.0.0/16 -p tcp -m tcp --dport 17472 -j ACCEPT\nCOMMIT\n");
+    dir.write("d.yaml",
+              "platform: windows\nroles: {server: [10.10.1.10], endpoints: [10.20.0.0/16]}\n"
+              "firewalls:\n  - {name: host, config: r.rules, host: 10.10.1.10}\n");
+    auto r =
+        run_flowgap("explain '" + dir.path("d.yaml") + "' --firewall host --from 10.20.0.1 --to 10.10.1.10");
+    INFO(r.out << r.err);
+    CHECK(r.out.find("verdict: conditional") != std::string::npos);
+    CHECK(r.out.find("-m recent --rcheck --name knock") != std::string::npos);
+}

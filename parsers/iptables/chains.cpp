@@ -29,22 +29,38 @@ struct Guard {
     FlowSpace certain;
     FlowSpace maybe;
     bool everything = false;  // a built-in chain's own rules: no restriction at all
+    // Why packets are only possible here: the conditions of the jumps and returns that may or may
+    // not have taken them, which a rule inlined under this guard must name in reports.
+    std::vector<std::string> conditions;
     bool empty() const { return !everything && certain.empty() && maybe.empty(); }
 };
 
+template <typename To, typename From>
+void add_conditions(To& to, const From& from) {
+    for (const auto& c : from)
+        if (std::find(to.begin(), to.end(), c) == to.end()) to.push_back(c);
+}
+
 // The packets of `rule` among those the guard lets through, split into certain and possible.
 Guard narrow(const Guard& g, const Rule& rule) {
-    if (g.everything) return {rule.match, rule.may_match, false};
     Guard out;
-    out.certain = rule.match & g.certain;
-    out.maybe = rule.may_match & g.certain;
-    if (!g.maybe.empty()) out.maybe |= (rule.may_match | rule.match) & g.maybe;
+    if (g.everything) {
+        out.certain = rule.match;
+        out.maybe = rule.may_match;
+    } else {
+        out.certain = rule.match & g.certain;
+        out.maybe = rule.may_match & g.certain;
+        if (!g.maybe.empty()) out.maybe |= (rule.may_match | rule.match) & g.maybe;
+        if (!g.maybe.empty()) out.conditions = g.conditions;
+    }
+    if (!rule.may_match.empty()) add_conditions(out.conditions, rule.conditions);
     return out;
 }
 
 // The guard for the rules after a RETURN (or goto) matching `rule`.
 void leave(Guard& g, const Rule& rule) {
-    if (g.everything) g = {FlowSpace::all(), {}, false};
+    if (g.everything) g = {FlowSpace::all(), {}, false, {}};
+    if (!rule.may_match.empty()) add_conditions(g.conditions, rule.conditions);
     FlowSpace maybe = g.maybe - rule.match;
     if (!rule.may_match.empty()) maybe |= g.certain & rule.may_match;
     g.certain -= rule.match;
@@ -211,6 +227,7 @@ void Inliner::emit(RuleSpec& spec, const Guard& g, Action action, std::string su
         out.match = std::move(n.certain);
         out.may_match = std::move(n.maybe);
         out.conditions = spec.rule.conditions;
+        if (!out.may_match.empty()) add_conditions(out.conditions, g.conditions);
         out.location = spec.rule.location;
         out.text = spec.rule.text;
         out.container = spec.rule.container;
