@@ -223,6 +223,21 @@ TEST_CASE("nftables: input that is no ruleset, or filters nothing, is exit 2 loc
     CHECK(r.exit_code == 2);
 }
 
+namespace {
+
+// `commands` with each "insert rule F T C <how> N" written "insert rule F T C @"; an insert
+// placed otherwise than by `how` is left as it is, so that the comparison fails.
+std::string placed_by(const std::string& how, std::string commands) {
+    const std::string mark = " " + how + " ";
+    for (size_t at = commands.find(mark); at != std::string::npos; at = commands.find(mark, at)) {
+        size_t end = commands.find(' ', at + mark.size());
+        commands.replace(at, end - at, " @");
+    }
+    return commands;
+}
+
+}  // namespace
+
 TEST_CASE("nftables: `nft -j list ruleset` gives the verdicts, rules and fixes of the text",
           "[nftables][e2e]") {
     for (const char* name : {"forward-inet", "two-tables", "prerouting-raw-drop", "named-sets", "vmap-jump",
@@ -237,7 +252,9 @@ TEST_CASE("nftables: `nft -j list ruleset` gives the verdicts, rules and fixes o
             const json& y = b["flows"][i];
             INFO(x["flow"]);
             CHECK(x["verdict"] == y["verdict"]);
-            CHECK(commands(x) == commands(y));
+            // The JSON form has every rule's handle: its fixes insert by handle, the text's (no -a)
+            // by index; the rest of each command is the same.
+            CHECK(placed_by("index", commands(x)) == placed_by("position", commands(y)));
             REQUIRE(x["decided_by"].size() == y["decided_by"].size());
             for (size_t k = 0; k < x["decided_by"].size(); ++k) {
                 CHECK(x["decided_by"][k]["rule"] == y["decided_by"][k]["rule"]);
@@ -446,4 +463,29 @@ TEST_CASE("nftables: real ufw and Docker hosts give the verdicts of their iptabl
         // ufw's default-deny input blocks the Tanium Server's inbound flows; Docker's host accepts.
         CHECK(blocked == (name == "ufw-server" ? 3u : 0u));
     }
+}
+
+TEST_CASE("nftables: a ruleset listed with handles (nft -a) is fixed by handle", "[nftables][e2e]") {
+    Fixture fx("two-tables.nft");
+    // two-tables.nft as `nft -a list ruleset` prints it: each rule followed by its handle.
+    std::string text;
+    int handle = 10;
+    for (size_t at = 0; at < fx.text.size();) {
+        size_t end = fx.text.find('\n', at);
+        std::string line = fx.text.substr(at, end - at);
+        at = end == std::string::npos ? fx.text.size() : end + 1;
+        bool rule = line.starts_with("\t\t") && line.find("type ") == std::string::npos;
+        text += line + (rule ? " # handle " + std::to_string(handle++) : "") + "\n";
+    }
+    fx.dir.write("router.nft", text);
+    json report = fx.report();
+    bool inserted = false;
+    for (const auto& f : report["flows"]) {
+        std::string c = commands(f);
+        if (c.find("insert rule") == std::string::npos) continue;
+        inserted = true;
+        CHECK(c.find("nft 'insert rule ip quarantine forward position 11 ip saddr 10.20.66.0/24 ") == 0);
+        CHECK(c.find(" index ") == std::string::npos);
+    }
+    CHECK(inserted);
 }

@@ -20,6 +20,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Under AddressSanitizer (`make test-sanitize`) the serve child's peak says nothing of flowgap's
+// own memory: shadow memory and the quarantine of freed blocks (256 MB) add to it. That pass
+// checks the answers and that the server still answers; the plain build's pass checks memory.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPeakMeasured = false;
+#else
+constexpr bool kPeakMeasured = true;
+#endif
+
 // The serve child's peak resident memory, in MB (VmHWM).
 long peak_mb(const ServeProcess& server) {
     std::ifstream status("/proc/" + std::to_string(server.pid()) + "/status");
@@ -34,7 +43,7 @@ void still_fine(const ServeProcess& server) {
     long peak = peak_mb(server);
     INFO("VmHWM " << peak << " MB");
     CHECK(peak > 0);
-    CHECK(peak < 200);
+    if (kPeakMeasured) CHECK(peak < 200);
     auto info = server.client().Get("/api/info");
     REQUIRE(info);
     CHECK(info->status == 200);
@@ -201,7 +210,7 @@ TEST_CASE("serve hostile: a multi-MB part header is refused after its first 8 Ki
     CHECK(sent < name / 2);
     long peak = peak_mb(server);
     INFO("VmHWM " << peak << " MB");
-    CHECK(peak < 40);
+    if (kPeakMeasured) CHECK(peak < 40);
     still_fine(server);
 }
 
@@ -222,7 +231,7 @@ TEST_CASE("serve hostile: an upload is held in memory once, not twice", "[serve]
     long peak = peak_mb(server);
     INFO("VmHWM " << peak << " MB for a " << (size >> 20) << " MB part");
     CHECK(peak > 64);
-    CHECK(peak < 64 + 32);
+    if (kPeakMeasured) CHECK(peak < 64 + 32);
 }
 
 TEST_CASE("serve hostile: a body that stops coming is answered 408", "[serve][hostile]") {
@@ -288,7 +297,7 @@ TEST_CASE("serve hostile: a refused request's body is never read as the next req
     CHECK(answers[0].status == 401);
     CHECK(answers[0].get_header_value("Connection") == "close");
     long peak = peak_mb(server);
-    CHECK(peak < 200);
+    if (kPeakMeasured) CHECK(peak < 200);
     auto info = server.client().Get("/favicon.svg");
     REQUIRE(info);
     CHECK(info->status == 200);

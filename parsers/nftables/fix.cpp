@@ -72,7 +72,7 @@ Remedy legacy_fix(const Fix& fix, const Flow& flow) {
 Remedy fix(const Fix& fix, const Flow& flow) {
     if (fix.blocking->container.starts_with(kLegacyContainer)) return legacy_fix(fix, flow);
     const Rule& at = *fix.blocking;
-    std::string_view chain_name = std::string_view(at.container).substr(0, at.container.find("|dnat="));
+    std::string_view chain_name = std::string_view(at.container).substr(0, at.container.find('|'));
     std::string summary =
         fix.blocking_is_default || at.position == 0
             ? fmt::format("append to {} an accept rule for what its policy drops", chain_name)
@@ -80,28 +80,33 @@ Remedy fix(const Fix& fix, const Flow& flow) {
                           at.location.str());
     // The container is "FAMILY TABLE CHAIN" (nftables.cpp); nft names are identifiers, and the
     // flow id goes into a quoted comment: anything else is refused rather than quoted twice over.
-    std::string_view c = at.container;
-    // A rule's copy for packets a dnat translates after it (iptables/dnat.cpp, "|dnat=PUBLIC"):
-    // its chain sees them addressed to the public address, so the accept rule matches that one.
+    // Marks may follow: "|handle=N" (the rule's handle, where the listing shows it: rules.cpp) and
+    // "|dnat=PUBLIC" (a rule's copy for packets a dnat translates after it, iptables/dnat.cpp: its
+    // chain sees them addressed to the public address, so the accept rule matches that one).
+    std::string_view c = chain_name;
     std::optional<AddressSet> addressed;
-    if (size_t mark = c.find("|dnat="); mark != std::string_view::npos) {
-        addressed = AddressSet::parse(c.substr(mark + 6));
-        c = c.substr(0, mark);
+    std::string_view handle;
+    for (std::string_view rest = std::string_view(at.container).substr(c.size()); !rest.empty();) {
+        rest.remove_prefix(1);  // '|'
+        std::string_view mark = rest.substr(0, rest.find('|'));
+        rest.remove_prefix(mark.size());
+        if (mark.starts_with("dnat=")) addressed = AddressSet::parse(mark.substr(5));
+        if (mark.starts_with("handle=")) handle = mark.substr(7);
     }
     size_t a = c.find(' '), b = a == std::string_view::npos ? a : c.find(' ', a + 1);
     std::string_view family = c.substr(0, a);
     std::string_view table = a == std::string_view::npos ? "" : c.substr(a + 1, b - a - 1);
     std::string_view chain = b == std::string_view::npos ? "" : c.substr(b + 1);
     if (!plain(family) || !plain(table) || !plain(chain))
-        return refused(fmt::format("the chain \"{}\"", at.container), "nft", summary);
+        return refused(fmt::format("the chain \"{}\"", chain_name), "nft", summary);
     if (!plain(flow.entry->id))
         return refused(fmt::format("the flow id \"{}\"", flow.entry->id), "nft", summary);
     Remedy r;
     r.summary = summary;
     std::string where =
-        fix.blocking_is_default || at.position == 0
-            ? fmt::format("add rule {} {} {}", family, table, chain)
-            : fmt::format("insert rule {} {} {} index {}", family, table, chain, at.position - 1);
+        fix.blocking_is_default || at.position == 0 ? fmt::format("add rule {} {} {}", family, table, chain)
+        : plain(handle) ? fmt::format("insert rule {} {} {} position {}", family, table, chain, handle)
+                        : fmt::format("insert rule {} {} {} index {}", family, table, chain, at.position - 1);
     for (Box box : fix.packets.boxes()) {
         if (addressed) box.dst = *addressed;
         std::vector<uint32_t> protos = protocols_of(box);

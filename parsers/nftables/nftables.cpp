@@ -545,7 +545,8 @@ analysis::Firewall parse_ruleset(const Input& in, const ParseOptions& options, N
             at = r.lines[at.line - 1];
     };
     try {
-        Composer c(Input{in.path, text}, options, fw);
+        const Input rendered{in.path, text};  // the Composer keeps a reference: it must outlive it
+        Composer c(rendered, options, fw);
         c.run();
         side = c.side();
     } catch (const InputError& e) {

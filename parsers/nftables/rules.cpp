@@ -733,7 +733,10 @@ RuleSpec Builder::spec(const Shape& s, const Verdict& v, std::string suffix) con
     const Token& first = rs_.tokens[rule_.tokens.begin];
     r.location = ctx_.at(first.line, first.column);
     r.text = rule_.text;
-    r.container = place_.container;
+    // The handle (`nft -a`, and always in the JSON form) goes with the chain for the fix, which
+    // then inserts before the rule by handle rather than by index (fix.cpp).
+    r.container =
+        rule_.handle.empty() ? place_.container : fmt::format("{}|handle={}", place_.container, rule_.handle);
     r.position = position_;
     for (const auto& c : s.conditions)
         r.conditions.push_back(c);
