@@ -369,6 +369,8 @@ async function draftRun(page, base, scratch) {
     .replace('database: TODO', 'database: [10.10.1.30]')
     .replace('console: TODO', 'console: [10.99.0.0/24]')
     .replace(/endpoints: \[[^\]]*\]/, 'endpoints: [10.20.0.0/16]')
+    .replace('"eth1": TODO', '"eth1": [10.20.0.0/16]')
+    .replace('"eth2": TODO', '"eth2": [10.99.0.0/24]')
     .replace('"eth3": TODO', '"eth3": [any]')
     .replace('host: TODO', 'host: [10.20.5.37]');
   check(!edited.includes(': TODO') && edited.includes('endpoints: [10.20.0.0/16]'), 'every TODO filled, one role edited');
