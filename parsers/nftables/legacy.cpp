@@ -52,8 +52,9 @@ bool duplicate(const Input& in, const NftSide& nft) {
     if (!written_by_nft(*in.content)) return false;
     std::string_view family = family_of_dump(*in.content);
     for (const auto& [table, line] : dump_tables(*in.content)) {
+        std::string_view name = table;  // C++17 lambdas cannot capture a structured binding
         bool held = std::any_of(nft.tables.begin(), nft.tables.end(),
-                                [&](const auto& t) { return t.first == family && t.second == table; });
+                                [&](const auto& t) { return t.first == family && t.second == name; });
         if (!held) {
             throw InputError(SourceLocation{in.path, line, 1},
                              fmt::format("this iptables-nft-save dump shows table {} {}, which the nft "
